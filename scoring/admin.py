@@ -1,0 +1,117 @@
+"""The administrators' pages: agencies, blocs per year, users' roles, and rubric editing."""
+
+from django.contrib import admin, messages
+from django.db import IntegrityError
+
+from . import models, services
+
+
+@admin.register(models.Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "symbol", "head_title", "head_name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+
+class BlocMemberInline(admin.TabularInline):
+    model = models.BlocMember
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(models.Bloc)
+class BlocAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.BlocYear)
+class BlocYearAdmin(admin.ModelAdmin):
+    list_display = ["bloc", "year", "leader", "deputy_leader"]
+    list_filter = ["year", "bloc"]
+    inlines = [BlocMemberInline]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role"]
+    list_filter = ["role", "agency"]
+    search_fields = ["user__username", "agency__name"]
+    autocomplete_fields = ["agency"]
+
+
+class LockedWhenSubmitted:
+    """Criteria of a rubric that agencies have submitted against are read-only."""
+
+    def _locked(self, obj) -> bool:
+        rubric = getattr(obj, "rubric", None) or getattr(getattr(obj, "criterion", None), "rubric", None)
+        return bool(rubric and rubric.is_locked)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and self._locked(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and self._locked(obj))
+
+
+class TierInline(LockedWhenSubmitted, admin.TabularInline):
+    model = models.Tier
+    extra = 0
+    fields = ["position", "component", "label", "points"]
+
+
+class ComponentInline(LockedWhenSubmitted, admin.TabularInline):
+    model = models.Component
+    extra = 0
+
+
+@admin.register(models.Criterion)
+class CriterionAdmin(LockedWhenSubmitted, admin.ModelAdmin):
+    list_display = ["key", "code", "short_text", "max_points", "max_bonus", "rule", "rubric"]
+    list_filter = ["rubric", "rule"]
+    search_fields = ["code", "text"]
+    ordering = ["rubric", "position"]
+    raw_id_fields = ["parent"]
+    inlines = [ComponentInline, TierInline]
+
+    @admin.display(description="nội dung")
+    def short_text(self, obj):
+        return obj.text[:90]
+
+
+@admin.action(description="Sao chép sang năm sau (chỉ tiêu chí)")
+def copy_to_next_year(modeladmin, request, queryset):
+    for rubric in queryset:
+        try:
+            new = services.rubric_copy(rubric=rubric, year=rubric.year + 1)
+        except IntegrityError:
+            modeladmin.message_user(
+                request, f"Khối {rubric.bloc.code} đã có bảng tiêu chí năm {rubric.year + 1}.", messages.ERROR
+            )
+        else:
+            modeladmin.message_user(request, f"Đã tạo {new}.", messages.SUCCESS)
+
+
+@admin.register(models.Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["title", "bloc", "year", "status", "deadline"]
+    list_filter = ["year", "bloc", "status"]
+    actions = [copy_to_next_year]
+
+
+class TransitionInline(admin.TabularInline):
+    model = models.SheetTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "by", "from_status", "to_status", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Sheet)
+class SheetAdmin(admin.ModelAdmin):
+    list_display = ["agency", "rubric", "status", "submitted_at"]
+    list_filter = ["status", "rubric__year"]
+    readonly_fields = ["status", "version", "submitted_at", "submitted_by"]
+    inlines = [TransitionInline]

@@ -1,0 +1,56 @@
+"""The demo data set: the 2022 round of "Khối các cơ quan Tham mưu - Tổng hợp" of Quảng Ngãi.
+
+Demo accounts log in only where settings.DEMO_LOGIN_ENABLED is on (by default, only with DEBUG).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+YEAR = 2022
+BLOC = "TMTH"
+RUBRIC_FIXTURE = "rubric_tmth_2022"
+SEED_SHEET = Path(settings.BASE_DIR) / "fixtures" / "seed_2022_sheet.xlsx"
+GOVERNING = "UBND TỈNH QUẢNG NGÃI"
+
+# code, name, header name, symbol, head's title, head's name
+AGENCIES = [
+    ("VP", "Văn phòng UBND tỉnh", "VĂN PHÒNG", "VP", "Chánh Văn phòng", "Vũ Minh Tâm"),
+    ("TTR", "Thanh tra tỉnh", "THANH TRA TỈNH", "TTr", "Chánh Thanh tra", "Nguyễn Văn Bình"),
+    ("SNV", "Sở Nội vụ", "SỞ NỘI VỤ", "SNV", "Giám đốc", "Trần Thị Hạnh"),
+    ("STC", "Sở Tài chính", "SỞ TÀI CHÍNH", "STC", "Giám đốc", "Lê Quang Minh"),
+    ("SKHDT", "Sở Kế hoạch và Đầu tư", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT", "Giám đốc", "Phạm Đức Long"),
+    ("STP", "Sở Tư pháp", "SỞ TƯ PHÁP", "STP", "Giám đốc", "Đặng Thu Ánh"),
+    ("VPDDBQH", "Văn phòng Đoàn ĐBQH và HĐND tỉnh", "VĂN PHÒNG ĐOÀN ĐBQH VÀ HĐND", "VPĐĐBQH&HĐND",
+     "Chánh Văn phòng", "Huỳnh Thị Dương"),
+]
+# The provincial emulation office administers the blocs; it is not itself a member of this one.
+ADMIN_AGENCY = ("BTDKT", "Ban Thi đua - Khen thưởng tỉnh", "BAN THI ĐUA - KHEN THƯỞNG", "BTĐKT", "Trưởng ban",
+                "Võ Thị Lan")
+ADMIN_GOVERNING = "SỞ NỘI VỤ TỈNH QUẢNG NGÃI"
+MEMBERS = ["VP", "TTR", "SNV", "STC", "SKHDT", "STP", "VPDDBQH"]
+LEADER, DEPUTY = "TTR", "SNV"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    first_name: str
+    last_name: str
+    agency: str
+    role: str
+    staff: bool = False
+
+
+USERS = [
+    DemoUser("vp.bientap", "demo-VP-bien-tap-2022", "Hoa", "Nguyễn Thị", "VP", "editor"),
+    DemoUser("vp.thutruong", "demo-VP-thu-truong-2022", "Tâm", "Vũ Minh", "VP", "head"),
+    DemoUser("ttr.chamdiem", "demo-TTR-cham-diem-2022", "Bình", "Nguyễn Văn", "TTR", "reviewer"),
+    DemoUser("snv.chamdiem", "demo-SNV-cham-diem-2022", "Hạnh", "Trần Thị", "SNV", "reviewer"),
+    DemoUser("stc.bientap", "demo-STC-bien-tap-2022", "Minh", "Lê Quang", "STC", "editor"),
+    DemoUser("stc.thutruong", "demo-STC-thu-truong-2022", "Minh", "Lê Quang", "STC", "head"),
+    DemoUser("quantri", "demo-quan-tri-2022", "Lan", "Võ Thị", "BTDKT", "admin", staff=True),
+]
+DEMO_USERNAMES = frozenset(u.username for u in USERS)

@@ -1,0 +1,450 @@
+"""Excel in: a rubric laid out like the seed table, and an agency's filled sheet.
+
+Each import reads and checks the whole workbook first and writes in one transaction, or not at all.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from . import rollup, services
+from .models import Agency, Bloc, Criterion, Rubric, Sheet
+from .numbers import format_points
+from .selectors import RubricTree, rubric_tree
+from .workbooks import (
+    CODE,
+    RUBRIC_COLUMNS,
+    SHEET_COLUMNS,
+    Row,
+    WorkbookError,
+    clean_text,
+    join_continued,
+    normalize,
+    optional_components,
+    parse_options,
+    read_table,
+)
+
+# ---------------------------------------------------------------- rubric
+
+
+@dataclass
+class ParsedCriterion:
+    key: str
+    code: str
+    text: str
+    max_points: Decimal
+    max_bonus: Decimal
+    parent: "ParsedCriterion | None"
+    position: int
+    row: Row
+    children: list["ParsedCriterion"] = field(default_factory=list)
+    rule: str = Criterion.Rule.MANUAL
+    components: list[tuple[str, bool]] = field(default_factory=list)  # (name, may_be_missing)
+    tiers: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (component name, label, points)
+
+
+@dataclass
+class ParsedRubric:
+    title: str
+    criteria: list[ParsedCriterion]
+    tree: rollup.Tree
+
+
+def parse_rubric(path: str | Path) -> ParsedRubric:
+    table = read_table(path, RUBRIC_COLUMNS)
+    problems: list[str] = []
+    criteria: list[ParsedCriterion] = []
+    section: ParsedCriterion | None = None
+    by_code: dict[str, ParsedCriterion] = {}
+    last: ParsedCriterion | None = None
+    stated_total: tuple[Decimal | None, Decimal | None, Row] | None = None
+
+    for row in table.rows:
+        if row.kind == "total":
+            stated_total = (row.number("max", problems), row.number("bonus", problems), row)
+            continue
+        if row.kind == "continuation":
+            if last is not None and row.text:
+                last.text = join_continued(last.text, row.text)
+            continue
+        max_points = row.number("max", problems)
+        max_bonus = row.number("bonus", problems) or Decimal(0)
+        if row.kind == "section":
+            if max_points is None:
+                problems.append(f"{row.place.cell(row.columns['max'])}: {row.code} thiếu điểm chuẩn.")
+            index = sum(1 for c in criteria if c.parent is None) + 1
+            section = ParsedCriterion(
+                key=str(index), code=row.code, text=row.text, max_points=max_points or Decimal(0),
+                max_bonus=max_bonus, parent=None, position=len(criteria), row=row, rule=Criterion.Rule.SUM,
+            )
+            criteria.append(section)
+            by_code = {}
+            last = section
+            continue
+        # A criterion row.
+        where = row.place.cell(row.columns["tt"])
+        if section is None:
+            problems.append(f"{where}: tiêu chí {row.code} đứng trước mọi dòng “Nội dung …”/“Phần …”.")
+            continue
+        if not CODE.match(row.code):
+            problems.append(f"{where}: “{row.code}” không phải là mã tiêu chí (ví dụ 1, 1.2, 1.2.1).")
+            continue
+        if row.code in by_code:
+            problems.append(f"{where}: mã {row.code} lặp lại trong {section.code}.")
+            continue
+        parent_code = row.code.rpartition(".")[0]
+        parent = by_code.get(parent_code) if parent_code else section
+        if parent is None:
+            problems.append(
+                f"{where}: mã {row.code} bỏ qua một cấp — chưa có tiêu chí {parent_code} ở trên trong {section.code}."
+            )
+            continue
+        if max_points is None:
+            problems.append(f"{row.place.cell(row.columns['max'])}: tiêu chí {row.code} thiếu điểm chuẩn.")
+        criterion = ParsedCriterion(
+            key=f"{section.key}:{row.code}", code=row.code, text=row.text, max_points=max_points or Decimal(0),
+            max_bonus=max_bonus, parent=parent, position=len(criteria), row=row,
+        )
+        parent.children.append(criterion)
+        parent.rule = Criterion.Rule.SUM
+        criteria.append(criterion)
+        by_code[row.code] = criterion
+        last = criterion
+
+    if not any(c.parent is None for c in criteria) and not problems:
+        problems.append(f"Trang tính “{table.sheet}”: không có dòng “Nội dung …” hay “Phần …” nào sau dòng tiêu đề.")
+    for criterion in criteria:
+        if not criterion.children and criterion.parent is not None:
+            _apply_options(criterion)
+
+    tree = rollup.Tree([_node(c) for c in criteria])
+    for mismatch in rollup.mismatches(tree):
+        criterion = next(c for c in criteria if c.key == mismatch.key)
+        problems.append(
+            f"{criterion.row.place.cell()}: {mismatch.label} ghi {mismatch.what} "
+            f"{format_points(mismatch.stated)}, nhưng các phần cộng lại là {format_points(mismatch.computed)}."
+        )
+    if stated_total is not None:
+        totals = rollup.rubric_totals(tree)
+        points, bonus, row = stated_total
+        for what, stated, computed, column in (
+            ("điểm chuẩn", points, totals.points, "max"),
+            ("điểm thưởng", bonus, totals.bonus, "bonus"),
+        ):
+            if stated is not None and stated != computed:
+                problems.append(
+                    f"{row.place.cell(row.columns[column])}: dòng TỔNG CỘNG ghi {what} {format_points(stated)}, "
+                    f"nhưng các nội dung cộng lại là {format_points(computed)}."
+                )
+    if problems:
+        raise WorkbookError(problems)
+    title = next((t for t in table.title_lines if "tiêu chí" in normalize(t) or "chấm điểm" in normalize(t)), "")
+    return ParsedRubric(title=title, criteria=criteria, tree=tree)
+
+
+def _label(criterion: ParsedCriterion) -> str:
+    section = criterion
+    while section.parent is not None:
+        section = section.parent
+    return criterion.code if section is criterion else f"{section.code}, tiêu chí {criterion.code}"
+
+
+def _node(criterion: ParsedCriterion) -> rollup.Node:
+    choice_max = None
+    if criterion.rule == Criterion.Rule.TIERED:
+        choice_max = max(points for _, _, points in criterion.tiers)
+    elif criterion.rule == Criterion.Rule.COMPONENTS:
+        choice_max = sum(
+            (max(p for comp, _, p in criterion.tiers if comp == name) for name, _ in criterion.components), Decimal(0)
+        )
+    return rollup.Node(
+        key=criterion.key,
+        parent=criterion.parent.key if criterion.parent else None,
+        label=_label(criterion),
+        max_points=criterion.max_points,
+        max_bonus=criterion.max_bonus,
+        rule=criterion.rule,
+        choice_max=choice_max,
+    )
+
+
+def _apply_options(criterion: ParsedCriterion) -> None:
+    options = parse_options(criterion.text)
+    if not options:
+        return
+    names = list(dict.fromkeys(o.component for o in options if o.component))
+    if len(names) >= 2 and all(o.component for o in options):
+        optional = optional_components(criterion.text, names)
+        criterion.rule = Criterion.Rule.COMPONENTS
+        criterion.components = [(name, name in optional) for name in names]
+    else:
+        criterion.rule = Criterion.Rule.TIERED
+    criterion.tiers = [(o.component if criterion.rule == Criterion.Rule.COMPONENTS else "", o.label, o.points)
+                       for o in options]
+
+
+@transaction.atomic
+def import_rubric(path: str | Path, *, bloc: Bloc, year: int, title: str = "", replace: bool = False) -> Rubric:
+    parsed = parse_rubric(path)
+    rubric = Rubric.objects.filter(bloc=bloc, year=year).first()
+    if rubric is not None:
+        if rubric.is_locked:
+            raise WorkbookError([f"Bảng tiêu chí {bloc.code} năm {year} đã có đơn vị nộp bảng chấm điểm: không thay được."])
+        if rubric.criteria.exists() and not replace:
+            raise WorkbookError(
+                [f"Khối {bloc.code} đã có bảng tiêu chí năm {year}; dùng --replace để thay bằng tệp này."]
+            )
+        rubric.sheets.all().delete()
+        rubric.criteria.all().delete()
+        rubric.title = title or parsed.title or rubric.title
+        rubric.save()
+    else:
+        rubric = Rubric.objects.create(
+            bloc=bloc, year=year, title=title or parsed.title or f"Bảng tiêu chí chấm điểm thi đua năm {year}"
+        )
+    services.rubric_write_criteria(rubric=rubric, criteria=parsed.criteria)
+    return rubric
+
+
+# ---------------------------------------------------------------- sheet
+
+
+@dataclass
+class Problem:
+    level: str  # "error" blocks the write; "warning" is reported only
+    where: str
+    message: str
+    row: int = 0
+
+    def __str__(self):
+        tag = "LỖI" if self.level == "error" else "CẢNH BÁO"
+        return f"[{tag}] {self.where}: {self.message}"
+
+
+@dataclass
+class SheetImport:
+    agency: Agency
+    rubric: Rubric
+    values: dict[str, services.ScoreInput]
+    problems: list[Problem]
+    total: rollup.Total
+    written: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+
+def rubric_for(agency: Agency, year: int) -> Rubric:
+    rubric = Rubric.objects.filter(
+        bloc__years__year=year, bloc__years__memberships__agency=agency, year=year
+    ).select_related("bloc").first()
+    if rubric is None:
+        raise WorkbookError([f"{agency.name} không thuộc khối thi đua nào có bảng tiêu chí năm {year}."])
+    return rubric
+
+
+def read_sheet(path: str | Path, *, agency: Agency, year: int, clamp: bool = False) -> SheetImport:
+    rubric = rubric_for(agency, year)
+    rtree = rubric_tree(rubric)
+    table = read_table(path, SHEET_COLUMNS)
+    reader = _SheetReader(rtree, clamp)
+    reader.read(table.rows)
+    return SheetImport(
+        agency=agency, rubric=rubric, values=reader.values, problems=reader.problems, total=reader.finish()
+    )
+
+
+@transaction.atomic
+def import_sheet(path: str | Path, *, agency: Agency, year: int, clamp: bool = False, dry_run: bool = False,
+                 by=None) -> SheetImport:
+    result = read_sheet(path, agency=agency, year=year, clamp=clamp)
+    if result.errors or dry_run:
+        return result
+    sheet = services.sheet_for(rubric=result.rubric, agency=agency, by=by)
+    if not sheet.is_editable:
+        raise WorkbookError([f"Bảng chấm điểm của {agency.name} đang ở trạng thái “{sheet.get_status_display()}”: "
+                             "không nhập đè được."])
+    services.scores_import(sheet=sheet, values=result.values, by=by)
+    result.written = True
+    return result
+
+
+class _SheetReader:
+    """Walks the rows of a filled sheet, matching them to the rubric and collecting problems."""
+
+    def __init__(self, rtree: RubricTree, clamp: bool):
+        self.rtree = rtree
+        self.tree = rtree.tree
+        self.by_key = rtree.by_key()
+        self.sections = [c for c in rtree.criteria if c.parent_id is None]
+        self.clamp = clamp
+        self.values: dict[str, services.ScoreInput] = {}
+        self.problems: list[Problem] = []
+        self.stated: list[tuple[str, Row, Decimal | None, Decimal | None]] = []  # (node key or "", row, pts, bonus)
+        self.section: Criterion | None = None
+        self.section_count = 0
+        self.current: services.ScoreInput | None = None
+        self.current_criterion: Criterion | None = None
+        self.extra_numbers: dict[str, list[Decimal]] = {}
+        self.seen: set[str] = set()
+        self.row = 0
+
+    def problem(self, level: str, where: str, message: str, row: int = 0) -> None:
+        self.problems.append(Problem(level, where, message, row or self.row))
+
+    def numbers(self, row: Row, column: str) -> Decimal | None:
+        errors: list[str] = []
+        value = row.number(column, errors)
+        for message in errors:
+            where, _, text = message.rpartition(": ")
+            self.problem("error", where, text)
+        return value
+
+    def read(self, rows: list[Row]) -> None:
+        for row in rows:
+            self.row = row.place.row
+            handler = getattr(self, f"_{row.kind}")
+            handler(row)
+
+    def _section(self, row: Row) -> None:
+        wanted = normalize(row.code)
+        match = next((s for s in self.sections if normalize(s.code) == wanted), None)
+        if match is None and self.section_count < len(self.sections):
+            match = self.sections[self.section_count]
+        self.section_count += 1
+        self.section = match
+        self.current = self.current_criterion = None
+        if match is None:
+            self.problem("warning", f"{row.code} ({row.place.cell()})", "bảng tiêu chí không có nội dung này.")
+            return
+        self.stated.append((match.key, row, self.numbers(row, "self"), self.numbers(row, "self_bonus")))
+
+    def _total(self, row: Row) -> None:
+        self.stated.append(("", row, self.numbers(row, "self"), self.numbers(row, "self_bonus")))
+
+    def _continuation(self, row: Row) -> None:
+        if self.current is None:
+            return
+        extra = row.cells.get("explanation")
+        if extra:
+            self.current.explanation = join_continued(self.current.explanation, clean_text(extra))
+        if self.current_criterion is not None and self.current_criterion.rule == Criterion.Rule.COMPONENTS:
+            errors: list[str] = []
+            self.extra_numbers[self.current_criterion.key].extend(row.numbers("self", errors))
+            for message in errors:
+                where, _, text = message.rpartition(": ")
+                self.problem("error", where, text)
+
+    def _criterion(self, row: Row) -> None:
+        self.current = self.current_criterion = None
+        if self.section is None:
+            self.problem("warning", row.place.cell(), f"tiêu chí {row.code} nằm ngoài mọi nội dung; bỏ qua.")
+            return
+        key = f"{self.section.key}:{row.code}"
+        criterion = self.by_key.get(key)
+        where = f"{self.section.code}, tiêu chí {row.code} ({row.place.cell()})"
+        if criterion is None:
+            self.problem("warning", where, "bảng tiêu chí không có tiêu chí này; bỏ qua.")
+            return
+        self.seen.add(key)
+        node = next(n for n in self.tree.nodes if n.key == key)
+        explanation = clean_text(row.cells.get("explanation"))
+        value = services.ScoreInput(explanation=explanation, provisional="tạm tính" in normalize(explanation))
+        own_bonus = self.tree.own_bonus_max(node)
+        bonus = self.numbers(row, "self_bonus")
+        if bonus is not None and bonus > own_bonus:
+            if own_bonus == 0:
+                self.problem("error", where, f"tiêu chí này không có điểm thưởng riêng, nhưng ghi {format_points(bonus)}.")
+            else:
+                self._over(where, "điểm thưởng tự chấm", bonus, own_bonus)
+                bonus = own_bonus if self.clamp else bonus
+        value.bonus = bonus
+        if criterion.rule == Criterion.Rule.SUM:
+            if row.cells.get("self") is not None:
+                errors: list[str] = []
+                stated = row.number("self", errors)
+                self.stated.append((key, row, stated, None))
+        elif criterion.rule == Criterion.Rule.COMPONENTS:
+            numbers = self.numbers_list(row, where)
+            value.points = numbers[0] if numbers else None
+            self.extra_numbers[key] = numbers[1:]
+        else:
+            value.points = self.numbers(row, "self")
+        if value.points is not None and value.points > criterion.max_points:
+            self._over(where, "điểm tự chấm", value.points, criterion.max_points)
+            value.points = criterion.max_points if self.clamp else value.points
+        if criterion.rule == Criterion.Rule.TIERED and value.points is not None:
+            tier = next((t for t in criterion.tier_list if t.points == value.points), None)
+            if tier is None:
+                levels = ", ".join(f"{t.label} = {format_points(t.points)}" for t in criterion.tier_list)
+                self.problem("error", where, f"{format_points(value.points)} điểm không khớp mức nào ({levels}).")
+            value.tier = tier
+        if value.provisional:
+            self.problem("warning", where, "điểm tạm tính: cần cập nhật khi có kết quả xếp loại.")
+        self.values[key] = value
+        self.current, self.current_criterion = value, criterion
+
+    def numbers_list(self, row: Row, where: str) -> list[Decimal]:
+        errors: list[str] = []
+        numbers = row.numbers("self", errors)
+        for message in errors:
+            place, _, text = message.rpartition(": ")
+            self.problem("error", place, text)
+        return numbers
+
+    def _over(self, where: str, what: str, value: Decimal, maximum: Decimal) -> None:
+        if self.clamp:
+            self.problem("warning", where, f"{what} {format_points(value)} vượt mức tối đa {format_points(maximum)}; "
+                                           f"tính bằng {format_points(maximum)} (--clamp).")
+        else:
+            self.problem("error", where, f"{what} {format_points(value)} vượt mức tối đa {format_points(maximum)}.")
+
+    def _ratings(self) -> None:
+        for key, numbers in self.extra_numbers.items():
+            criterion = self.by_key[key]
+            value = self.values[key]
+            components = criterion.component_list
+            if not numbers:
+                continue
+            where = f"{criterion.label}"
+            if len(numbers) != len(components):
+                self.problem("warning", where, f"ghi {len(numbers)} điểm thành phần cho {len(components)} tổ chức; "
+                                               "chưa xếp loại từng tổ chức.")
+                continue
+            ratings = {}
+            for component, points in zip(components, numbers, strict=True):
+                tier = next((t for t in component.tier_list if t.points == points), None)
+                if tier is None:
+                    self.problem("error", where, f"{component.name}: {format_points(points)} điểm không khớp mức nào.")
+                ratings[component.pk] = tier
+            value.ratings = ratings
+            computed = rollup.component_points([t.points if t else None for t in ratings.values()])
+            if value.points is not None and computed != value.points:
+                self.problem("warning", where, f"ghi tổng {format_points(value.points)}, các tổ chức cộng lại là "
+                                               f"{format_points(computed)}; lấy {format_points(computed)}.")
+            value.points = computed
+
+    def finish(self) -> rollup.Total:
+        self._ratings()
+        for criterion in self.rtree.criteria:
+            if criterion.parent_id is not None and criterion.key not in self.seen:
+                self.problem("warning", criterion.label, "tệp không có tiêu chí này.")
+        entries = {k: rollup.Entry(points=v.points, bonus=v.bonus) for k, v in self.values.items()}
+        totals = rollup.rollup(self.tree, entries)
+        grand = rollup.grand_total(self.tree, totals)
+        for key, row, points, bonus in self.stated:
+            total = totals[key] if key else grand
+            name = self.by_key[key].label if key else "TỔNG CỘNG"
+            heading = "dòng tiêu đề" if key and ":" not in key else "dòng"
+            for what, stated, computed in (("điểm tự chấm", points, total.points),
+                                           ("điểm thưởng tự chấm", bonus, total.bonus)):
+                if stated is not None and stated != computed:
+                    self.problem("warning", f"{name} ({row.place.cell()})",
+                                 f"{heading} ghi {what} {format_points(stated)}, nhưng các tiêu chí cộng lại là "
+                                 f"{format_points(computed)}.", row.place.row)
+        self.problems.sort(key=lambda p: (p.row, p.level != "error"))
+        return grand

@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from ... import demo
+from ...imports import read_sheet
+from ...models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet
+from ...numbers import format_points
+from ...selectors import sheet_view
+from ...services import scores_import, sheet_for
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu mẫu: khối Tham mưu - Tổng hợp năm 2022, các đơn vị, tài khoản mẫu, bảng tiêu chí 2022 "
+        "và bảng tự chấm của Văn phòng UBND tỉnh. Chạy lại không thay đổi gì."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not settings.DEMO_LOGIN_ENABLED:
+            raise CommandError("Không nạp dữ liệu mẫu khi chạy cấu hình sản xuất (DEBUG=0).")
+        with transaction.atomic():
+            agencies = self._agencies()
+            rubric = self._rubric()
+            self._bloc_year(agencies)
+            users = self._users(agencies)
+            sheet = self._vp_sheet(rubric, agencies["VP"], users["vp.bientap"])
+        totals = sheet_view(sheet).grand_total
+        self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
+        self.stdout.write(
+            f"Bảng tự chấm {demo.YEAR} của {sheet.agency.name} ({sheet.get_status_display()}): "
+            f"{format_points(totals.points)} điểm, {format_points(totals.bonus)} điểm thưởng."
+        )
+        self.stdout.write("Tài khoản mẫu (chỉ đăng nhập được khi DEBUG bật; mật khẩu như lúc tạo, nếu chưa đổi):")
+        for user in demo.USERS:
+            role = Membership.Role(user.role).label
+            self.stdout.write(f"  {user.username:<15} {user.password:<26} {role} – {agencies[user.agency].name}")
+
+    def _agencies(self) -> dict[str, Agency]:
+        rows = [(row, demo.GOVERNING) for row in demo.AGENCIES] + [(demo.ADMIN_AGENCY, demo.ADMIN_GOVERNING)]
+        agencies = {}
+        for (code, name, header, symbol, head_title, head_name), governing in rows:
+            agencies[code], _ = Agency.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name, "governing_body": governing, "header_name": header, "symbol": symbol,
+                    "place": "Quảng Ngãi", "head_title": head_title, "head_name": head_name,
+                },
+            )
+        return agencies
+
+    def _rubric(self) -> Rubric:
+        rubric = Rubric.objects.filter(bloc__code=demo.BLOC, year=demo.YEAR).first()
+        if rubric is None:
+            call_command("loaddata", demo.RUBRIC_FIXTURE, verbosity=0)
+            rubric = Rubric.objects.get(bloc__code=demo.BLOC, year=demo.YEAR)
+        return rubric
+
+    def _bloc_year(self, agencies: dict[str, Agency]) -> None:
+        bloc_year, _ = BlocYear.objects.get_or_create(
+            bloc=Bloc.objects.get(code=demo.BLOC),
+            year=demo.YEAR,
+            defaults={"leader": agencies[demo.LEADER], "deputy_leader": agencies[demo.DEPUTY]},
+        )
+        for code in demo.MEMBERS:
+            BlocMember.objects.get_or_create(bloc_year=bloc_year, agency=agencies[code])
+
+    def _users(self, agencies: dict[str, Agency]) -> dict:
+        User = get_user_model()
+        users = {}
+        for spec in demo.USERS:
+            user, created = User.objects.get_or_create(
+                username=spec.username,
+                defaults={
+                    "first_name": spec.first_name, "last_name": spec.last_name,
+                    "is_staff": spec.staff, "is_superuser": spec.staff,
+                },
+            )
+            if created:
+                user.set_password(spec.password)
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(user=user, agency=agencies[spec.agency], role=spec.role)
+            users[spec.username] = user
+        return users
+
+    def _vp_sheet(self, rubric: Rubric, agency: Agency, editor) -> Sheet:
+        """Văn phòng UBND tỉnh's self-scores as the seed table shows them, with the seed's errors fixed."""
+        existing = Sheet.objects.filter(rubric=rubric, agency=agency).first()
+        if existing is not None:
+            return existing
+        # --clamp fixes Nội dung 2, criterion 3: a bonus of 10 typed where at most 1 is allowed.
+        result = read_sheet(demo.SEED_SHEET, agency=agency, year=demo.YEAR, clamp=True)
+        if result.errors:
+            raise CommandError("\n".join(str(p) for p in result.errors))
+        # Its Hội Cựu chiến binh was dissolved: the average of the two organisations it has stands in for it.
+        components = rubric.criteria.get(key="2:7").components.order_by("position")
+        value = result.values["2:7"]
+        value.ratings = {c.pk: value.ratings.get(c.pk) for c in components if not c.name.endswith("Cựu chiến binh")}
+        value.ratings.update({c.pk: None for c in components if c.name.endswith("Cựu chiến binh")})
+        sheet = sheet_for(rubric=rubric, agency=agency, by=editor)
+        scores_import(sheet=sheet, values=result.values, by=editor)
+        return sheet

@@ -1,0 +1,59 @@
+"""Numbers the Vietnamese way: "2,5" and "2.5" are both 2.5 when typed; 2,5 when shown."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+class NumberError(ValueError):
+    """A value that is not a score; the message is Vietnamese and shown to the user as is."""
+
+
+def parse_points(value) -> Decimal | None:
+    """A score as typed or as a spreadsheet holds it; None when empty.
+
+    A score never needs a thousands separator, so one comma or dot is the decimal separator.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberError(f"“{value}” không phải là số.")
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().replace("\u00a0", "")
+        if not text:
+            return None
+        if not _NUMBER.match(text):
+            raise NumberError(f"“{text}” không phải là số.")
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
+            raise NumberError(f"“{text}” không phải là số.") from exc
+    if number < 0:
+        raise NumberError(f"Điểm không được âm ({format_points(number)}).")
+    if number != number.quantize(Decimal("0.01")):
+        raise NumberError(f"Điểm chỉ lấy tối đa hai chữ số thập phân ({value}).")
+    return number.quantize(Decimal("0.01"))
+
+
+def parse_points_list(value) -> list[Decimal]:
+    """Every number in a cell such as "60 20 20" (a total followed by its parts)."""
+    if value is None:
+        return []
+    if isinstance(value, int | float | Decimal):
+        return [parse_points(value)]
+    parts = str(value).replace(";", " ").split()
+    return [parse_points(part) for part in parts]
+
+
+def format_points(value: Decimal | None) -> str:
+    """945 → "945", 2.50 → "2,5", 1234 → "1.234"; None → ""."""
+    if value is None:
+        return ""
+    normal = value.quantize(Decimal("0.01")).normalize()
+    sign = "-" if normal < 0 else ""
+    whole, _, fraction = f"{abs(normal):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"

@@ -1,0 +1,180 @@
+"""Score arithmetic over plain values: sums, caps, the average rule, rubric consistency.
+
+No database here. A rubric is a list of `Node`s in document order; a sheet is a dict of `Entry`s by key.
+
+Bonus points sit where the rubric puts them: a node whose children carry no bonus owns its bonus
+(criterion 1 of Nội dung 1 owns 20 although its sub-criteria carry none); a node whose children carry
+bonus only sums theirs (a section's 30 is 20 + 2 + 2 + 2 + 2 + 2).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+SUM = "sum"
+MANUAL = "manual"
+TIERED = "tiered"
+COMPONENTS = "components"
+
+
+@dataclass(frozen=True)
+class Node:
+    key: str
+    parent: str | None
+    label: str
+    max_points: Decimal
+    max_bonus: Decimal = ZERO
+    rule: str = MANUAL
+    # Best points a choice can give: the top tier, or the components' top ratings added up.
+    choice_max: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    points: Decimal | None = None
+    bonus: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Total:
+    points: Decimal = ZERO
+    bonus: Decimal = ZERO
+
+    def __add__(self, other: "Total") -> "Total":
+        return Total(self.points + other.points, self.bonus + other.bonus)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    key: str
+    label: str
+    what: str
+    stated: Decimal
+    computed: Decimal
+
+
+@dataclass
+class Tree:
+    nodes: Sequence[Node]
+    children: dict[str | None, list[Node]] = field(init=False)
+
+    def __post_init__(self):
+        self.children = defaultdict(list)
+        for node in self.nodes:
+            self.children[node.parent].append(node)
+
+    @property
+    def roots(self) -> list[Node]:
+        return self.children[None]
+
+    def own_bonus_max(self, node: Node) -> Decimal:
+        """The bonus entered on this node itself: zero where its children carry the bonus."""
+        if any(child.max_bonus for child in self.children[node.key]):
+            return ZERO
+        return node.max_bonus
+
+    def is_leaf(self, node: Node) -> bool:
+        return not self.children[node.key]
+
+
+def quantize(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def component_points(ratings: Sequence[Decimal | None]) -> Decimal:
+    """Points of a components criterion; `None` is an organisation the agency does not have.
+
+    A missing organisation gets the average of those the agency has.
+    """
+    present = [r for r in ratings if r is not None]
+    if not present:
+        return ZERO
+    average = sum(present, ZERO) / len(present)
+    return quantize(sum(present, ZERO) + average * (len(ratings) - len(present)))
+
+
+def cap(value: Decimal | None, maximum: Decimal) -> Decimal:
+    if value is None:
+        return ZERO
+    return min(max(value, ZERO), maximum)
+
+
+def rollup(tree: Tree, entries: Mapping[str, Entry], *, capped: bool = True) -> dict[str, Total]:
+    """Totals of every node: leaves from their entries, parents as sums of their children.
+
+    With `capped`, a value above its maximum counts as the maximum (the way totals are reported
+    while an over-maximum value is still being corrected).
+    """
+    totals: dict[str, Total] = {}
+
+    def clip(value: Decimal | None, maximum: Decimal) -> Decimal:
+        if capped:
+            return cap(value, maximum)
+        return value or ZERO
+
+    def visit(node: Node) -> Total:
+        entry = entries.get(node.key, Entry())
+        kids = tree.children[node.key]
+        own_bonus = clip(entry.bonus, tree.own_bonus_max(node)) if tree.own_bonus_max(node) else ZERO
+        if kids:
+            total = Total(ZERO, own_bonus)
+            for kid in kids:
+                total = total + visit(kid)
+        else:
+            total = Total(clip(entry.points, node.max_points), own_bonus)
+        totals[node.key] = total
+        return total
+
+    for root in tree.roots:
+        visit(root)
+    return totals
+
+
+def grand_total(tree: Tree, totals: Mapping[str, Total]) -> Total:
+    result = Total()
+    for root in tree.roots:
+        result = result + totals[root.key]
+    return result
+
+
+def rubric_totals(tree: Tree) -> Total:
+    """What the rubric says it is worth: its sections' stated maxima added up."""
+    return Total(
+        sum((root.max_points for root in tree.roots), ZERO),
+        sum((root.max_bonus for root in tree.roots), ZERO),
+    )
+
+
+def mismatches(tree: Tree) -> list[Mismatch]:
+    """Every place where a stated maximum disagrees with what its parts add up to."""
+    found: list[Mismatch] = []
+    for node in tree.nodes:
+        kids = tree.children[node.key]
+        if kids:
+            child_points = sum((k.max_points for k in kids), ZERO)
+            if child_points != node.max_points:
+                found.append(Mismatch(node.key, node.label, "điểm chuẩn", node.max_points, child_points))
+            child_bonus = sum((k.max_bonus for k in kids), ZERO)
+            if child_bonus and child_bonus != node.max_bonus:
+                found.append(Mismatch(node.key, node.label, "điểm thưởng", node.max_bonus, child_bonus))
+        elif node.rule in (TIERED, COMPONENTS) and node.choice_max is not None:
+            if node.choice_max != node.max_points:
+                what = "điểm chuẩn so với mức cao nhất" if node.rule == TIERED else "điểm chuẩn so với tổng các tổ chức"
+                found.append(Mismatch(node.key, node.label, what, node.max_points, node.choice_max))
+    return found
+
+
+def over_maximum(tree: Tree, entries: Mapping[str, Entry]) -> Iterable[tuple[Node, str, Decimal, Decimal]]:
+    """(node, "points"|"bonus", value, maximum) for every entry above what its criterion allows."""
+    for node in tree.nodes:
+        entry = entries.get(node.key)
+        if entry is None:
+            continue
+        if entry.points is not None and tree.is_leaf(node) and entry.points > node.max_points:
+            yield node, "points", entry.points, node.max_points
+        if entry.bonus is not None and entry.bonus > tree.own_bonus_max(node):
+            yield node, "bonus", entry.bonus, tree.own_bonus_max(node)

@@ -1,0 +1,29 @@
+# Shared by start.sh and test.sh: system packages through apt-get, the virtualenv, pip.
+
+# Debian packages the app needs: venv for Python, HarfBuzz subsetting for WeasyPrint, fonts metric-compatible
+# with Times New Roman that carry every Vietnamese letter (documents).
+APP_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-croscore fonts-liberation2)
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    echo "Thiếu gói hệ thống: ${missing[*]} (máy không có apt-get: hãy tự cài)." >&2
+    return 0
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Cài gói hệ thống: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+venv_install() {
+  local python="${PYTHON:-python3}"
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e "$1"
+}

@@ -1,0 +1,90 @@
+"""The cast: an editor and a head of one agency, a user of another agency, a bloc reviewer, an administrator."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SEED_SHEET = FIXTURES / "seed_2022_sheet.xlsx"
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_agency(code: str, name: str | None = None) -> Agency:
+    return Agency.objects.create(
+        code=code, name=name or f"Cơ quan {code}", governing_body="UBND TỈNH QUẢNG NGÃI",
+        header_name=(name or code).upper(), symbol=code, place="Quảng Ngãi", head_title="Giám đốc",
+        head_name="Nguyễn Văn A",
+    )
+
+
+def make_user(django_user_model, username: str, agency: Agency | None, role: str = Membership.Role.EDITOR):
+    user = django_user_model.objects.create_user(username=username, password="mat-khau-thu-nghiem-1")
+    if agency is not None:
+        Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def make_workbook(path: Path, rows: list[list], *, titles: list[str] = (), header: list[str] | None = None) -> Path:
+    """A workbook with title rows, a header row and the given rows below it."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tiêu chí"
+    for title in titles:
+        ws.append([title])
+    if titles:
+        ws.append([])
+    ws.append(header or ["TT", "Tiêu chí", "Điểm chuẩn", "Điểm thưởng"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def rubric_2022(db) -> Rubric:
+    """The 2022 rubric of Khối Tham mưu - Tổng hợp, from the committed fixture."""
+    call_command("loaddata", "rubric_tmth_2022", verbosity=0)
+    return Rubric.objects.get(bloc__code="TMTH", year=2022)
+
+
+@pytest.fixture
+def agencies(db):
+    return {code: make_agency(code) for code in ("VP", "TTR", "STC", "OTHER")}
+
+
+@pytest.fixture
+def bloc_2022(rubric_2022, agencies) -> BlocYear:
+    bloc_year = BlocYear.objects.create(
+        bloc=Bloc.objects.get(code="TMTH"), year=2022, leader=agencies["TTR"], deputy_leader=agencies["STC"]
+    )
+    for code in ("VP", "TTR", "STC"):
+        BlocMember.objects.create(bloc_year=bloc_year, agency=agencies[code])
+    return bloc_year
+
+
+@pytest.fixture
+def cast(django_user_model, agencies):
+    return {
+        "editor": make_user(django_user_model, "bientap", agencies["VP"], Membership.Role.EDITOR),
+        "head": make_user(django_user_model, "thutruong", agencies["VP"], Membership.Role.HEAD),
+        "other": make_user(django_user_model, "donvikhac", agencies["OTHER"], Membership.Role.EDITOR),
+        "reviewer": make_user(django_user_model, "chamdiem", agencies["TTR"], Membership.Role.REVIEWER),
+        "admin": make_user(django_user_model, "quantri", None),
+    }
+
+
+@pytest.fixture
+def vp_sheet(bloc_2022, agencies) -> Sheet:
+    return Sheet.objects.create(rubric=bloc_2022.bloc.rubrics.get(year=2022), agency=agencies["VP"])
