@@ -22,12 +22,24 @@ AGENCIES = [
     ("STC", "Sở Tài chính", "SỞ TÀI CHÍNH", "STC", "Giám đốc", "Lê Quang Minh"),
     ("SKHDT", "Sở Kế hoạch và Đầu tư", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT", "Giám đốc", "Phạm Đức Long"),
     ("STP", "Sở Tư pháp", "SỞ TƯ PHÁP", "STP", "Giám đốc", "Đặng Thu Ánh"),
-    ("VPDDBQH", "Văn phòng Đoàn ĐBQH và HĐND tỉnh", "VĂN PHÒNG ĐOÀN ĐBQH VÀ HĐND", "VPĐĐBQH&HĐND",
-     "Chánh Văn phòng", "Huỳnh Thị Dương"),
+    (
+        "VPDDBQH",
+        "Văn phòng Đoàn ĐBQH và HĐND tỉnh",
+        "VĂN PHÒNG ĐOÀN ĐBQH VÀ HĐND",
+        "VPĐĐBQH&HĐND",
+        "Chánh Văn phòng",
+        "Huỳnh Thị Dương",
+    ),
 ]
 # The provincial emulation office administers the blocs; it is not itself a member of this one.
-ADMIN_AGENCY = ("BTDKT", "Ban Thi đua - Khen thưởng tỉnh", "BAN THI ĐUA - KHEN THƯỞNG", "BTĐKT", "Trưởng ban",
-                "Võ Thị Lan")
+ADMIN_AGENCY = (
+    "BTDKT",
+    "Ban Thi đua - Khen thưởng tỉnh",
+    "BAN THI ĐUA - KHEN THƯỞNG",
+    "BTĐKT",
+    "Trưởng ban",
+    "Võ Thị Lan",
+)
 ADMIN_GOVERNING = "SỞ NỘI VỤ TỈNH QUẢNG NGÃI"
 MEMBERS = ["VP", "TTR", "SNV", "STC", "SKHDT", "STP", "VPDDBQH"]
 LEADER, DEPUTY = "TTR", "SNV"

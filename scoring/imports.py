@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from . import rollup, services
-from .models import Agency, Bloc, Criterion, Rubric, Sheet
+from .models import Agency, Bloc, Criterion, Rubric
 from .numbers import format_points
 from .selectors import RubricTree, rubric_tree
 from .workbooks import (
@@ -77,8 +77,15 @@ def parse_rubric(path: str | Path) -> ParsedRubric:
                 problems.append(f"{row.place.cell(row.columns['max'])}: {row.code} thiếu điểm chuẩn.")
             index = sum(1 for c in criteria if c.parent is None) + 1
             section = ParsedCriterion(
-                key=str(index), code=row.code, text=row.text, max_points=max_points or Decimal(0),
-                max_bonus=max_bonus, parent=None, position=len(criteria), row=row, rule=Criterion.Rule.SUM,
+                key=str(index),
+                code=row.code,
+                text=row.text,
+                max_points=max_points or Decimal(0),
+                max_bonus=max_bonus,
+                parent=None,
+                position=len(criteria),
+                row=row,
+                rule=Criterion.Rule.SUM,
             )
             criteria.append(section)
             by_code = {}
@@ -105,8 +112,14 @@ def parse_rubric(path: str | Path) -> ParsedRubric:
         if max_points is None:
             problems.append(f"{row.place.cell(row.columns['max'])}: tiêu chí {row.code} thiếu điểm chuẩn.")
         criterion = ParsedCriterion(
-            key=f"{section.key}:{row.code}", code=row.code, text=row.text, max_points=max_points or Decimal(0),
-            max_bonus=max_bonus, parent=parent, position=len(criteria), row=row,
+            key=f"{section.key}:{row.code}",
+            code=row.code,
+            text=row.text,
+            max_points=max_points or Decimal(0),
+            max_bonus=max_bonus,
+            parent=parent,
+            position=len(criteria),
+            row=row,
         )
         parent.children.append(criterion)
         parent.rule = Criterion.Rule.SUM
@@ -115,7 +128,9 @@ def parse_rubric(path: str | Path) -> ParsedRubric:
         last = criterion
 
     if not any(c.parent is None for c in criteria) and not problems:
-        problems.append(f"Trang tính “{table.sheet}”: không có dòng “Nội dung …” hay “Phần …” nào sau dòng tiêu đề.")
+        problems.append(
+            f"Trang tính “{table.sheet}”: không có dòng “Nội dung …” hay “Phần …” nào sau dòng tiêu đề."
+        )
     for criterion in criteria:
         if not criterion.children and criterion.parent is not None:
             _apply_options(criterion)
@@ -141,7 +156,9 @@ def parse_rubric(path: str | Path) -> ParsedRubric:
                 )
     if problems:
         raise WorkbookError(problems)
-    title = next((t for t in table.title_lines if "tiêu chí" in normalize(t) or "chấm điểm" in normalize(t)), "")
+    title = next(
+        (t for t in table.title_lines if "tiêu chí" in normalize(t) or "chấm điểm" in normalize(t)), ""
+    )
     return ParsedRubric(title=title, criteria=criteria, tree=tree)
 
 
@@ -158,7 +175,8 @@ def _node(criterion: ParsedCriterion) -> rollup.Node:
         choice_max = max(points for _, _, points in criterion.tiers)
     elif criterion.rule == Criterion.Rule.COMPONENTS:
         choice_max = sum(
-            (max(p for comp, _, p in criterion.tiers if comp == name) for name, _ in criterion.components), Decimal(0)
+            (max(p for comp, _, p in criterion.tiers if comp == name) for name, _ in criterion.components),
+            Decimal(0),
         )
     return rollup.Node(
         key=criterion.key,
@@ -182,17 +200,23 @@ def _apply_options(criterion: ParsedCriterion) -> None:
         criterion.components = [(name, name in optional) for name in names]
     else:
         criterion.rule = Criterion.Rule.TIERED
-    criterion.tiers = [(o.component if criterion.rule == Criterion.Rule.COMPONENTS else "", o.label, o.points)
-                       for o in options]
+    criterion.tiers = [
+        (o.component if criterion.rule == Criterion.Rule.COMPONENTS else "", o.label, o.points)
+        for o in options
+    ]
 
 
 @transaction.atomic
-def import_rubric(path: str | Path, *, bloc: Bloc, year: int, title: str = "", replace: bool = False) -> Rubric:
+def import_rubric(
+    path: str | Path, *, bloc: Bloc, year: int, title: str = "", replace: bool = False
+) -> Rubric:
     parsed = parse_rubric(path)
     rubric = Rubric.objects.filter(bloc=bloc, year=year).first()
     if rubric is not None:
         if rubric.is_locked:
-            raise WorkbookError([f"Bảng tiêu chí {bloc.code} năm {year} đã có đơn vị nộp bảng chấm điểm: không thay được."])
+            raise WorkbookError(
+                [f"Bảng tiêu chí {bloc.code} năm {year} đã có đơn vị nộp bảng chấm điểm: không thay được."]
+            )
         if rubric.criteria.exists() and not replace:
             raise WorkbookError(
                 [f"Khối {bloc.code} đã có bảng tiêu chí năm {year}; dùng --replace để thay bằng tệp này."]
@@ -239,9 +263,11 @@ class SheetImport:
 
 
 def rubric_for(agency: Agency, year: int) -> Rubric:
-    rubric = Rubric.objects.filter(
-        bloc__years__year=year, bloc__years__memberships__agency=agency, year=year
-    ).select_related("bloc").first()
+    rubric = (
+        Rubric.objects.filter(bloc__years__year=year, bloc__years__memberships__agency=agency, year=year)
+        .select_related("bloc")
+        .first()
+    )
     if rubric is None:
         raise WorkbookError([f"{agency.name} không thuộc khối thi đua nào có bảng tiêu chí năm {year}."])
     return rubric
@@ -259,15 +285,20 @@ def read_sheet(path: str | Path, *, agency: Agency, year: int, clamp: bool = Fal
 
 
 @transaction.atomic
-def import_sheet(path: str | Path, *, agency: Agency, year: int, clamp: bool = False, dry_run: bool = False,
-                 by=None) -> SheetImport:
+def import_sheet(
+    path: str | Path, *, agency: Agency, year: int, clamp: bool = False, dry_run: bool = False, by=None
+) -> SheetImport:
     result = read_sheet(path, agency=agency, year=year, clamp=clamp)
     if result.errors or dry_run:
         return result
     sheet = services.sheet_for(rubric=result.rubric, agency=agency, by=by)
     if not sheet.is_editable:
-        raise WorkbookError([f"Bảng chấm điểm của {agency.name} đang ở trạng thái “{sheet.get_status_display()}”: "
-                             "không nhập đè được."])
+        raise WorkbookError(
+            [
+                f"Bảng chấm điểm của {agency.name} đang ở trạng thái “{sheet.get_status_display()}”: "
+                "không nhập đè được."
+            ]
+        )
     services.scores_import(sheet=sheet, values=result.values, by=by)
     result.written = True
     return result
@@ -284,7 +315,9 @@ class _SheetReader:
         self.clamp = clamp
         self.values: dict[str, services.ScoreInput] = {}
         self.problems: list[Problem] = []
-        self.stated: list[tuple[str, Row, Decimal | None, Decimal | None]] = []  # (node key or "", row, pts, bonus)
+        self.stated: list[
+            tuple[str, Row, Decimal | None, Decimal | None]
+        ] = []  # (node key or "", row, pts, bonus)
         self.section: Criterion | None = None
         self.section_count = 0
         self.current: services.ScoreInput | None = None
@@ -319,7 +352,9 @@ class _SheetReader:
         self.section = match
         self.current = self.current_criterion = None
         if match is None:
-            self.problem("warning", f"{row.code} ({row.place.cell()})", "bảng tiêu chí không có nội dung này.")
+            self.problem(
+                "warning", f"{row.code} ({row.place.cell()})", "bảng tiêu chí không có nội dung này."
+            )
             return
         self.stated.append((match.key, row, self.numbers(row, "self"), self.numbers(row, "self_bonus")))
 
@@ -358,7 +393,11 @@ class _SheetReader:
         bonus = self.numbers(row, "self_bonus")
         if bonus is not None and bonus > own_bonus:
             if own_bonus == 0:
-                self.problem("error", where, f"tiêu chí này không có điểm thưởng riêng, nhưng ghi {format_points(bonus)}.")
+                self.problem(
+                    "error",
+                    where,
+                    f"tiêu chí này không có điểm thưởng riêng, nhưng ghi {format_points(bonus)}.",
+                )
             else:
                 self._over(where, "điểm thưởng tự chấm", bonus, own_bonus)
                 bonus = own_bonus if self.clamp else bonus
@@ -381,7 +420,9 @@ class _SheetReader:
             tier = next((t for t in criterion.tier_list if t.points == value.points), None)
             if tier is None:
                 levels = ", ".join(f"{t.label} = {format_points(t.points)}" for t in criterion.tier_list)
-                self.problem("error", where, f"{format_points(value.points)} điểm không khớp mức nào ({levels}).")
+                self.problem(
+                    "error", where, f"{format_points(value.points)} điểm không khớp mức nào ({levels})."
+                )
             value.tier = tier
         if value.provisional:
             self.problem("warning", where, "điểm tạm tính: cần cập nhật khi có kết quả xếp loại.")
@@ -398,10 +439,16 @@ class _SheetReader:
 
     def _over(self, where: str, what: str, value: Decimal, maximum: Decimal) -> None:
         if self.clamp:
-            self.problem("warning", where, f"{what} {format_points(value)} vượt mức tối đa {format_points(maximum)}; "
-                                           f"tính bằng {format_points(maximum)} (--clamp).")
+            self.problem(
+                "warning",
+                where,
+                f"{what} {format_points(value)} vượt mức tối đa {format_points(maximum)}; "
+                f"tính bằng {format_points(maximum)} (--clamp).",
+            )
         else:
-            self.problem("error", where, f"{what} {format_points(value)} vượt mức tối đa {format_points(maximum)}.")
+            self.problem(
+                "error", where, f"{what} {format_points(value)} vượt mức tối đa {format_points(maximum)}."
+            )
 
     def _ratings(self) -> None:
         for key, numbers in self.extra_numbers.items():
@@ -412,20 +459,30 @@ class _SheetReader:
                 continue
             where = f"{criterion.label}"
             if len(numbers) != len(components):
-                self.problem("warning", where, f"ghi {len(numbers)} điểm thành phần cho {len(components)} tổ chức; "
-                                               "chưa xếp loại từng tổ chức.")
+                self.problem(
+                    "warning",
+                    where,
+                    f"ghi {len(numbers)} điểm thành phần cho {len(components)} tổ chức; "
+                    "chưa xếp loại từng tổ chức.",
+                )
                 continue
             ratings = {}
             for component, points in zip(components, numbers, strict=True):
                 tier = next((t for t in component.tier_list if t.points == points), None)
                 if tier is None:
-                    self.problem("error", where, f"{component.name}: {format_points(points)} điểm không khớp mức nào.")
+                    self.problem(
+                        "error", where, f"{component.name}: {format_points(points)} điểm không khớp mức nào."
+                    )
                 ratings[component.pk] = tier
             value.ratings = ratings
             computed = rollup.component_points([t.points if t else None for t in ratings.values()])
             if value.points is not None and computed != value.points:
-                self.problem("warning", where, f"ghi tổng {format_points(value.points)}, các tổ chức cộng lại là "
-                                               f"{format_points(computed)}; lấy {format_points(computed)}.")
+                self.problem(
+                    "warning",
+                    where,
+                    f"ghi tổng {format_points(value.points)}, các tổ chức cộng lại là "
+                    f"{format_points(computed)}; lấy {format_points(computed)}.",
+                )
             value.points = computed
 
     def finish(self) -> rollup.Total:
@@ -440,11 +497,17 @@ class _SheetReader:
             total = totals[key] if key else grand
             name = self.by_key[key].label if key else "TỔNG CỘNG"
             heading = "dòng tiêu đề" if key and ":" not in key else "dòng"
-            for what, stated, computed in (("điểm tự chấm", points, total.points),
-                                           ("điểm thưởng tự chấm", bonus, total.bonus)):
+            for what, stated, computed in (
+                ("điểm tự chấm", points, total.points),
+                ("điểm thưởng tự chấm", bonus, total.bonus),
+            ):
                 if stated is not None and stated != computed:
-                    self.problem("warning", f"{name} ({row.place.cell()})",
-                                 f"{heading} ghi {what} {format_points(stated)}, nhưng các tiêu chí cộng lại là "
-                                 f"{format_points(computed)}.", row.place.row)
+                    self.problem(
+                        "warning",
+                        f"{name} ({row.place.cell()})",
+                        f"{heading} ghi {what} {format_points(stated)}, nhưng các tiêu chí cộng lại là "
+                        f"{format_points(computed)}.",
+                        row.place.row,
+                    )
         self.problems.sort(key=lambda p: (p.row, p.level != "error"))
         return grand

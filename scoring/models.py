@@ -8,6 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from .numbers import format_points
+
 POINTS = {"max_digits": 7, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
@@ -18,13 +20,17 @@ class Agency(models.Model):
     code = models.CharField("mã", max_length=20, unique=True)
     name = models.CharField("tên cơ quan, đơn vị", max_length=200)
     governing_body = models.CharField(
-        "cơ quan chủ quản", max_length=200, help_text="Dòng trên cùng của tiêu đề văn bản, ví dụ UBND TỈNH QUẢNG NGÃI"
+        "cơ quan chủ quản",
+        max_length=200,
+        help_text="Dòng trên cùng của tiêu đề văn bản, ví dụ UBND TỈNH QUẢNG NGÃI",
     )
     header_name = models.CharField(
         "tên trong tiêu đề văn bản", max_length=200, help_text="In hoa, đậm, ví dụ VĂN PHÒNG"
     )
     symbol = models.CharField("ký hiệu văn bản", max_length=20, help_text="Dùng trong số văn bản, ví dụ VP")
-    place = models.CharField("địa danh", max_length=100, help_text="Dùng trong dòng ngày tháng, ví dụ Quảng Ngãi")
+    place = models.CharField(
+        "địa danh", max_length=100, help_text="Dùng trong dòng ngày tháng, ví dụ Quảng Ngãi"
+    )
     head_title = models.CharField("chức vụ thủ trưởng", max_length=100)
     head_name = models.CharField("họ tên thủ trưởng", max_length=100, blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
@@ -77,7 +83,9 @@ class BlocYear(models.Model):
     deputy_leader = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="khối phó"
     )
-    members = models.ManyToManyField(Agency, through="BlocMember", related_name="bloc_years", verbose_name="thành viên")
+    members = models.ManyToManyField(
+        Agency, through="BlocMember", related_name="bloc_years", verbose_name="thành viên"
+    )
 
     class Meta:
         verbose_name = "khối thi đua theo năm"
@@ -110,7 +118,9 @@ class BlocMember(models.Model):
         verbose_name = "thành viên khối"
         verbose_name_plural = "thành viên khối"
         constraints = [
-            models.UniqueConstraint(fields=["bloc_year", "agency"], name="scoring_one_membership_per_bloc_year")
+            models.UniqueConstraint(
+                fields=["bloc_year", "agency"], name="scoring_one_membership_per_bloc_year"
+            )
         ]
 
     def __str__(self):
@@ -140,7 +150,9 @@ class Membership(models.Model):
         verbose_name = "người dùng của đơn vị"
         verbose_name_plural = "người dùng của đơn vị"
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "role"], name="scoring_one_role_per_user_agency")
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="scoring_one_role_per_user_agency"
+            )
         ]
 
     def __str__(self):
@@ -173,7 +185,9 @@ class Rubric(models.Model):
         verbose_name = "bảng tiêu chí"
         verbose_name_plural = "bảng tiêu chí"
         ordering = ["-year", "bloc__name"]
-        constraints = [models.UniqueConstraint(fields=["bloc", "year"], name="scoring_one_rubric_per_bloc_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["bloc", "year"], name="scoring_one_rubric_per_bloc_year")
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.bloc.code} {self.year})"
@@ -210,13 +224,17 @@ class Criterion(models.Model):
         TIERED = "tiered", "Chọn một mức"
         COMPONENTS = "components", "Chấm từng tổ chức, thiếu thì lấy trung bình"
 
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name="bảng tiêu chí")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name="bảng tiêu chí"
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name="thuộc"
     )
     position = models.PositiveIntegerField("thứ tự")
     key = models.CharField("khóa", max_length=60)
-    code = models.CharField("số thứ tự", max_length=30, help_text="Như in trong cột TT, ví dụ 1.2 hoặc Nội dung 1")
+    code = models.CharField(
+        "số thứ tự", max_length=30, help_text="Như in trong cột TT, ví dụ 1.2 hoặc Nội dung 1"
+    )
     text = models.TextField("nội dung tiêu chí")
     max_points = models.DecimalField("điểm chuẩn", **POINTS, validators=NOT_NEGATIVE)
     max_bonus = models.DecimalField("điểm thưởng", **POINTS, default=Decimal(0), validators=NOT_NEGATIVE)
@@ -268,7 +286,9 @@ class Component(models.Model):
     position = models.PositiveSmallIntegerField("thứ tự")
     name = models.CharField("tổ chức", max_length=200)
     may_be_missing = models.BooleanField(
-        "có thể không có", default=False, help_text="Đơn vị không có tổ chức này được tính trung bình các tổ chức hiện có"
+        "có thể không có",
+        default=False,
+        help_text="Đơn vị không có tổ chức này được tính trung bình các tổ chức hiện có",
     )
 
     objects = ComponentQuerySet.as_manager()
@@ -278,7 +298,9 @@ class Component(models.Model):
         verbose_name_plural = "tổ chức được chấm"
         ordering = ["criterion", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["criterion", "position"], name="scoring_unique_component_position")
+            models.UniqueConstraint(
+                fields=["criterion", "position"], name="scoring_unique_component_position"
+            )
         ]
 
     def __str__(self):
@@ -305,7 +327,12 @@ class Tier(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="tiers")
     component = models.ForeignKey(
-        Component, on_delete=models.CASCADE, null=True, blank=True, related_name="tiers", verbose_name="tổ chức"
+        Component,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tiers",
+        verbose_name="tổ chức",
     )
     position = models.PositiveSmallIntegerField("thứ tự")
     label = models.CharField("mức", max_length=300)
@@ -323,7 +350,7 @@ class Tier(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label} ({self.points} điểm)"
+        return f"{self.label} ({format_points(self.points)} điểm)"
 
     def natural_key(self):
         return (*self.criterion.natural_key(), self.position)
@@ -350,7 +377,9 @@ class Sheet(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
-    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="sheets", verbose_name="bảng tiêu chí")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.PROTECT, related_name="sheets", verbose_name="bảng tiêu chí"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sheets", verbose_name="đơn vị")
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField("phiên bản", default=1)
@@ -358,7 +387,11 @@ class Sheet(models.Model):
     updated_at = models.DateTimeField("sửa lúc", auto_now=True)
     submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="người nộp",
     )
 
@@ -368,7 +401,9 @@ class Sheet(models.Model):
         verbose_name = "bảng chấm điểm"
         verbose_name_plural = "bảng chấm điểm"
         ordering = ["-rubric__year", "agency__name"]
-        constraints = [models.UniqueConstraint(fields=["rubric", "agency"], name="scoring_one_sheet_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "agency"], name="scoring_one_sheet_per_agency")
+        ]
 
     def __str__(self):
         return f"Bảng chấm điểm {self.rubric.year} – {self.agency}"
@@ -384,7 +419,11 @@ class SheetTransition(models.Model):
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="transitions")
     at = models.DateTimeField("lúc", auto_now_add=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="người thực hiện",
     )
     from_status = models.CharField("từ", max_length=10, choices=Sheet.Status.choices, blank=True)
@@ -410,11 +449,15 @@ class Score(models.Model):
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     points = models.DecimalField("điểm tự chấm", **POINTS, null=True, blank=True, validators=NOT_NEGATIVE)
-    bonus = models.DecimalField("điểm thưởng tự chấm", **POINTS, null=True, blank=True, validators=NOT_NEGATIVE)
+    bonus = models.DecimalField(
+        "điểm thưởng tự chấm", **POINTS, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     explanation = models.TextField("giải trình", blank=True)
     provisional = models.BooleanField("tạm tính", default=False)
-    reviewed_points = models.DecimalField("điểm thẩm định", **POINTS, null=True, blank=True, validators=NOT_NEGATIVE)
+    reviewed_points = models.DecimalField(
+        "điểm thẩm định", **POINTS, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     reviewed_bonus = models.DecimalField(
         "điểm thưởng thẩm định", **POINTS, null=True, blank=True, validators=NOT_NEGATIVE
     )
@@ -428,8 +471,12 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["sheet", "criterion"], name="scoring_one_score_per_criterion"),
             models.CheckConstraint(condition=Q(points__gte=0), name="scoring_points_not_negative"),
             models.CheckConstraint(condition=Q(bonus__gte=0), name="scoring_bonus_not_negative"),
-            models.CheckConstraint(condition=Q(reviewed_points__gte=0), name="scoring_reviewed_points_not_negative"),
-            models.CheckConstraint(condition=Q(reviewed_bonus__gte=0), name="scoring_reviewed_bonus_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reviewed_points__gte=0), name="scoring_reviewed_points_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_bonus__gte=0), name="scoring_reviewed_bonus_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -446,7 +493,9 @@ class ComponentRating(models.Model):
     class Meta:
         verbose_name = "xếp loại tổ chức"
         verbose_name_plural = "xếp loại tổ chức"
-        constraints = [models.UniqueConstraint(fields=["score", "component"], name="scoring_one_rating_per_component")]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "component"], name="scoring_one_rating_per_component")
+        ]
 
     def __str__(self):
         return f"{self.component}: {self.tier or 'không có tổ chức này'}"

@@ -163,7 +163,11 @@ def mismatches(tree: Tree) -> list[Mismatch]:
                 found.append(Mismatch(node.key, node.label, "điểm thưởng", node.max_bonus, child_bonus))
         elif node.rule in (TIERED, COMPONENTS) and node.choice_max is not None:
             if node.choice_max != node.max_points:
-                what = "điểm chuẩn so với mức cao nhất" if node.rule == TIERED else "điểm chuẩn so với tổng các tổ chức"
+                what = (
+                    "điểm chuẩn so với mức cao nhất"
+                    if node.rule == TIERED
+                    else "điểm chuẩn so với tổng các tổ chức"
+                )
                 found.append(Mismatch(node.key, node.label, what, node.max_points, node.choice_max))
     return found
 

@@ -76,8 +76,13 @@ def _choice_max(criterion: Criterion):
     if criterion.rule == Criterion.Rule.TIERED and criterion.tier_list:
         return max(t.points for t in criterion.tier_list)
     if criterion.rule == Criterion.Rule.COMPONENTS and criterion.component_list:
-        return sum((max((t.points for t in comp.tier_list), default=rollup.ZERO) for comp in criterion.component_list),
-                   rollup.ZERO)
+        return sum(
+            (
+                max((t.points for t in comp.tier_list), default=rollup.ZERO)
+                for comp in criterion.component_list
+            ),
+            rollup.ZERO,
+        )
     return None
 
 

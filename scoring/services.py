@@ -54,7 +54,9 @@ def rubric_write_criteria(*, rubric: Rubric, criteria) -> None:
         )
         created[item.key] = criterion
         components = {
-            name: Component.objects.create(criterion=criterion, position=i, name=name, may_be_missing=optional)
+            name: Component.objects.create(
+                criterion=criterion, position=i, name=name, may_be_missing=optional
+            )
             for i, (name, optional) in enumerate(item.components, start=1)
         }
         Tier.objects.bulk_create(
@@ -80,19 +82,33 @@ def rubric_copy(*, rubric: Rubric, year: int, title: str = "") -> Rubric:
         ready = [c for c in pending if c.parent_id is None or c.parent_id in old_to_new]
         for c in ready:
             old_to_new[c.pk] = Criterion.objects.create(
-                rubric=new, parent=old_to_new.get(c.parent_id), position=c.position, key=c.key, code=c.code,
-                text=c.text, max_points=c.max_points, max_bonus=c.max_bonus, rule=c.rule,
+                rubric=new,
+                parent=old_to_new.get(c.parent_id),
+                position=c.position,
+                key=c.key,
+                code=c.code,
+                text=c.text,
+                max_points=c.max_points,
+                max_bonus=c.max_bonus,
+                rule=c.rule,
             )
         pending = [c for c in pending if c.pk not in old_to_new]
     components = {}
     for comp in Component.objects.filter(criterion__rubric=rubric):
         components[comp.pk] = Component.objects.create(
-            criterion=old_to_new[comp.criterion_id], position=comp.position, name=comp.name,
+            criterion=old_to_new[comp.criterion_id],
+            position=comp.position,
+            name=comp.name,
             may_be_missing=comp.may_be_missing,
         )
     Tier.objects.bulk_create(
-        Tier(criterion=old_to_new[t.criterion_id], component=components.get(t.component_id), position=t.position,
-             label=t.label, points=t.points)
+        Tier(
+            criterion=old_to_new[t.criterion_id],
+            component=components.get(t.component_id),
+            position=t.position,
+            label=t.label,
+            points=t.points,
+        )
         for t in Tier.objects.filter(criterion__rubric=rubric)
     )
     return new
@@ -109,7 +125,9 @@ def sheet_for(*, rubric: Rubric, agency, by=None) -> Sheet:
 
 @transaction.atomic
 def sheet_transition(*, sheet: Sheet, to_status: str, by=None, reason: str = "") -> Sheet:
-    SheetTransition.objects.create(sheet=sheet, by=by, from_status=sheet.status, to_status=to_status, reason=reason)
+    SheetTransition.objects.create(
+        sheet=sheet, by=by, from_status=sheet.status, to_status=to_status, reason=reason
+    )
     sheet.status = to_status
     sheet.save(update_fields=["status", "updated_at"])
     return sheet

@@ -9,12 +9,16 @@ from .selectors import sheet_view
 
 
 def _get_sheet_for_user(request, pk: int) -> Sheet:
-    return get_object_or_404(Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency"), pk=pk)
+    return get_object_or_404(
+        Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency"), pk=pk
+    )
 
 
 @login_required
 def home(request):
-    memberships = Membership.objects.filter(user=request.user).select_related("agency").order_by("agency__name")
+    memberships = (
+        Membership.objects.filter(user=request.user).select_related("agency").order_by("agency__name")
+    )
     sheets = [
         sheet_view(sheet)
         for sheet in Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency")

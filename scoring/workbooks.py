@@ -183,7 +183,9 @@ def _rows(ws, header_row: int, columns: dict[str, int]):
         if section or (ROMAN.match(tt) and text):
             code = section.group(1) if section else tt
             text = text or clean_text(cells.get("tt"))
-            yield Row("section", place, code=code[:1].upper() + code[1:], text=text, cells=cells, columns=columns)
+            yield Row(
+                "section", place, code=code[:1].upper() + code[1:], text=text, cells=cells, columns=columns
+            )
         elif TOTAL.match(normalize(text)) or TOTAL.match(normalize(tt)):
             yield Row("total", place, text=text, cells=cells, columns=columns)
             return

@@ -23,8 +23,13 @@ def _fast_and_isolated(settings, tmp_path):
 
 def make_agency(code: str, name: str | None = None) -> Agency:
     return Agency.objects.create(
-        code=code, name=name or f"Cơ quan {code}", governing_body="UBND TỈNH QUẢNG NGÃI",
-        header_name=(name or code).upper(), symbol=code, place="Quảng Ngãi", head_title="Giám đốc",
+        code=code,
+        name=name or f"Cơ quan {code}",
+        governing_body="UBND TỈNH QUẢNG NGÃI",
+        header_name=(name or code).upper(),
+        symbol=code,
+        place="Quảng Ngãi",
+        head_title="Giám đốc",
         head_name="Nguyễn Văn A",
     )
 
@@ -36,7 +41,9 @@ def make_user(django_user_model, username: str, agency: Agency | None, role: str
     return user
 
 
-def make_workbook(path: Path, rows: list[list], *, titles: list[str] = (), header: list[str] | None = None) -> Path:
+def make_workbook(
+    path: Path, rows: list[list], *, titles: list[str] = (), header: list[str] | None = None
+) -> Path:
     """A workbook with title rows, a header row and the given rows below it."""
     wb = Workbook()
     ws = wb.active
@@ -61,7 +68,7 @@ def rubric_2022(db) -> Rubric:
 
 @pytest.fixture
 def agencies(db):
-    return {code: make_agency(code) for code in ("VP", "TTR", "STC", "OTHER")}
+    return {code: make_agency(code) for code in ("VP", "TTR", "STC", "OTHER", "BTDKT")}
 
 
 @pytest.fixture
@@ -81,7 +88,7 @@ def cast(django_user_model, agencies):
         "head": make_user(django_user_model, "thutruong", agencies["VP"], Membership.Role.HEAD),
         "other": make_user(django_user_model, "donvikhac", agencies["OTHER"], Membership.Role.EDITOR),
         "reviewer": make_user(django_user_model, "chamdiem", agencies["TTR"], Membership.Role.REVIEWER),
-        "admin": make_user(django_user_model, "quantri", None),
+        "admin": make_user(django_user_model, "quantri", agencies["BTDKT"], Membership.Role.ADMIN),
     }
 
 

@@ -7,8 +7,18 @@ from scoring.numbers import NumberError, format_points, parse_points, parse_poin
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("2,5", D("2.5")), ("2.5", D("2.5")), (" 15 ", D(15)), ("02", D(2)), (2.5, D("2.5")), (20, D(20)),
-     ("0,25", D("0.25")), ("", None), (None, None), ("\u00a010", D(10))],
+    [
+        ("2,5", D("2.5")),
+        ("2.5", D("2.5")),
+        (" 15 ", D(15)),
+        ("02", D(2)),
+        (2.5, D("2.5")),
+        (20, D(20)),
+        ("0,25", D("0.25")),
+        ("", None),
+        (None, None),
+        ("\u00a010", D(10)),
+    ],
 )
 def test_it_reads_a_score_as_people_type_it(typed, value):
     assert parse_points(typed) == value
@@ -16,8 +26,13 @@ def test_it_reads_a_score_as_people_type_it(typed, value):
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("abc", "“abc” không phải là số."), ("2,5,1", "“2,5,1” không phải là số."), ("-1", "Điểm không được âm (-1)."),
-     ("1,234", "Điểm chỉ lấy tối đa hai chữ số thập phân (1,234)."), (True, "“True” không phải là số.")],
+    [
+        ("abc", "“abc” không phải là số."),
+        ("2,5,1", "“2,5,1” không phải là số."),
+        ("-1", "Điểm không được âm (-1)."),
+        ("1,234", "Điểm chỉ lấy tối đa hai chữ số thập phân (1,234)."),
+        (True, "“True” không phải là số."),
+    ],
 )
 def test_it_refuses_what_is_not_a_score_with_a_vietnamese_message(typed, message):
     with pytest.raises(NumberError) as exc:
@@ -33,7 +48,14 @@ def test_it_reads_a_total_followed_by_its_parts():
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(D("945.00"), "945"), (D("2.50"), "2,5"), (D("52.25"), "52,25"), (D(12400), "12.400"), (None, ""), (D(0), "0")],
+    [
+        (D("945.00"), "945"),
+        (D("2.50"), "2,5"),
+        (D("52.25"), "52,25"),
+        (D(12400), "12.400"),
+        (None, ""),
+        (D(0), "0"),
+    ],
 )
 def test_it_shows_numbers_the_vietnamese_way(value, shown):
     assert format_points(value) == shown

@@ -6,13 +6,15 @@ from scoring.rollup import Entry, Node, Total, Tree
 
 def small_tree() -> Tree:
     """Section 1 (100 / 5): criterion 1 (60 / 5, own bonus) = 1.1 (40) + 1.2 (20); criterion 2 (40)."""
-    return Tree([
-        Node("1", None, "Nội dung 1", D(100), D(5), rollup.SUM),
-        Node("1:1", "1", "Nội dung 1, tiêu chí 1", D(60), D(5), rollup.SUM),
-        Node("1:1.1", "1:1", "Nội dung 1, tiêu chí 1.1", D(40)),
-        Node("1:1.2", "1:1", "Nội dung 1, tiêu chí 1.2", D(20)),
-        Node("1:2", "1", "Nội dung 1, tiêu chí 2", D(40)),
-    ])
+    return Tree(
+        [
+            Node("1", None, "Nội dung 1", D(100), D(5), rollup.SUM),
+            Node("1:1", "1", "Nội dung 1, tiêu chí 1", D(60), D(5), rollup.SUM),
+            Node("1:1.1", "1:1", "Nội dung 1, tiêu chí 1.1", D(40)),
+            Node("1:1.2", "1:1", "Nội dung 1, tiêu chí 1.2", D(20)),
+            Node("1:2", "1", "Nội dung 1, tiêu chí 2", D(40)),
+        ]
+    )
 
 
 def test_it_gives_a_missing_organisation_the_average_of_the_others():
@@ -37,8 +39,9 @@ def test_it_gives_nothing_when_no_organisation_exists():
 def test_it_sums_children_and_keeps_the_bonus_where_it_is_entered():
     """1.1 = 35, 1.2 = 20, 2 = 30 → criterion 1 = 55, section = 85; criterion 1's own bonus 4 reaches the section."""
     tree = small_tree()
-    totals = rollup.rollup(tree, {"1:1.1": Entry(D(35)), "1:1.2": Entry(D(20)), "1:1": Entry(bonus=D(4)),
-                                  "1:2": Entry(D(30))})
+    totals = rollup.rollup(
+        tree, {"1:1.1": Entry(D(35)), "1:1.2": Entry(D(20)), "1:1": Entry(bonus=D(4)), "1:2": Entry(D(30))}
+    )
     assert totals["1:1"] == Total(D(55), D(4))
     assert totals["1"] == Total(D(85), D(4))
     assert rollup.grand_total(tree, totals) == Total(D(85), D(4))
@@ -50,7 +53,9 @@ def test_it_counts_a_value_above_its_maximum_at_the_maximum():
     entries = {"1:1.2": Entry(D(25)), "1:1": Entry(bonus=D(9))}
     assert rollup.rollup(tree, entries)["1"] == Total(D(20), D(5))
     assert rollup.rollup(tree, entries, capped=False)["1"] == Total(D(25), D(9))
-    over = [(node.key, what, value, maximum) for node, what, value, maximum in rollup.over_maximum(tree, entries)]
+    over = [
+        (node.key, what, value, maximum) for node, what, value, maximum in rollup.over_maximum(tree, entries)
+    ]
     assert over == [("1:1", "bonus", D(9), D(5)), ("1:1.2", "points", D(25), D(20))]
 
 
@@ -62,12 +67,14 @@ def test_it_finds_the_bonus_owner():
 
 
 def test_it_reports_each_parent_that_disagrees_with_its_children():
-    tree = Tree([
-        Node("1", None, "Nội dung 1", D(100), D(3), rollup.SUM),
-        Node("1:1", "1", "Nội dung 1, tiêu chí 1", D(50), D(2)),
-        Node("1:2", "1", "Nội dung 1, tiêu chí 2", D(45), D(2)),
-        Node("1:3", "1", "Nội dung 1, tiêu chí 3", D(20), rule=rollup.TIERED, choice_max=D(15)),
-    ])
+    tree = Tree(
+        [
+            Node("1", None, "Nội dung 1", D(100), D(3), rollup.SUM),
+            Node("1:1", "1", "Nội dung 1, tiêu chí 1", D(50), D(2)),
+            Node("1:2", "1", "Nội dung 1, tiêu chí 2", D(45), D(2)),
+            Node("1:3", "1", "Nội dung 1, tiêu chí 3", D(20), rule=rollup.TIERED, choice_max=D(15)),
+        ]
+    )
     found = {(m.label, m.what, m.stated, m.computed) for m in rollup.mismatches(tree)}
     assert found == {
         ("Nội dung 1", "điểm chuẩn", D(100), D(115)),

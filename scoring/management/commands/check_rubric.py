@@ -7,7 +7,9 @@ from ._common import get_rubric
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra bảng tiêu chí: điểm của mỗi tiêu chí cha có bằng tổng các tiêu chí con không, và tổng điểm."
+    help = (
+        "Kiểm tra bảng tiêu chí: điểm của mỗi tiêu chí cha có bằng tổng các tiêu chí con không, và tổng điểm."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bloc", required=True, help="mã khối thi đua, ví dụ TMTH")

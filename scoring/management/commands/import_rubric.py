@@ -15,8 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("file", help="tệp .xlsx")
         parser.add_argument("--bloc", required=True, help="mã khối thi đua, ví dụ TMTH")
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--title", default="", help="tên bảng tiêu chí (mặc định: lấy từ dòng tiêu đề của tệp)")
-        parser.add_argument("--replace", action="store_true", help="thay bảng tiêu chí đã có (khi chưa đơn vị nào nộp)")
+        parser.add_argument(
+            "--title", default="", help="tên bảng tiêu chí (mặc định: lấy từ dòng tiêu đề của tệp)"
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="thay bảng tiêu chí đã có (khi chưa đơn vị nào nộp)"
+        )
 
     def handle(self, *args, file, bloc, year, title, replace, **options):
         try:

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--agency", required=True, help="mã cơ quan, đơn vị, ví dụ VP")
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--dry-run", action="store_true", help="chỉ đọc và báo cáo, không ghi gì")
-        parser.add_argument("--clamp", action="store_true", help="điểm vượt mức tối đa được tính bằng mức tối đa")
+        parser.add_argument(
+            "--clamp", action="store_true", help="điểm vượt mức tối đa được tính bằng mức tối đa"
+        )
 
     def handle(self, *args, file, agency, year, dry_run, clamp, **options):
         try:

@@ -33,10 +33,14 @@ class Command(BaseCommand):
             f"Bảng tự chấm {demo.YEAR} của {sheet.agency.name} ({sheet.get_status_display()}): "
             f"{format_points(totals.points)} điểm, {format_points(totals.bonus)} điểm thưởng."
         )
-        self.stdout.write("Tài khoản mẫu (chỉ đăng nhập được khi DEBUG bật; mật khẩu như lúc tạo, nếu chưa đổi):")
+        self.stdout.write(
+            "Tài khoản mẫu (chỉ đăng nhập được khi DEBUG bật; mật khẩu như lúc tạo, nếu chưa đổi):"
+        )
         for user in demo.USERS:
             role = Membership.Role(user.role).label
-            self.stdout.write(f"  {user.username:<15} {user.password:<26} {role} – {agencies[user.agency].name}")
+            self.stdout.write(
+                f"  {user.username:<15} {user.password:<26} {role} – {agencies[user.agency].name}"
+            )
 
     def _agencies(self) -> dict[str, Agency]:
         rows = [(row, demo.GOVERNING) for row in demo.AGENCIES] + [(demo.ADMIN_AGENCY, demo.ADMIN_GOVERNING)]
@@ -45,8 +49,13 @@ class Command(BaseCommand):
             agencies[code], _ = Agency.objects.get_or_create(
                 code=code,
                 defaults={
-                    "name": name, "governing_body": governing, "header_name": header, "symbol": symbol,
-                    "place": "Quảng Ngãi", "head_title": head_title, "head_name": head_name,
+                    "name": name,
+                    "governing_body": governing,
+                    "header_name": header,
+                    "symbol": symbol,
+                    "place": "Quảng Ngãi",
+                    "head_title": head_title,
+                    "head_name": head_name,
                 },
             )
         return agencies
@@ -74,8 +83,10 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(
                 username=spec.username,
                 defaults={
-                    "first_name": spec.first_name, "last_name": spec.last_name,
-                    "is_staff": spec.staff, "is_superuser": spec.staff,
+                    "first_name": spec.first_name,
+                    "last_name": spec.last_name,
+                    "is_staff": spec.staff,
+                    "is_superuser": spec.staff,
                 },
             )
             if created:
@@ -97,7 +108,9 @@ class Command(BaseCommand):
         # Its Hội Cựu chiến binh was dissolved: the average of the two organisations it has stands in for it.
         components = rubric.criteria.get(key="2:7").components.order_by("position")
         value = result.values["2:7"]
-        value.ratings = {c.pk: value.ratings.get(c.pk) for c in components if not c.name.endswith("Cựu chiến binh")}
+        value.ratings = {
+            c.pk: value.ratings.get(c.pk) for c in components if not c.name.endswith("Cựu chiến binh")
+        }
         value.ratings.update({c.pk: None for c in components if c.name.endswith("Cựu chiến binh")})
         sheet = sheet_for(rubric=rubric, agency=agency, by=editor)
         scores_import(sheet=sheet, values=result.values, by=editor)

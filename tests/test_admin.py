@@ -1,0 +1,34 @@
+import pytest
+from django.urls import reverse
+
+from scoring.models import Criterion, Rubric, Sheet
+
+
+@pytest.fixture
+def admin_client_(client, django_user_model):
+    user = django_user_model.objects.create_superuser("sieuquantri", password="mat-khau-quan-tri-1")
+    client.force_login(user)
+    return client
+
+
+def test_an_administrator_edits_criteria_until_a_sheet_is_submitted(admin_client_, vp_sheet):
+    criterion = vp_sheet.rubric.criteria.get(key="1:1.1")
+    url = reverse("admin:scoring_criterion_change", args=[criterion.pk])
+    assert 'name="text"' in admin_client_.get(url).content.decode()
+    Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    page = admin_client_.get(url).content.decode()
+    assert 'name="text"' not in page  # shown read-only
+    response = admin_client_.post(url, {"text": "Sửa trộm", "max_points": "5"})
+    assert response.status_code == 403
+    criterion.refresh_from_db()
+    assert criterion.text.startswith("Lãnh đạo, chỉ đạo")
+
+
+def test_the_copy_action_makes_next_years_rubric(admin_client_, rubric_2022):
+    response = admin_client_.post(
+        reverse("admin:scoring_rubric_changelist"),
+        {"action": "copy_to_next_year", "_selected_action": [rubric_2022.pk]},
+        follow=True,
+    )
+    assert "Đã tạo" in response.content.decode()
+    assert Criterion.objects.filter(rubric=Rubric.objects.get(year=2023)).count() == 34

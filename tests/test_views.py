@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+from scoring.models import Score, Sheet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_anonymous_users_to_the_vietnamese_login_page(client, vp_sheet):
+    for url in (reverse("home"), reverse("sheet_detail", args=[vp_sheet.pk])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    page = client.get(reverse("login")).content.decode()
+    assert "Đăng nhập" in page and "Mật khẩu" in page and 'lang="vi"' in page
+
+
+def test_it_logs_in_and_out(client, cast):
+    response = client.post(reverse("login"), {"username": "bientap", "password": "mat-khau-thu-nghiem-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_home_page_lists_the_agency_sheet_with_its_totals(client, cast, vp_sheet):
+    Score.objects.create(sheet=vp_sheet, criterion=vp_sheet.rubric.criteria.get(key="1:1.1"), points="92.5")
+    client.force_login(cast["editor"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Cán bộ nhập liệu – Cơ quan VP" in page
+    assert "Đang nhập" in page and "92,5" in page
+    assert reverse("sheet_detail", args=[vp_sheet.pk]) in page
+
+
+@pytest.mark.parametrize("role", ["editor", "head"])
+def test_own_agency_sees_its_sheet_with_computed_totals(client, cast, vp_sheet, role):
+    rubric = vp_sheet.rubric
+    Score.objects.create(
+        sheet=vp_sheet, criterion=rubric.criteria.get(key="1:1.1"), points=90, explanation="<b>x</b>"
+    )
+    Score.objects.create(sheet=vp_sheet, criterion=rubric.criteria.get(key="1:1.2"), points="45.5")
+    client.force_login(cast[role])
+    response = client.get(reverse("sheet_detail", args=[vp_sheet.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "BẢNG CHẤM ĐIỂM THI ĐUA NĂM 2022".lower() in page.lower()
+    assert "135,5" in page  # 90 + 45,5 on criterion 1 and on Nội dung 1
+    assert "&lt;b&gt;x&lt;/b&gt;" in page  # user text is escaped
+
+
+@pytest.mark.parametrize("role", ["other", "reviewer", "admin"])
+def test_anybody_else_gets_404_for_the_sheet(client, cast, vp_sheet, role):
+    client.force_login(cast[role])
+    assert client.get(reverse("sheet_detail", args=[vp_sheet.pk])).status_code == 404
+    assert "Cơ quan VP" not in client.get(reverse("home")).content.decode()
+
+
+def test_an_unknown_sheet_is_404(client, cast):
+    client.force_login(cast["editor"])
+    assert client.get(reverse("sheet_detail", args=[999999])).status_code == 404
+
+
+def test_the_sheet_page_costs_the_same_queries_whatever_the_scores(
+    client, cast, vp_sheet, django_assert_num_queries
+):
+    client.force_login(cast["editor"])
+    url = reverse("sheet_detail", args=[vp_sheet.pk])
+    client.get(url)
+    # session, user, sheet, criteria, tiers, components, scores, transitions
+    with django_assert_num_queries(8):
+        client.get(url)
+    for criterion in vp_sheet.rubric.criteria.all():
+        Score.objects.create(sheet=vp_sheet, criterion=criterion, explanation="có")
+    with django_assert_num_queries(8):
+        client.get(url)
+
+
+def test_sheet_status_is_shown_in_vietnamese(client, cast, vp_sheet):
+    Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.RETURNED)
+    client.force_login(cast["head"])
+    assert "Bị trả lại" in client.get(reverse("sheet_detail", args=[vp_sheet.pk])).content.decode()
