@@ -265,6 +265,8 @@ class Criterion(models.Model):
         return self.parent_id is None
 
     def clean(self):
+        if self.rubric_id and self.rubric.is_locked:
+            raise ValidationError("Bảng tiêu chí đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí.")
         if self.parent_id and self.parent.rubric_id != self.rubric_id:
             raise ValidationError({"parent": "Tiêu chí cha phải thuộc cùng bảng tiêu chí."})
 

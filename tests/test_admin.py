@@ -32,3 +32,28 @@ def test_the_copy_action_makes_next_years_rubric(admin_client_, rubric_2022):
     )
     assert "Đã tạo" in response.content.decode()
     assert Criterion.objects.filter(rubric=Rubric.objects.get(year=2023)).count() == 34
+
+
+def test_no_criterion_can_be_added_to_a_submitted_rubric(admin_client_, vp_sheet):
+    Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    count = Criterion.objects.count()
+    response = admin_client_.post(
+        reverse("admin:scoring_criterion_add"),
+        {
+            "rubric": vp_sheet.rubric.pk,
+            "position": 99,
+            "key": "3:9",
+            "code": "9",
+            "text": "Thêm lén",
+            "max_points": "5",
+            "max_bonus": "0",
+            "rule": "manual",
+            "components-TOTAL_FORMS": "0",
+            "components-INITIAL_FORMS": "0",
+            "tiers-TOTAL_FORMS": "0",
+            "tiers-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "không sửa được tiêu chí" in response.content.decode()
+    assert Criterion.objects.count() == count
