@@ -1,0 +1,27 @@
+"""The data and its single-object rules, one module per concept."""
+
+from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
+from .evidence import Citation, Document, evidence_path
+from .rubrics import Component, Criterion, Rubric, Tier
+from .sheets import ComponentRating, Score, ScoreChange, Sheet, SheetSnapshot, SheetTransition
+
+__all__ = [
+    "Agency",
+    "Bloc",
+    "BlocMember",
+    "BlocYear",
+    "Citation",
+    "Component",
+    "ComponentRating",
+    "Criterion",
+    "Document",
+    "Membership",
+    "Rubric",
+    "Score",
+    "ScoreChange",
+    "Sheet",
+    "SheetSnapshot",
+    "SheetTransition",
+    "Tier",
+    "evidence_path",
+]

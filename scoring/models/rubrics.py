@@ -1,0 +1,217 @@
+"""A bloc's rubric for a year: the criterion tree, tiers and rated organisations."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from ..numbers import format_points
+from .agencies import Bloc
+
+POINTS = {"max_digits": 7, "decimal_places": 2}
+NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
+
+
+class RubricQuerySet(models.QuerySet):
+    def get_by_natural_key(self, bloc_code, year):
+        return self.get(bloc__code=bloc_code, year=year)
+
+
+class Rubric(models.Model):
+    """The criteria a bloc is scored against in one year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Đang soạn"
+        OPEN = "open", "Đang chấm điểm"
+        CLOSED = "closed", "Đã khóa sổ"
+
+    bloc = models.ForeignKey(Bloc, on_delete=models.PROTECT, related_name="rubrics", verbose_name="khối")
+    year = models.PositiveSmallIntegerField("năm")
+    title = models.CharField("tên bảng tiêu chí", max_length=300)
+    legal_basis = models.TextField("căn cứ", blank=True)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    deadline = models.DateField("hạn nộp", null=True, blank=True)
+
+    objects = RubricQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bảng tiêu chí"
+        verbose_name_plural = "bảng tiêu chí"
+        ordering = ["-year", "bloc__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["bloc", "year"], name="scoring_one_rubric_per_bloc_year")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.bloc.code} {self.year})"
+
+    def natural_key(self):
+        return (self.bloc.code, self.year)
+
+    natural_key.dependencies = ["scoring.bloc"]
+
+    @property
+    def is_locked(self) -> bool:
+        """A rubric that an agency has submitted against no longer changes."""
+        from .sheets import Sheet  # sheets.py imports this module
+
+        return self.sheets.exclude(status=Sheet.Status.DRAFT).exists()
+
+
+class CriterionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, bloc_code, year, key):
+        return self.get(rubric__bloc__code=bloc_code, rubric__year=year, key=key)
+
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+
+class Criterion(models.Model):
+    """A node of the rubric tree: a section (no parent), a criterion or a sub-criterion.
+
+    `key` identifies it within the rubric: "2" for the second section, "2:1.3" for code 1.3 inside it,
+    because numbering restarts in every section.
+    """
+
+    class Rule(models.TextChoices):
+        SUM = "sum", "Tổng các tiêu chí con"
+        MANUAL = "manual", "Nhập điểm"
+        TIERED = "tiered", "Chọn một mức"
+        COMPONENTS = "components", "Chấm từng tổ chức, thiếu thì lấy trung bình"
+
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name="bảng tiêu chí"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name="thuộc"
+    )
+    position = models.PositiveIntegerField("thứ tự")
+    key = models.CharField("khóa", max_length=60)
+    code = models.CharField(
+        "số thứ tự", max_length=30, help_text="Như in trong cột TT, ví dụ 1.2 hoặc Nội dung 1"
+    )
+    text = models.TextField("nội dung tiêu chí")
+    max_points = models.DecimalField("điểm chuẩn", **POINTS, validators=NOT_NEGATIVE)
+    max_bonus = models.DecimalField("điểm thưởng", **POINTS, default=Decimal(0), validators=NOT_NEGATIVE)
+    rule = models.CharField("cách tính", max_length=12, choices=Rule.choices, default=Rule.MANUAL)
+
+    objects = CriterionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["rubric", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "key"], name="scoring_unique_criterion_key"),
+            models.CheckConstraint(condition=Q(max_points__gte=0), name="scoring_max_points_not_negative"),
+            models.CheckConstraint(condition=Q(max_bonus__gte=0), name="scoring_max_bonus_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.text[:60]}"
+
+    def natural_key(self):
+        return (*self.rubric.natural_key(), self.key)
+
+    natural_key.dependencies = ["scoring.rubric"]
+
+    @property
+    def is_section(self) -> bool:
+        return self.parent_id is None
+
+    def clean(self):
+        if self.rubric_id and self.rubric.is_locked:
+            raise ValidationError("Bảng tiêu chí đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí.")
+        if self.parent_id and self.parent.rubric_id != self.rubric_id:
+            raise ValidationError({"parent": "Tiêu chí cha phải thuộc cùng bảng tiêu chí."})
+
+
+class ComponentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, bloc_code, year, criterion_key, position):
+        return self.get(
+            criterion__rubric__bloc__code=bloc_code,
+            criterion__rubric__year=year,
+            criterion__key=criterion_key,
+            position=position,
+        )
+
+
+class Component(models.Model):
+    """An organisation rated inside a components criterion (Công đoàn, Đoàn thanh niên, Hội CCB)."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="components")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    name = models.CharField("tổ chức", max_length=200)
+    may_be_missing = models.BooleanField(
+        "có thể không có",
+        default=False,
+        help_text="Đơn vị không có tổ chức này được tính trung bình các tổ chức hiện có",
+    )
+
+    objects = ComponentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tổ chức được chấm"
+        verbose_name_plural = "tổ chức được chấm"
+        ordering = ["criterion", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "position"], name="scoring_unique_component_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.criterion.natural_key(), self.position)
+
+    natural_key.dependencies = ["scoring.criterion"]
+
+
+class TierQuerySet(models.QuerySet):
+    def get_by_natural_key(self, bloc_code, year, criterion_key, position):
+        return self.get(
+            criterion__rubric__bloc__code=bloc_code,
+            criterion__rubric__year=year,
+            criterion__key=criterion_key,
+            position=position,
+        )
+
+
+class Tier(models.Model):
+    """One option of a tiered criterion, or one rating of a component: "Hoàn thành tốt nhiệm vụ" = 15."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="tiers")
+    component = models.ForeignKey(
+        Component,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tiers",
+        verbose_name="tổ chức",
+    )
+    position = models.PositiveSmallIntegerField("thứ tự")
+    label = models.CharField("mức", max_length=300)
+    points = models.DecimalField("điểm", **POINTS, validators=NOT_NEGATIVE)
+
+    objects = TierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mức điểm"
+        verbose_name_plural = "mức điểm"
+        ordering = ["criterion", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "position"], name="scoring_unique_tier_position"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="scoring_tier_points_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({format_points(self.points)} điểm)"
+
+    def natural_key(self):
+        return (*self.criterion.natural_key(), self.position)
+
+    natural_key.dependencies = ["scoring.criterion", "scoring.component"]
