@@ -386,7 +386,7 @@ class _SheetReader:
             self.problem("warning", where, "bảng tiêu chí không có tiêu chí này; bỏ qua.")
             return
         self.seen.add(key)
-        node = next(n for n in self.tree.nodes if n.key == key)
+        node = self.tree.node(key)
         explanation = clean_text(row.cells.get("explanation"))
         value = services.ScoreInput(explanation=explanation, provisional="tạm tính" in normalize(explanation))
         own_bonus = self.tree.own_bonus_max(node)

@@ -61,11 +61,17 @@ class Mismatch:
 class Tree:
     nodes: Sequence[Node]
     children: dict[str | None, list[Node]] = field(init=False)
+    by_key: dict[str, Node] = field(init=False)
 
     def __post_init__(self):
         self.children = defaultdict(list)
+        self.by_key = {}
         for node in self.nodes:
             self.children[node.parent].append(node)
+            self.by_key[node.key] = node
+
+    def node(self, key: str) -> Node:
+        return self.by_key[key]
 
     @property
     def roots(self) -> list[Node]:

@@ -1,35 +1,97 @@
-"""Pages. Each view fetches through an access helper that answers 404 for other agencies' data."""
+"""Pages. Each view fetches through an access helper (scoring/access.py) that answers 404 for other
+agencies' data, validates, calls a service, and redirects or renders."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
-from . import rollup
-from .models import Membership, Sheet
-from .selectors import sheet_view
-
-
-def _get_sheet_for_user(request, pk: int) -> Sheet:
-    return get_object_or_404(
-        Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency"), pk=pk
-    )
+from . import rollup, services
+from .access import allowed, get_agency_for_user, get_sheet_for_user
+from .citations import parse_citation
+from .forms import DocumentForm, SheetForm
+from .models import BlocMember, Document, Membership, Rubric, Sheet
+from .numbers import format_points
+from .selectors import rubric_tree, sheet_progress, sheet_state, sheet_view
+from .warnings import sheet_warnings
 
 
 @login_required
 def home(request):
-    memberships = (
+    memberships = list(
         Membership.objects.filter(user=request.user).select_related("agency").order_by("agency__name")
     )
-    sheets = [
-        sheet_view(sheet)
-        for sheet in Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency")
-    ]
-    return render(request, "scoring/home.html", {"memberships": memberships, "sheet_views": sheets})
+    agencies = {m.agency_id: m.agency for m in memberships}
+    cards = []
+    for agency in agencies.values():
+        roles = {m.role for m in memberships if m.agency_id == agency.pk}
+        sheets = list(
+            Sheet.objects.filter(agency=agency).select_related("rubric__bloc").order_by("-rubric__year")
+        )
+        current_rubric = (
+            Rubric.objects.filter(
+                bloc__years__memberships__agency=agency,
+                bloc__years__year=F("year"),
+                status__in=[Rubric.Status.OPEN, Rubric.Status.CLOSED],
+            )
+            .select_related("bloc")
+            .order_by("-year")
+            .first()
+        )
+        current = next((s for s in sheets if current_rubric and s.rubric_id == current_rubric.pk), None)
+        if current_rubric is None and sheets:
+            current, current_rubric = sheets[0], sheets[0].rubric
+        summary = None
+        if current is not None:
+            view = sheet_view(current)
+            summary = {"view": view, "progress": sheet_progress(view, sheet_state(view))}
+        older = [s for s in sheets if s is not current]
+        cards.append(
+            {
+                "agency": agency,
+                "roles": [Membership.Role(r).label for r in sorted(roles)],
+                "rubric": current_rubric,
+                "sheet": current,
+                "summary": summary,
+                "previous": [(s, sheet_view(s).grand_total) for s in older[:1]],
+                "can_start": current is None
+                and current_rubric is not None
+                and bool(roles & {"editor", "head"}),
+            }
+        )
+    return render(request, "scoring/home.html", {"cards": cards})
+
+
+@login_required
+@require_POST
+def sheet_start(request, rubric_pk: int):
+    rubric = get_object_or_404(Rubric, pk=rubric_pk, status=Rubric.Status.OPEN)
+    membership = (
+        BlocMember.objects.filter(
+            bloc_year__bloc=rubric.bloc,
+            bloc_year__year=rubric.year,
+            agency__memberships__user=request.user,
+            agency__memberships__role__in=["editor", "head"],
+        )
+        .select_related("agency")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    sheet = services.sheet_for(rubric=rubric, agency=membership.agency, by=request.user)
+    return redirect("sheet_edit", pk=sheet.pk)
 
 
 @login_required
 def sheet_detail(request, pk: int):
-    sheet = _get_sheet_for_user(request, pk)
+    sheet, roles = get_sheet_for_user(request, pk)
     view = sheet_view(sheet)
+    state = sheet_state(view)
     tree = view.rubric_tree.tree
     rows = [
         {
@@ -37,6 +99,7 @@ def sheet_detail(request, pk: int):
             "score": view.scores.get(c.key),
             "total": view.totals[c.key],
             "is_leaf": not tree.children[c.key],
+            "documents": state.cited.get(c.key, []),
         }
         for c in view.rubric_tree.criteria
     ]
@@ -49,5 +112,268 @@ def sheet_detail(request, pk: int):
             "rubric_total": rollup.rubric_totals(tree),
             "grand_total": view.grand_total,
             "transitions": sheet.transitions.select_related("by"),
+            "warnings": sheet_warnings(view, state.cited),
+            "can_edit": allowed("sheet.edit", roles, sheet),
+            "can_submit": allowed("sheet.submit", roles, sheet),
         },
+    )
+
+
+def _sheet_json(view, version: int, *, saved: bool, errors=None, conflict=None) -> dict:
+    return {
+        "saved": saved,
+        "version": version,
+        "errors": errors or {},
+        "conflict": conflict or [],
+        "totals": {k: [format_points(t.points), format_points(t.bonus)] for k, t in view.totals.items()},
+        "grand_total": [format_points(view.grand_total.points), format_points(view.grand_total.bonus)],
+        "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+    }
+
+
+def _describe(changes) -> list[str]:
+    return [
+        f"{c.criterion.code} – {c.get_field_display()}: “{c.old or '(trống)'}” → “{c.new or '(trống)'}”"
+        f" ({(c.by.get_full_name() or c.by.username) if c.by else 'hệ thống'}, {timezone.localtime(c.at):%H:%M})"
+        for c in changes
+    ]
+
+
+@login_required
+def sheet_edit(request, pk: int):
+    sheet, roles = get_sheet_for_user(request, pk, "sheet.edit")
+    if not sheet.is_editable:
+        messages.info(request, f"Bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”: chỉ xem.")
+        return redirect("sheet_detail", pk=sheet.pk)
+    rtree = rubric_tree(sheet.rubric)
+    documents = list(Document.objects.filter(agency=sheet.agency).order_by("-issued_on", "number"))
+    autosave = request.POST.get("autosave") == "1"
+    conflict = []
+    if request.method == "POST":
+        form = SheetForm(request.POST, rtree=rtree, documents=documents)
+        if form.is_valid():
+            try:
+                version = services.sheet_save(
+                    sheet=sheet,
+                    base_version=form.cleaned_data["version"],
+                    values=form.values(),
+                    by=request.user,
+                )
+            except services.SheetConflict as exc:
+                conflict = _describe(exc.changes)
+                sheet.refresh_from_db()
+            except services.SheetLocked:
+                messages.error(request, "Bảng chấm điểm vừa được nộp: không lưu được.")
+                return redirect("sheet_detail", pk=sheet.pk)
+            else:
+                if autosave:
+                    return JsonResponse(_sheet_json(sheet_view(sheet, rtree), version, saved=True))
+                messages.success(request, "Đã lưu bảng chấm điểm.")
+                return redirect("sheet_edit", pk=sheet.pk)
+        if autosave:
+            errors = {name: " ".join(errs) for name, errs in form.errors.items()}
+            return JsonResponse(
+                _sheet_json(
+                    sheet_view(sheet, rtree), sheet.version, saved=False, errors=errors, conflict=conflict
+                ),
+                status=409 if conflict else 400,
+            )
+        if conflict:
+            # Keep what they typed; the next save, made knowingly, goes on top of the other person's.
+            data = request.POST.copy()
+            data["version"] = sheet.version
+            form = SheetForm(data, rtree=rtree, documents=documents)
+            form.is_valid()
+        else:
+            messages.error(request, f"Chưa lưu: có {len(form.errors)} ô cần sửa (tô đỏ bên dưới).")
+    view = sheet_view(sheet, rtree)
+    state = sheet_state(view)
+    if request.method != "POST":
+        initial = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
+        form = SheetForm(initial=initial, rtree=rtree, documents=documents)
+    return render(
+        request,
+        "scoring/sheet_edit.html",
+        {
+            "sheet": sheet,
+            "form": form,
+            "rows": [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()],
+            "view": view,
+            "conflict": conflict,
+            "rubric_total": rollup.rubric_totals(rtree.tree),
+            "tree_data": _tree_data(rtree, form),
+            "can_submit": allowed("sheet.submit", roles, sheet),
+        },
+    )
+
+
+def _tree_data(rtree, form) -> dict:
+    """What the page's script needs to add up totals as people type (the server's sum is the one that counts)."""
+    nodes = []
+    for c in rtree.criteria:
+        node = rtree.tree.node(c.key)
+        nodes.append(
+            {
+                "key": c.key,
+                "parent": node.parent,
+                "rule": c.rule,
+                "max": str(c.max_points),
+                "ownBonus": str(rtree.tree.own_bonus_max(node)),
+                "pk": c.pk,
+                "components": [comp.pk for comp in c.component_list],
+                "tiers": {str(t.pk): str(t.points) for t in c.tier_list}
+                | {str(t.pk): str(t.points) for comp in c.component_list for t in comp.tier_list},
+            }
+        )
+    return {"nodes": nodes}
+
+
+@login_required
+def sheet_submit(request, pk: int):
+    sheet, roles = get_sheet_for_user(request, pk, "sheet.submit")
+    if not sheet.is_editable:
+        messages.info(request, "Bảng chấm điểm đã được nộp.")
+        return redirect("sheet_detail", pk=sheet.pk)
+    view = sheet_view(sheet)
+    state = sheet_state(view)
+    if request.method == "POST":
+        try:
+            services.sheet_submit(
+                sheet=sheet, base_version=int(request.POST.get("version", -1)), by=request.user
+            )
+        except services.SheetConflict as exc:
+            messages.error(
+                request,
+                "Có người vừa sửa bảng chấm điểm; hãy xem lại trước khi nộp: "
+                + "; ".join(_describe(exc.changes)),
+            )
+            return redirect("sheet_submit", pk=sheet.pk)
+        except services.SheetLocked:
+            messages.info(request, "Bảng chấm điểm đã được nộp.")
+            return redirect("sheet_detail", pk=sheet.pk)
+        messages.success(request, "Đã nộp bảng chấm điểm. Bảng đã khóa cho đến khi khối trưởng trả lại.")
+        return redirect("sheet_detail", pk=sheet.pk)
+    return render(
+        request,
+        "scoring/sheet_submit.html",
+        {
+            "sheet": sheet,
+            "view": view,
+            "progress": sheet_progress(view, state),
+            "warnings": sheet_warnings(view, state.cited),
+        },
+    )
+
+
+@login_required
+@require_GET
+def sheet_history(request, pk: int):
+    sheet, _ = get_sheet_for_user(request, pk, "sheet.history")
+    changes = sheet.changes.select_related("criterion", "by").order_by("-version", "pk")
+    labels = {c.key: c.label for c in rubric_tree(sheet.rubric).criteria}
+    return render(
+        request,
+        "scoring/sheet_history.html",
+        {
+            "sheet": sheet,
+            "changes": [(c, labels.get(c.criterion.key, c.criterion.code)) for c in changes],
+            "transitions": sheet.transitions.select_related("by"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- the evidence register
+
+
+@login_required
+@require_GET
+def document_list(request, code: str):
+    agency, roles = get_agency_for_user(request, code)
+    documents = agency.documents.order_by("-issued_on", "number")
+    query = request.GET.get("q", "").strip()
+    if query:
+        documents = documents.filter(number__icontains=query) | documents.filter(subject__icontains=query)
+    return render(
+        request,
+        "scoring/document_list.html",
+        {
+            "agency": agency,
+            "documents": documents,
+            "query": query,
+            "can_edit": allowed("document.edit", roles),
+        },
+    )
+
+
+def _document_save(request, agency, document: Document | None):
+    form = DocumentForm(request.POST or None, request.FILES or None, instance=document, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("upload")
+        try:
+            with transaction.atomic():
+                saved = services.document_save(
+                    document=form.instance,
+                    agency=agency,
+                    upload=upload,
+                    file_kind=getattr(form, "file_kind", None),
+                    by=request.user,
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Đã lưu {saved.citation}.")
+            return redirect("document_list", code=agency.code)
+    return render(
+        request, "scoring/document_form.html", {"agency": agency, "form": form, "document": document}
+    )
+
+
+@login_required
+def document_create(request, code: str):
+    agency, _ = get_agency_for_user(request, code, "document.edit")
+    return _document_save(request, agency, None)
+
+
+@login_required
+def document_edit(request, code: str, pk: int):
+    agency, _ = get_agency_for_user(request, code, "document.edit")
+    document = get_object_or_404(Document, pk=pk, agency=agency)
+    return _document_save(request, agency, document)
+
+
+@login_required
+@require_GET
+def document_file(request, code: str, pk: int):
+    agency, _ = get_agency_for_user(request, code)
+    document = get_object_or_404(Document, pk=pk, agency=agency)
+    if not document.file:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name or document.file.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def citation_parse(request, code: str):
+    get_agency_for_user(request, code, "document.edit")
+    citation = parse_citation(request.GET.get("q", ""))
+    if citation is None:
+        return JsonResponse({"ok": False, "message": "Không đọc được trích dẫn."}, status=400)
+    if not citation.is_valid:
+        return JsonResponse(
+            {"ok": False, "message": f"Ngày {citation.written_date} không có thật."}, status=400
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "kind": citation.kind,
+            "number": citation.number,
+            "issued_on": citation.issued_on.strftime("%d/%m/%Y"),
+            "issuer": citation.issuer,
+            "subject": citation.subject,
+        }
     )

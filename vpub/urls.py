@@ -9,7 +9,16 @@ admin.site.site_title = "Chấm điểm thi đua"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("bang-cham-diem/bat-dau/<int:rubric_pk>/", views.sheet_start, name="sheet_start"),
     path("bang-cham-diem/<int:pk>/", views.sheet_detail, name="sheet_detail"),
+    path("bang-cham-diem/<int:pk>/cham-diem/", views.sheet_edit, name="sheet_edit"),
+    path("bang-cham-diem/<int:pk>/nop/", views.sheet_submit, name="sheet_submit"),
+    path("bang-cham-diem/<int:pk>/lich-su/", views.sheet_history, name="sheet_history"),
+    path("don-vi/<str:code>/tai-lieu/", views.document_list, name="document_list"),
+    path("don-vi/<str:code>/tai-lieu/them/", views.document_create, name="document_create"),
+    path("don-vi/<str:code>/tai-lieu/<int:pk>/sua/", views.document_edit, name="document_edit"),
+    path("don-vi/<str:code>/tai-lieu/<int:pk>/tep/", views.document_file, name="document_file"),
+    path("don-vi/<str:code>/tai-lieu/phan-tich/", views.citation_parse, name="citation_parse"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),

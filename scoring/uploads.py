@@ -1,0 +1,93 @@
+"""Evidence files: what they are is read from their content, never from their name."""
+
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# An Office file is a zip: refuse one that would unpack to far more than it weighs (a zip bomb).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_MEMBERS = 5000
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    code: str
+    extension: str
+    content_type: str
+    label: str
+
+
+PDF = FileKind("pdf", ".pdf", "application/pdf", "PDF")
+PNG = FileKind("png", ".png", "image/png", "ảnh PNG")
+JPEG = FileKind("jpeg", ".jpg", "image/jpeg", "ảnh JPEG")
+DOCX = FileKind(
+    "docx", ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"
+)
+XLSX = FileKind("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel")
+DOC = FileKind("doc", ".doc", "application/msword", "Word 97-2003")
+XLS = FileKind("xls", ".xls", "application/vnd.ms-excel", "Excel 97-2003")
+KINDS = {k.code: k for k in (PDF, PNG, JPEG, DOCX, XLSX, DOC, XLS)}
+
+REFUSED = "Chỉ nhận tệp PDF, Word, Excel, JPEG hoặc PNG; nội dung tệp này không phải loại nào trong số đó."
+
+
+def _office_zip(upload) -> FileKind:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            unpacked = sum(m.file_size for m in members)
+            packed = sum(m.compress_size for m in members) or 1
+            if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+                raise ValidationError(
+                    "Tệp nén bất thường (giải nén ra quá lớn): không nhận.", code="zip_bomb"
+                )
+            names = {m.filename for m in members}
+    except zipfile.BadZipFile:
+        raise ValidationError(REFUSED, code="file_type") from None
+    if "[Content_Types].xml" in names and "word/document.xml" in names:
+        return DOCX
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        return XLSX
+    raise ValidationError(REFUSED, code="file_type")
+
+
+def _ole2(upload) -> FileKind:
+    """Word 97 and Excel 97 files share one container; their stream names tell them apart."""
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    if "WordDocument".encode("utf-16-le") in head:
+        return DOC
+    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+        return XLS
+    raise ValidationError(REFUSED, code="file_type")
+
+
+def sniff(upload) -> FileKind:
+    """The kind of an uploaded file from its first bytes (and, for Office files, its structure)."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError("Tệp lớn hơn 20 MB: hãy nén hoặc tách nhỏ rồi tải lên lại.", code="file_size")
+    if upload.size == 0:
+        raise ValidationError("Tệp rỗng.", code="file_empty")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        kind = PDF
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = JPEG
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _office_zip(upload)
+    elif head.startswith(OLE2):
+        kind = _ole2(upload)
+    else:
+        raise ValidationError(REFUSED, code="file_type")
+    upload.seek(0)
+    return kind
