@@ -213,6 +213,7 @@ class DocumentForm(forms.ModelForm):
         required=False,
         help_text="Ví dụ: Kế hoạch số 495/KH-VP ngày 29/3/2022 — các ô dưới được điền sẵn.",
     )
+    link = forms.URLField(label="Đường dẫn", required=False, max_length=500, assume_scheme="https")
     upload = forms.FileField(
         label="Tệp đính kèm",
         required=False,

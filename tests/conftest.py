@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet
+from scoring.forms import SheetForm
+from scoring.models import Agency, Bloc, BlocMember, BlocYear, Criterion, Document, Membership, Rubric, Sheet
+from scoring.selectors import rubric_tree, sheet_state, sheet_view
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_SHEET = FIXTURES / "seed_2022_sheet.xlsx"
@@ -89,9 +91,39 @@ def cast(django_user_model, agencies):
         "other": make_user(django_user_model, "donvikhac", agencies["OTHER"], Membership.Role.EDITOR),
         "reviewer": make_user(django_user_model, "chamdiem", agencies["TTR"], Membership.Role.REVIEWER),
         "admin": make_user(django_user_model, "quantri", agencies["BTDKT"], Membership.Role.ADMIN),
+        # a reviewer who works in VP itself: sees VP's sheet but does not score it
+        "own_reviewer": make_user(django_user_model, "vp.chamdiem", agencies["VP"], Membership.Role.REVIEWER),
     }
 
 
 @pytest.fixture
 def vp_sheet(bloc_2022, agencies) -> Sheet:
     return Sheet.objects.create(rubric=bloc_2022.bloc.rubrics.get(year=2022), agency=agencies["VP"])
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def field(sheet: Sheet, prefix: str, key: str, component: int | None = None) -> str:
+    """The form field name of a criterion: field(sheet, "p", "1:1.1") → "p-12"."""
+    pk = Criterion.objects.get(rubric_id=sheet.rubric_id, key=key).pk
+    return f"{prefix}-{pk}" + (f"-{component}" if component else "")
+
+
+def edit_data(sheet: Sheet, **overrides) -> dict:
+    """What the scoring page would post back untouched, with `overrides` typed on top."""
+    sheet.refresh_from_db()
+    rtree = rubric_tree(sheet.rubric)
+    view = sheet_view(sheet, rtree)
+    state = sheet_state(view)
+    initial = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
+    form = SheetForm(
+        initial=initial, rtree=rtree, documents=list(Document.objects.filter(agency=sheet.agency))
+    )
+    data = {}
+    for name, form_field in form.fields.items():
+        value = form.get_initial_for_field(form_field, name)
+        if value not in (None, "", False, []):
+            data[name] = "on" if value is True else value
+    data.update(overrides)
+    return data

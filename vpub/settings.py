@@ -5,6 +5,7 @@ With DEBUG=0 the production values (SECRET_KEY, ALLOWED_HOSTS) must be given.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -115,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not shared-cache memory, so that tests of parallel saves meet SQLite's real locking.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"vpub-test-{os.getuid()}.sqlite3")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,7 +156,6 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
