@@ -218,6 +218,7 @@ class DocumentForm(forms.ModelForm):
         label="Tệp đính kèm",
         required=False,
         help_text="PDF, Word, Excel, JPEG hoặc PNG; tối đa 20 MB.",
+        error_messages={"empty": "Tệp rỗng.", "invalid": "Không đọc được tệp gửi lên."},
     )
 
     class Meta:

@@ -35,8 +35,9 @@ def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[Sh
         if score is None or criterion.parent_id is None:
             continue
         documents = cited.get(criterion.key, [])
+        is_leaf = not view.rubric_tree.tree.children[criterion.key]
         has_points = (score.points or 0) > 0 or (score.bonus or 0) > 0
-        if has_points and not documents:
+        if is_leaf and has_points and not documents:
             found.append(
                 SheetWarning(
                     criterion.key, criterion.label, "Có điểm nhưng chưa có tài liệu kiểm chứng.", "evidence"

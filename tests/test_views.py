@@ -23,13 +23,35 @@ def test_it_logs_in_and_out(client, cast):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_the_home_page_lists_the_agency_sheet_with_its_totals(client, cast, vp_sheet):
-    Score.objects.create(sheet=vp_sheet, criterion=vp_sheet.rubric.criteria.get(key="1:1.1"), points="92.5")
+def test_the_home_page_shows_the_current_sheet_its_progress_and_last_year(client, cast, vp_sheet, agencies):
+    from scoring.services import rubric_copy
+
+    rubric = vp_sheet.rubric
+    Score.objects.create(sheet=vp_sheet, criterion=rubric.criteria.get(key="1:1.1"), points="92.5")
+    Score.objects.create(
+        sheet=vp_sheet, criterion=rubric.criteria.get(key="2:6"), points=15, provisional=True
+    )
     client.force_login(cast["editor"])
     page = client.get(reverse("home")).content.decode()
-    assert "Cán bộ nhập liệu – Cơ quan VP" in page
-    assert "Đang nhập" in page and "92,5" in page
-    assert reverse("sheet_detail", args=[vp_sheet.pk]) in page
+    assert "Cơ quan VP" in page and "Cán bộ nhập liệu" in page
+    assert "Bảng chấm điểm thi đua năm 2022" in page and "Hạn nộp: <strong>15/12/2022</strong>" in page
+    assert "107,5 + 0 thưởng" in page
+    assert "2/28 tiêu chí" in page
+    assert reverse("sheet_edit", args=[vp_sheet.pk]) in page
+    # A new year: the 2023 rubric opens; 2022 becomes last year's sheet for reference.
+    new = rubric_copy(rubric=rubric, year=2023)
+    new.status = "open"
+    new.save()
+    from scoring.models import BlocMember, BlocYear
+
+    bloc_year = BlocYear.objects.create(bloc=rubric.bloc, year=2023)
+    BlocMember.objects.create(bloc_year=bloc_year, agency=agencies["VP"])
+    page = client.get(reverse("home")).content.decode()
+    assert "Bảng chấm điểm thi đua năm 2023" in page and "Bắt đầu chấm điểm" in page
+    assert "Năm trước để tham khảo" in page and "107,5 điểm" in page
+    response = client.post(reverse("sheet_start", args=[new.pk]))
+    sheet_2023 = Sheet.objects.get(rubric=new, agency=agencies["VP"])
+    assert response["Location"] == reverse("sheet_edit", args=[sheet_2023.pk])
 
 
 @pytest.mark.parametrize("role", ["editor", "head"])
@@ -66,12 +88,12 @@ def test_the_sheet_page_costs_the_same_queries_whatever_the_scores(
     client.force_login(cast["editor"])
     url = reverse("sheet_detail", args=[vp_sheet.pk])
     client.get(url)
-    # session, user, sheet, criteria, tiers, components, scores, transitions
-    with django_assert_num_queries(8):
+    # session, user, sheet, roles, criteria, tiers, components, scores, ratings, citations, transitions
+    with django_assert_num_queries(11):
         client.get(url)
     for criterion in vp_sheet.rubric.criteria.all():
         Score.objects.create(sheet=vp_sheet, criterion=criterion, explanation="có")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         client.get(url)
 
 
