@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_lib.sh
 
-apt_install "${APP_PACKAGES[@]}"
+# chromium for the browser test (Playwright drives Debian's build; it cannot download its own here)
+apt_install "${APP_PACKAGES[@]}" chromium
 venv_install ".[test]"
 
 .venv/bin/ruff check --quiet .

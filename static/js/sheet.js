@@ -75,6 +75,7 @@
   let timer = null;
   let dirty = false;
   let stopped = document.getElementById("conflict") !== null;
+  let inflight = null;
 
   function markErrors(errors) {
     form.querySelectorAll(".is-invalid.js-autosave").forEach((el) => {
@@ -93,8 +94,15 @@
     });
   }
 
-  async function autosave() {
-    if (stopped || !dirty) return;
+  function autosave() {
+    if (stopped || !dirty || inflight) return;
+    inflight = send().finally(() => {
+      inflight = null;
+      if (dirty && !stopped) timer = setTimeout(autosave, 2500);
+    });
+  }
+
+  async function send() {
     dirty = false;
     const data = new FormData(form);
     // Pasted citations are entered into the register by the "Lưu nháp" button, which reloads the page.
@@ -149,9 +157,14 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", () => {
-    dirty = false;
+  form.addEventListener("submit", (event) => {
     clearTimeout(timer);
+    dirty = false;
+    if (inflight) {
+      // Let the draft being saved land first, so that this save starts from its version.
+      event.preventDefault();
+      inflight.then(() => form.submit());
+    }
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();

@@ -1,0 +1,111 @@
+"""Once through in a real browser: Debian's chromium driven by Playwright, against the live server."""
+
+import os
+import shutil
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import call_command
+
+from scoring.models import Citation, Score, Sheet
+from scoring.selectors import sheet_view
+
+from .conftest import PDF
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+if not shutil.which(CHROMIUM) and os.environ.get("CI") != "true":
+    pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
+playwright = (
+    pytest.importorskip("playwright.sync_api")
+    if os.environ.get("CI") != "true"
+    else __import__("playwright.sync_api", fromlist=["sync_playwright"])
+)
+
+
+@pytest.fixture
+def page(live_server):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page
+        browser.close()
+        assert errors == []
+
+
+def log_in(page, base, username, password):
+    page.goto(base + "/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_fills_every_criterion_cites_a_pdf_saves_and_head_submits(page, live_server, tmp_path):
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    base = live_server.url
+    pdf = tmp_path / "ke-hoach-495.pdf"
+    pdf.write_bytes(PDF)
+
+    log_in(page, base, "vp.bientap", "demo-VP-bien-tap-2022")
+    page.click("text=Sổ tài liệu kiểm chứng")
+    page.click("text=Thêm tài liệu")
+    page.fill("#id_citation", "Kế hoạch số 495/KH-VP ngày 29/3/2022 về thực hiện quy chế dân chủ ở cơ sở")
+    page.wait_for_function("document.querySelector('#id_number').value === '495/KH-VP'")
+    assert page.input_value("#id_issued_on") == "29/03/2022"
+    page.set_input_files("#id_upload", str(pdf))
+    page.click("input[type=submit], button[type=submit]:has-text('Lưu tài liệu')")
+    page.wait_for_selector("text=Đã lưu Kế hoạch số 495/KH-VP ngày 29/3/2022")
+
+    page.goto(base + "/")
+    page.click("a.btn-primary:has-text('Chấm điểm')")
+    page.wait_for_selector("#sheet-form")
+    # Every criterion: a number one below its maximum, the top bonus, a tier, a rating per organisation.
+    for box in page.query_selector_all("input[name^='p-']"):
+        maximum = D(box.get_attribute("data-max"))
+        box.fill(f"{maximum - D('0.5'):f}".rstrip("0").rstrip(".").replace(".", ","))
+    for box in page.query_selector_all("input[name^='b-']"):
+        box.fill(f"{D(box.get_attribute('data-max')):f}".rstrip("0").rstrip("."))
+    for select in page.query_selector_all("select[name^='t-'], select[name^='c-']"):
+        select.select_option(index=1)
+    first_citation = page.query_selector("select[name^='d-']")
+    first_citation.select_option(label="Kế hoạch số 495/KH-VP ngày 29/3/2022")
+    typed_total = page.inner_text("#grand-points")
+    page.click("button[name=save] >> nth=0")
+    page.wait_for_selector("text=Đã lưu bảng chấm điểm.")
+    assert page.inner_text("#grand-points") == typed_total
+
+    sheet = Sheet.objects.get(agency__code="VP")
+    view = sheet_view(sheet)
+    leaves = [c for c in view.rubric_tree.criteria if not view.rubric_tree.tree.children[c.key]]
+    manual = sum(c.max_points - D("0.5") for c in leaves if c.rule == "manual")
+    expected = manual + 20 + 60  # the first tier (20) and every organisation's first rating (20 + 20 + 20)
+    assert view.grand_total.points == expected
+    assert view.grand_total.bonus == 50
+    assert typed_total == f"{expected:f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert Citation.objects.filter(document__number="495/KH-VP").count() == 1
+    page.click("text=Đăng xuất")
+
+    log_in(page, base, "vp.thutruong", "demo-VP-thu-truong-2022")
+    page.click("a.btn-primary:has-text('Chấm điểm')")
+    page.click("text=Nộp…")
+    page.click("text=Xác nhận nộp")
+    page.wait_for_selector("text=Đã nộp bảng chấm điểm.")
+    sheet.refresh_from_db()
+    assert sheet.status == Sheet.Status.SUBMITTED and sheet.submitted_by.username == "vp.thutruong"
+    assert Score.objects.get(sheet=sheet, criterion__key="1:1.1").points == D("99.5")
