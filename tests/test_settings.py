@@ -39,7 +39,7 @@ def settings_in_subprocess(**env) -> subprocess.CompletedProcess:
 
 def test_development_needs_no_variable_and_uses_sqlite_in_vietnamese():
     result = settings_in_subprocess()
-    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "vi", "Asia/Ho_Chi_Minh"]
+    assert result.stdout.split() == ["True", "vpub.sqlite", "vi", "Asia/Ho_Chi_Minh"]
 
 
 def test_production_requires_a_secret_key_and_hosts():

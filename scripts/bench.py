@@ -1,0 +1,164 @@
+"""Benchmarks: the scoring form and a full save, on the 2022 rubric and on one ten times its size.
+
+    bash scripts/bench.sh            (or: .venv/bin/python scripts/bench.py)
+
+Prints the median time and the SQL query count of each; the query count must not grow with the rubric.
+Runs on a throw-away SQLite file unless BENCH_DATABASE_URL names another database (it is migrated and
+filled, so never point it at real data).
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+workdir = tempfile.mkdtemp(prefix="vpub-bench-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vpub.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ["MEDIA_ROOT"] = workdir
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from scoring import services  # noqa: E402
+from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet  # noqa: E402
+from scoring.selectors import rubric_tree  # noqa: E402
+from tests.conftest import edit_data  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+
+
+class Item:
+    """A criterion to write, shaped like the importer's output."""
+
+    def __init__(self, criterion, parent, prefix):
+        self.key = f"{prefix}{criterion.key}" if criterion.parent_id else f"{prefix}"
+        self.code = criterion.code
+        self.text = criterion.text
+        self.max_points = criterion.max_points
+        self.max_bonus = criterion.max_bonus
+        self.rule = criterion.rule
+        self.parent = parent
+        self.components = [(c.name, c.may_be_missing) for c in criterion.component_list]
+        self.tiers = [("", t.label, t.points) for t in criterion.tier_list] + [
+            (c.name, t.label, t.points) for c in criterion.component_list for t in c.tier_list
+        ]
+
+
+def ten_times(source: Rubric) -> Rubric:
+    """The 2022 rubric's three sections, each ten times over: 30 sections, 340 criteria."""
+    bloc = Bloc.objects.create(code="BENCH", name="Khối thử tải")
+    rubric = Rubric.objects.create(bloc=bloc, year=2022, title="Bảng tiêu chí thử tải", status="open")
+    rtree = rubric_tree(source)
+    items, index = [], 0
+    for _copy in range(10):
+        made = {}
+        for criterion in rtree.criteria:
+            if criterion.parent_id is None:
+                index += 1
+                item = Item(criterion, None, str(index))
+                item.key = str(index)
+            else:
+                parent = made[criterion.parent_id]
+                item = Item(criterion, parent, "")
+                item.key = f"{index}:{criterion.code}"
+            made[criterion.pk] = item
+            items.append(item)
+    services.rubric_write_criteria(rubric=rubric, criteria=items)
+    return rubric
+
+
+def setup() -> list[tuple[str, Sheet]]:
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    source = Rubric.objects.get(bloc__code="TMTH", year=2022)
+    big = ten_times(source)
+    agency = Agency.objects.create(
+        code="BENCH",
+        name="Đơn vị thử tải",
+        governing_body="UBND",
+        header_name="X",
+        symbol="X",
+        place="Quảng Ngãi",
+        head_title="Giám đốc",
+    )
+    BlocMember.objects.create(bloc_year=BlocYear.objects.create(bloc=big.bloc, year=2022), agency=agency)
+    editor = get_user_model().objects.get(username="vp.bientap")
+    Membership.objects.create(user=editor, agency=agency, role="editor")
+    return [
+        ("Bảng tiêu chí 2022", Sheet.objects.get(agency__code="VP")),
+        ("Sinh tự động ×10", services.sheet_for(rubric=big, agency=agency)),
+    ]
+
+
+def filled(sheet: Sheet, run: int) -> dict:
+    """Every manual criterion changed on every run, so each save writes the whole sheet."""
+    data = edit_data(sheet)
+    rtree = rubric_tree(sheet.rubric)
+    for c in rtree.criteria:
+        if not rtree.tree.children[c.key] and c.rule == "manual":
+            data[f"p-{c.pk}"] = str(c.max_points - Decimal(run % 2 + 1)).replace(".00", "")
+            data[f"e-{c.pk}"] = f"Giải trình lần {run}"
+    return data
+
+
+def measure(action) -> tuple[float, int]:
+    times, queries = [], []
+    for run in range(RUNS):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            action(run)
+            times.append(time.perf_counter() - started)
+        queries.append(len(captured))
+    return statistics.median(times) * 1000, max(queries)
+
+
+def main() -> None:
+    rows = []
+    sheets = setup()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="vp.bientap"))
+    for name, sheet in sheets:
+        url = reverse("sheet_edit", args=[sheet.pk])
+        criteria = sheet.rubric.criteria.count()
+
+        def get(run, url=url):
+            assert client.get(url).status_code == 200
+
+        posts = [filled(sheet, run) for run in range(RUNS)]
+
+        def save(run, url=url, sheet=sheet):
+            sheet.refresh_from_db()
+            data = {**posts[run], "version": sheet.version}
+            response = client.post(url, data)
+            assert response.status_code == 302, response.content[:500]
+
+        form_ms, form_q = measure(get)
+        save_ms, save_q = measure(save)
+        rows.append((name, criteria, form_ms, form_q, save_ms, save_q))
+    print(
+        f"{'Bảng tiêu chí':<22}{'tiêu chí':>9}{'mở form (ms)':>14}{'truy vấn':>10}{'lưu hết (ms)':>14}{'truy vấn':>10}"
+    )
+    for name, criteria, form_ms, form_q, save_ms, save_q in rows:
+        print(f"{name:<22}{criteria:>9}{form_ms:>14.0f}{form_q:>10}{save_ms:>14.0f}{save_q:>10}")
+    same = rows[0][3] == rows[1][3] and rows[0][5] == rows[1][5]
+    print(f"Số truy vấn {'không' if same else 'CÓ'} tăng theo số tiêu chí (trung vị của {RUNS} lần đo).")
+    sys.exit(0 if same else 1)
+
+
+if __name__ == "__main__":
+    main()
