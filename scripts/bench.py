@@ -141,7 +141,7 @@ def main() -> None:
 
         posts = [filled(sheet, run) for run in range(RUNS)]
 
-        def save(run, url=url, sheet=sheet):
+        def save(run, url=url, sheet=sheet, posts=posts):
             sheet.refresh_from_db()
             data = {**posts[run], "version": sheet.version}
             response = client.post(url, data)
