@@ -18,7 +18,7 @@ from .forms import DocumentForm, SheetForm
 from .models import BlocMember, Document, Membership, Rubric, Sheet
 from .numbers import format_points
 from .selectors import rubric_tree, sheet_progress, sheet_state, sheet_view
-from .warnings import sheet_warnings
+from .warnings import grouped, sheet_warnings
 
 
 @login_required
@@ -92,6 +92,7 @@ def sheet_detail(request, pk: int):
     sheet, roles = get_sheet_for_user(request, pk)
     view = sheet_view(sheet)
     state = sheet_state(view)
+    warnings = sheet_warnings(view, state.cited)
     tree = view.rubric_tree.tree
     rows = [
         {
@@ -112,7 +113,8 @@ def sheet_detail(request, pk: int):
             "rubric_total": rollup.rubric_totals(tree),
             "grand_total": view.grand_total,
             "transitions": sheet.transitions.select_related("by"),
-            "warnings": sheet_warnings(view, state.cited),
+            "warnings": warnings,
+            "warning_lines": grouped(warnings),
             "can_edit": allowed("sheet.edit", roles, sheet),
             "can_submit": allowed("sheet.submit", roles, sheet),
         },
@@ -236,6 +238,7 @@ def sheet_submit(request, pk: int):
         return redirect("sheet_detail", pk=sheet.pk)
     view = sheet_view(sheet)
     state = sheet_state(view)
+    warnings = sheet_warnings(view, state.cited)
     if request.method == "POST":
         try:
             services.sheet_submit(
@@ -260,7 +263,8 @@ def sheet_submit(request, pk: int):
             "sheet": sheet,
             "view": view,
             "progress": sheet_progress(view, state),
-            "warnings": sheet_warnings(view, state.cited),
+            "warnings": warnings,
+            "warning_lines": grouped(warnings),
         },
     )
 

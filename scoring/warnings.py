@@ -76,7 +76,11 @@ def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[Sh
                 )
             )
     for number, dates in dates_by_number.items():
-        if len(dates) > 1:
+        places = [set(labels) for labels in dates.values()]
+        # Numbers restart every year: two dates listed side by side in one place are two documents;
+        # the same number dated differently in different places is the slip to catch.
+        disjoint = any(a.isdisjoint(b) for i, a in enumerate(places) for b in places[i + 1 :])
+        if len(dates) > 1 and disjoint:
             where = "; ".join(f"ngày {day} ({', '.join(codes)})" for day, codes in dates.items())
             found.append(
                 SheetWarning(
@@ -87,3 +91,11 @@ def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[Sh
                 )
             )
     return found
+
+
+def grouped(warnings: list[SheetWarning]) -> list[tuple[str, list[str]]]:
+    """One line per message, naming every criterion it concerns, in the order they first appear."""
+    lines: dict[str, list[str]] = {}
+    for warning in warnings:
+        lines.setdefault(warning.message, []).append(warning.label)
+    return list(lines.items())

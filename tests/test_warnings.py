@@ -55,3 +55,13 @@ def test_it_warns_of_a_date_that_does_not_exist_in_an_explanation(vp_sheet):
     )
     messages = [w.message for w in warnings_of(vp_sheet)]
     assert "Giải trình ghi văn bản 31/QĐ-VP ngày 31/4/2019: ngày này không có thật." in messages
+
+
+def test_two_documents_listed_side_by_side_with_one_number_are_not_a_slip(vp_sheet):
+    """Numbers restart each year: "111/QĐ-VP ngày 31/8/2021 và 111/QĐ-VP ngày 19/10/2022" names two decisions."""
+    Score.objects.create(
+        sheet=vp_sheet,
+        criterion=vp_sheet.rubric.criteria.get(key="1:2.1"),
+        explanation="Quyết định số 111/QĐ-VP ngày 31/8/2021 và 111/QĐ-VP ngày 19/10/2022",
+    )
+    assert not [w for w in warnings_of(vp_sheet) if w.kind == "conflicting_dates"]
