@@ -168,7 +168,8 @@ class SheetForm(forms.Form):
             value = ScoreInput(
                 points=data.get(f"p-{pk}"),
                 bonus=data.get(f"b-{pk}"),
-                explanation=data.get(f"e-{pk}", "").strip(),
+                # Browsers send CRLF from a textarea; what is stored uses LF, so an untouched text stays equal.
+                explanation=data.get(f"e-{pk}", "").replace("\r\n", "\n").replace("\r", "\n").strip(),
                 provisional=data.get(f"v-{pk}", False),
                 tier=tiers.get(data.get(f"t-{pk}")),
                 documents=data.get(f"d-{pk}") if f"d-{pk}" in self.fields else None,

@@ -237,3 +237,12 @@ def test_the_form_and_a_full_save_cost_a_fixed_number_of_queries(
         assert client.post(url, data).status_code == 302
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_an_untouched_text_sent_back_with_crlf_line_ends_is_not_a_change(client, cast, vp_sheet):
+    criterion = vp_sheet.rubric.criteria.get(key="1:1.2")
+    Score.objects.create(sheet=vp_sheet, criterion=criterion, points=50, explanation="- Một\n- Hai")
+    client.force_login(cast["editor"])
+    data = edit_data(vp_sheet, **{f"e-{criterion.pk}": "- Một\r\n- Hai"})
+    assert client.post(reverse("sheet_edit", args=[vp_sheet.pk]), data).status_code == 302
+    assert not ScoreChange.objects.exists()
