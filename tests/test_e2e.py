@@ -3,9 +3,13 @@
 import os
 import shutil
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
+from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from scoring.models import Citation, Score, Sheet
 from scoring.selectors import sheet_view
@@ -34,7 +38,20 @@ playwright = (
 
 
 @pytest.fixture
-def page(live_server):
+def server(transactional_db):
+    """A live server for this test alone, stopped (and its connections closed) before the database goes."""
+    thread = LiveServerThread("localhost", StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield SimpleNamespace(url=f"http://localhost:{thread.port}")
+    thread.terminate()
+
+
+@pytest.fixture
+def page(server):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
@@ -56,9 +73,17 @@ def log_in(page, base, username, password):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_editor_fills_every_criterion_cites_a_pdf_saves_and_head_submits(page, live_server, tmp_path):
+def test_editor_fills_every_criterion_cites_a_pdf_saves_and_head_submits(page, server, tmp_path):
+    # Under Playwright's sync API the test body runs in a greenlet whose context gets its own database
+    # connection: close it at the end, or PostgreSQL keeps a session open on the test database.
+    try:
+        run_the_scenario(page, server.url, tmp_path)
+    finally:
+        connections.close_all()
+
+
+def run_the_scenario(page, base, tmp_path):
     call_command("load_demo", stdout=open(os.devnull, "w"))
-    base = live_server.url
     pdf = tmp_path / "ke-hoach-495.pdf"
     pdf.write_bytes(PDF)
 
