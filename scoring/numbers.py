@@ -57,3 +57,10 @@ def format_points(value: Decimal | None) -> str:
     whole, _, fraction = f"{abs(normal):f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def format_date(day) -> str:
+    """A date as official documents write it: day in two digits, month in two digits only for 1 and 2
+    (Nghị định 30/2020): 04/01/2022, 15/02/2022, 29/3/2022, 03/8/2022."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"

@@ -96,9 +96,45 @@ def rubric_write_criteria(*, rubric: Rubric, criteria) -> None:
         )
 
 
+@dataclass
+class CriterionSpec:
+    """A criterion to write, as the importer reads it or as an existing rubric has it."""
+
+    key: str
+    code: str
+    text: str
+    max_points: Decimal
+    max_bonus: Decimal
+    rule: str
+    parent: "CriterionSpec | None"
+    components: list[tuple[str, bool]] = field(default_factory=list)
+    tiers: list[tuple[str, str, Decimal]] = field(default_factory=list)
+
+
+def criterion_specs(rtree) -> list[CriterionSpec]:
+    """An existing rubric's tree (selectors.rubric_tree) as specs, parents first."""
+    specs: dict[int, CriterionSpec] = {}
+    for c in rtree.criteria:
+        specs[c.pk] = CriterionSpec(
+            key=c.key,
+            code=c.code,
+            text=c.text,
+            max_points=c.max_points,
+            max_bonus=c.max_bonus,
+            rule=c.rule,
+            parent=specs[c.parent_id] if c.parent_id else None,
+            components=[(comp.name, comp.may_be_missing) for comp in c.component_list],
+            tiers=[("", t.label, t.points) for t in c.tier_list]
+            + [(comp.name, t.label, t.points) for comp in c.component_list for t in comp.tier_list],
+        )
+    return list(specs.values())
+
+
 @transaction.atomic
 def rubric_copy(*, rubric: Rubric, year: int, title: str = "") -> Rubric:
     """The same criteria for another year: no scores, statuses or evidence come along."""
+    from .selectors import rubric_tree
+
     new = Rubric.objects.create(
         bloc=rubric.bloc,
         year=year,
@@ -106,42 +142,7 @@ def rubric_copy(*, rubric: Rubric, year: int, title: str = "") -> Rubric:
         legal_basis=rubric.legal_basis,
         status=Rubric.Status.DRAFT,
     )
-    criteria = list(rubric.criteria.order_by("parent_id", "position"))
-    old_to_new: dict[int, Criterion] = {}
-    pending = criteria
-    while pending:  # parents first, whatever the depth
-        ready = [c for c in pending if c.parent_id is None or c.parent_id in old_to_new]
-        for c in ready:
-            old_to_new[c.pk] = Criterion.objects.create(
-                rubric=new,
-                parent=old_to_new.get(c.parent_id),
-                position=c.position,
-                key=c.key,
-                code=c.code,
-                text=c.text,
-                max_points=c.max_points,
-                max_bonus=c.max_bonus,
-                rule=c.rule,
-            )
-        pending = [c for c in pending if c.pk not in old_to_new]
-    components = {}
-    for comp in Component.objects.filter(criterion__rubric=rubric):
-        components[comp.pk] = Component.objects.create(
-            criterion=old_to_new[comp.criterion_id],
-            position=comp.position,
-            name=comp.name,
-            may_be_missing=comp.may_be_missing,
-        )
-    Tier.objects.bulk_create(
-        Tier(
-            criterion=old_to_new[t.criterion_id],
-            component=components.get(t.component_id),
-            position=t.position,
-            label=t.label,
-            points=t.points,
-        )
-        for t in Tier.objects.filter(criterion__rubric=rubric)
-    )
+    rubric_write_criteria(rubric=new, criteria=criterion_specs(rubric_tree(rubric)))
     return new
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from .citations import find_citations
 from .models import Document
+from .numbers import format_date
 from .selectors import SheetView
 
 
@@ -15,10 +16,6 @@ class SheetWarning:
     kind: str  # "evidence" | "date" | "conflicting_dates" | "provisional"
 
 
-def _day(date) -> str:
-    return f"{date.day:02d}/{date.month}/{date.year}"
-
-
 def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[SheetWarning]:
     """`cited` maps criterion keys to the register documents cited there."""
     year = view.sheet.rubric.year
@@ -26,7 +23,7 @@ def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[Sh
     dates_by_number: dict[str, dict[str, list[str]]] = {}
 
     def note(number: str, date, label: str) -> None:
-        labels = dates_by_number.setdefault(number, {}).setdefault(_day(date), [])
+        labels = dates_by_number.setdefault(number, {}).setdefault(format_date(date), [])
         if label not in labels:
             labels.append(label)
 

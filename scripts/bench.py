@@ -7,6 +7,7 @@ Runs on a throw-away SQLite file unless BENCH_DATABASE_URL names another databas
 filled, so never point it at real data).
 """
 
+import dataclasses
 import os
 import statistics
 import sys
@@ -42,43 +43,25 @@ from tests.conftest import edit_data  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
 
-class Item:
-    """A criterion to write, shaped like the importer's output."""
-
-    def __init__(self, criterion, parent, prefix):
-        self.key = f"{prefix}{criterion.key}" if criterion.parent_id else f"{prefix}"
-        self.code = criterion.code
-        self.text = criterion.text
-        self.max_points = criterion.max_points
-        self.max_bonus = criterion.max_bonus
-        self.rule = criterion.rule
-        self.parent = parent
-        self.components = [(c.name, c.may_be_missing) for c in criterion.component_list]
-        self.tiers = [("", t.label, t.points) for t in criterion.tier_list] + [
-            (c.name, t.label, t.points) for c in criterion.component_list for t in c.tier_list
-        ]
-
-
 def ten_times(source: Rubric) -> Rubric:
     """The 2022 rubric's three sections, each ten times over: 30 sections, 340 criteria."""
     bloc = Bloc.objects.create(code="BENCH", name="Khối thử tải")
     rubric = Rubric.objects.create(bloc=bloc, year=2022, title="Bảng tiêu chí thử tải", status="open")
-    rtree = rubric_tree(source)
-    items, index = [], 0
-    for _copy in range(10):
-        made = {}
-        for criterion in rtree.criteria:
-            if criterion.parent_id is None:
-                index += 1
-                item = Item(criterion, None, str(index))
-                item.key = str(index)
-            else:
-                parent = made[criterion.parent_id]
-                item = Item(criterion, parent, "")
-                item.key = f"{index}:{criterion.code}"
-            made[criterion.pk] = item
-            items.append(item)
-    services.rubric_write_criteria(rubric=rubric, criteria=items)
+    specs = services.criterion_specs(rubric_tree(source))
+    copies = []
+    for copy in range(10):
+        clones: dict[int, services.CriterionSpec] = {}
+        for spec in specs:
+            section, _, code = spec.key.partition(":")
+            index = copy * 3 + int(section)
+            clone = dataclasses.replace(
+                spec,
+                key=f"{index}:{code}" if code else str(index),
+                parent=clones[id(spec.parent)] if spec.parent else None,
+            )
+            clones[id(spec)] = clone
+            copies.append(clone)
+    services.rubric_write_criteria(rubric=rubric, criteria=copies)
     return rubric
 
 

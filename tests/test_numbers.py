@@ -59,3 +59,21 @@ def test_it_reads_a_total_followed_by_its_parts():
 )
 def test_it_shows_numbers_the_vietnamese_way(value, shown):
     assert format_points(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"),
+    [
+        ((2022, 1, 4), "04/01/2022"),
+        ((2022, 2, 15), "15/02/2022"),
+        ((2022, 3, 29), "29/3/2022"),
+        ((2022, 8, 3), "03/8/2022"),
+        ((2022, 12, 31), "31/12/2022"),
+    ],
+)
+def test_it_writes_dates_as_official_documents_do(day, shown):
+    import datetime
+
+    from scoring.numbers import format_date
+
+    assert format_date(datetime.date(*day)) == shown

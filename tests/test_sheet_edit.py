@@ -64,7 +64,7 @@ def test_an_editor_fills_cites_attaches_and_saves_then_the_head_submits(client, 
     page = client.get(reverse("sheet_edit", args=[vp_sheet.pk]))
     assert page.status_code == 200
     assert (
-        "Kế hoạch số 495/KH-VP ngày 29/03/2022" in page.content.decode()
+    assert "Kế hoạch số 495/KH-VP ngày 29/3/2022" in page.content.decode()
         or "495/KH-VP" in page.content.decode()
     )
 

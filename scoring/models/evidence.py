@@ -6,6 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 
+from ..numbers import format_date
 from .agencies import Agency
 from .sheets import Score
 
@@ -79,8 +80,7 @@ class Document(models.Model):
     def citation(self) -> str:
         """ "Kế hoạch số 495/KH-VP ngày 29/3/2022", the way documents cite each other."""
         kind = self.get_kind_display() if self.kind != self.Kind.KHAC else "Văn bản"
-        day = self.issued_on
-        return f"{kind} số {self.number} ngày {day.day:02d}/{day.month}/{day.year}"
+        return f"{kind} số {self.number} ngày {format_date(self.issued_on)}"
 
 
 class Citation(models.Model):

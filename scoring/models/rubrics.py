@@ -128,7 +128,9 @@ class Criterion(models.Model):
             raise ValidationError({"parent": "Tiêu chí cha phải thuộc cùng bảng tiêu chí."})
 
 
-class ComponentQuerySet(models.QuerySet):
+class CriterionPartQuerySet(models.QuerySet):
+    """Components and tiers are known by their criterion's natural key and their position."""
+
     def get_by_natural_key(self, bloc_code, year, criterion_key, position):
         return self.get(
             criterion__rubric__bloc__code=bloc_code,
@@ -150,7 +152,7 @@ class Component(models.Model):
         help_text="Đơn vị không có tổ chức này được tính trung bình các tổ chức hiện có",
     )
 
-    objects = ComponentQuerySet.as_manager()
+    objects = CriterionPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tổ chức được chấm"
@@ -171,16 +173,6 @@ class Component(models.Model):
     natural_key.dependencies = ["scoring.criterion"]
 
 
-class TierQuerySet(models.QuerySet):
-    def get_by_natural_key(self, bloc_code, year, criterion_key, position):
-        return self.get(
-            criterion__rubric__bloc__code=bloc_code,
-            criterion__rubric__year=year,
-            criterion__key=criterion_key,
-            position=position,
-        )
-
-
 class Tier(models.Model):
     """One option of a tiered criterion, or one rating of a component: "Hoàn thành tốt nhiệm vụ" = 15."""
 
@@ -197,7 +189,7 @@ class Tier(models.Model):
     label = models.CharField("mức", max_length=300)
     points = models.DecimalField("điểm", **POINTS, validators=NOT_NEGATIVE)
 
-    objects = TierQuerySet.as_manager()
+    objects = CriterionPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = "mức điểm"
