@@ -2,6 +2,7 @@
 
 from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
 from .evidence import Citation, Document, evidence_path
+from .reports import Report, signed_report_path
 from .rubrics import Component, Criterion, Rubric, Tier
 from .sheets import ComponentRating, Score, ScoreChange, Sheet, SheetSnapshot, SheetTransition
 
@@ -16,6 +17,7 @@ __all__ = [
     "Criterion",
     "Document",
     "Membership",
+    "Report",
     "Rubric",
     "Score",
     "ScoreChange",
@@ -24,4 +26,5 @@ __all__ = [
     "SheetTransition",
     "Tier",
     "evidence_path",
+    "signed_report_path",
 ]

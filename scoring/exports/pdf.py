@@ -1,0 +1,136 @@
+"""PDF with WeasyPrint: A4, Nghị định 30/2020 margins, a Times-metric font embedded (Tinos)."""
+
+from functools import cache
+from pathlib import Path
+
+import mistune
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
+
+from ..models import Report, Sheet
+from .rows import sheet_document
+
+FONT_DIR = Path("/usr/share/fonts/truetype/croscore")
+CSS_FILE = Path(settings.BASE_DIR) / "templates" / "documents" / "documents.css"
+# The family name is ours, so that `pdffonts` proves which font was really used.
+FONT_FAMILY = "VPUB Serif"
+FONT_FACES = [
+    ("Tinos-Regular.ttf", "normal", "normal"),
+    ("Tinos-Bold.ttf", "bold", "normal"),
+    ("Tinos-Italic.ttf", "normal", "italic"),
+    ("Tinos-BoldItalic.ttf", "bold", "italic"),
+]
+
+_markup = mistune.create_markdown(escape=True)
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Documents may load our fonts and nothing else: no network, no other file on the server."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith(FONT_DIR.as_uri() + "/"):
+            return super().fetch(url, headers)
+        raise ValueError(f"refused to fetch {url!r} while rendering a document")
+
+
+def font_css() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(FONT_DIR / name).as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for name, weight, style in FONT_FACES
+    )
+
+
+@cache
+def _stylesheets() -> tuple:
+    fetcher = LocalOnlyFetcher()
+    config = FontConfiguration()
+    css = CSS(
+        string=font_css() + CSS_FILE.read_text(encoding="utf-8"),
+        font_config=config,
+        url_fetcher=fetcher,
+        base_url=FONT_DIR.as_uri() + "/",
+    )
+    return config, css, fetcher
+
+
+def render(html: str):
+    """A WeasyPrint document, laid out (its pages carry the anchors of elements with an id)."""
+    config, css, fetcher = _stylesheets()
+    return HTML(string=html, url_fetcher=fetcher, base_url=FONT_DIR.as_uri() + "/").render(
+        stylesheets=[css], font_config=config
+    )
+
+
+def sheet_html(sheet: Sheet, *, standalone: bool = True) -> str:
+    return render_to_string("documents/sheet.html", {"doc": sheet_document(sheet), "standalone": standalone})
+
+
+def sheet_pdf(sheet: Sheet) -> bytes:
+    return render(sheet_html(sheet)).write_pdf()
+
+
+def markup(text: str) -> str:
+    """Paragraphs, **bold**, *italics* and "- " lists; any HTML typed is shown as text."""
+    return _markup(text or "")
+
+
+def dateline(place: str, day, year: int) -> str:
+    """ "Quảng Ngãi, ngày 04 tháng 01 năm 2022": two-digit days, and months 1 and 2 (Nghị định 30/2020)."""
+    if day is None:
+        return f"{place}, ngày      tháng      năm {year}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def report_html(report: Report) -> str:
+    sheet = report.sheet
+    agency = sheet.agency
+    year = sheet.rubric.year
+    context = {
+        "report": report,
+        "agency": agency,
+        "year": year,
+        "dateline": dateline(agency.place, report.issued_on, year),
+        "subject": report.subject or report.default_subject(),
+        "recipients": [line.strip() for line in report.recipients.splitlines() if line.strip()],
+        "distribution": [line.strip() for line in report.distribution.splitlines() if line.strip()],
+        "sections": [
+            (
+                "PHẦN THỨ NHẤT",
+                f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CÔNG TÁC THI ĐUA, KHEN THƯỞNG NĂM {year}",
+                [
+                    ("I. ĐẶC ĐIỂM, TÌNH HÌNH", markup(report.situation)),
+                    ("II. KẾT QUẢ THỰC HIỆN", markup(report.results)),
+                    ("III. ĐÁNH GIÁ CHUNG", markup(report.assessment)),
+                ],
+            ),
+            ("PHẦN THỨ HAI", f"PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}", [("", markup(report.plans))]),
+        ],
+        "sheet_html": sheet_html(sheet, standalone=False),
+    }
+    return render_to_string("documents/report.html", context)
+
+
+SIGNATURE_BOX_ID = "signature-box"
+
+
+def report_pdf(report: Report) -> bytes:
+    return render(report_html(report)).write_pdf()
+
+
+def report_pdf_with_signature_box(report: Report) -> tuple[bytes, int, tuple[float, float, float, float]]:
+    """The report and where its signature block's empty space is: (page index, box in PDF points)."""
+    document = render(report_html(report))
+    for index, page in enumerate(document.pages):
+        if SIGNATURE_BOX_ID in page.anchors:
+            x, y = page.anchors[SIGNATURE_BOX_ID]
+            px_to_pt = 0.75
+            height_pt = page.height * px_to_pt
+            width, box_height = 200, 62  # points: the stamp's size, inside the space the layout leaves
+            left = x * px_to_pt
+            top = height_pt - y * px_to_pt
+            return document.write_pdf(), index, (left, top - box_height, left + width, top)
+    raise LookupError("the report has no signature block")

@@ -1,0 +1,119 @@
+"""The Bảng chấm điểm as rows, shared by the PDF and the Excel file."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import rollup
+from ..models import Report, Sheet
+from ..numbers import format_date
+from ..selectors import SheetView, sheet_state, sheet_view
+
+
+@dataclass
+class Row:
+    key: str
+    parent: str | None
+    depth: int
+    code: str  # empty for sections, as printed
+    text: str
+    max_points: Decimal
+    max_bonus: Decimal
+    own_bonus: bool
+    is_leaf: bool
+    points: Decimal | None
+    bonus: Decimal | None
+    explanation: str
+    documents: list[str]
+    provisional: bool
+    reviewed_points: Decimal | None = None
+    reviewed_bonus: Decimal | None = None
+    comment: str = ""
+    children: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SheetDocument:
+    sheet: Sheet
+    view: SheetView
+    rows: list[Row]
+    total: rollup.Total
+    rubric_total: rollup.Total
+    reviewed: bool
+    reviewed_total: rollup.Total | None
+    issued_with: str  # the "(Ban hành kèm theo Báo cáo số … ngày … của …)" line
+
+    @property
+    def title(self) -> str:
+        return f"BẢNG CHẤM ĐIỂM THI ĐUA NĂM {self.sheet.rubric.year}"
+
+
+def issued_with_line(sheet: Sheet, report: Report | None) -> str:
+    agency = sheet.agency
+    if report and report.number and report.issued_on:
+        when = format_date(report.issued_on)
+        return f"(Ban hành kèm theo Báo cáo số {report.reference} ngày {when} của {agency.name})"
+    number = report.reference if report and report.number else f"     /BC-{agency.symbol}"
+    return f"(Ban hành kèm theo Báo cáo số {number} ngày     /12/{sheet.rubric.year} của {agency.name})"
+
+
+def sheet_document(sheet: Sheet) -> SheetDocument:
+    view = sheet_view(sheet)
+    state = sheet_state(view)
+    rtree = view.rubric_tree
+    tree = rtree.tree
+    reviewed = sheet.status == Sheet.Status.ACCEPTED or any(
+        s.reviewed_points is not None or s.reviewed_bonus is not None for s in view.scores.values()
+    )
+    reviewed_totals = None
+    if reviewed:
+        entries = {
+            key: rollup.Entry(
+                points=s.reviewed_points if s.reviewed_points is not None else s.points,
+                bonus=s.reviewed_bonus if s.reviewed_bonus is not None else s.bonus,
+            )
+            for key, s in view.scores.items()
+        }
+        reviewed_totals = rollup.rollup(tree, entries)
+    rows = []
+    for c in rtree.criteria:
+        node = tree.node(c.key)
+        score = view.scores.get(c.key)
+        total = view.totals[c.key]
+        is_leaf = not tree.children[c.key]
+        own_bonus = bool(tree.own_bonus_max(node))
+        row = Row(
+            key=c.key,
+            parent=node.parent,
+            depth=c.depth,
+            code="" if c.parent_id is None else c.code,
+            text=c.text,
+            max_points=c.max_points,
+            max_bonus=c.max_bonus,
+            own_bonus=own_bonus,
+            is_leaf=is_leaf,
+            points=total.points if (not is_leaf or (score and score.points is not None)) else None,
+            bonus=total.bonus
+            if (not is_leaf and total.bonus) or (score and score.bonus is not None)
+            else None,
+            explanation=score.explanation if score else "",
+            documents=[d.citation for d in state.cited.get(c.key, [])],
+            provisional=bool(score and score.provisional),
+            children=[k.key for k in tree.children[c.key]],
+        )
+        if reviewed_totals is not None:
+            r = reviewed_totals[c.key]
+            row.reviewed_points = r.points if row.points is not None else None
+            row.reviewed_bonus = r.bonus if row.bonus is not None else None
+            row.comment = score.review_comment if score else ""
+        rows.append(row)
+    report = Report.objects.filter(sheet=sheet).first()
+    return SheetDocument(
+        sheet=sheet,
+        view=view,
+        rows=rows,
+        total=view.grand_total,
+        rubric_total=rollup.rubric_totals(tree),
+        reviewed=reviewed,
+        reviewed_total=rollup.grand_total(tree, reviewed_totals) if reviewed_totals else None,
+        issued_with=issued_with_line(sheet, report),
+    )

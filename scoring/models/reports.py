@@ -1,0 +1,50 @@
+"""The agency's year-end report (Báo cáo tổng kết công tác thi đua, khen thưởng), which carries the sheet."""
+
+from django.conf import settings
+from django.db import models
+
+from .sheets import Sheet
+
+
+def signed_report_path(instance, filename: str) -> str:
+    return f"reports/{instance.sheet.agency.code}/{instance.sheet.rubric.year}-{instance.sheet.pk}-{instance.pk}.pdf"
+
+
+class Report(models.Model):
+    """Narrative sections are written in a small markup: paragraphs, **bold**, *italics*, "- " lists."""
+
+    sheet = models.OneToOneField(Sheet, on_delete=models.CASCADE, related_name="report")
+    number = models.CharField("số", max_length=20, blank=True, help_text="Chỉ phần số, ví dụ 25")
+    issued_on = models.DateField("ngày báo cáo", null=True, blank=True)
+    recipients = models.TextField(
+        "kính gửi", blank=True, help_text="Mỗi dòng một nơi, ví dụ Thanh tra tỉnh (Khối trưởng Khối thi đua)"
+    )
+    distribution = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi")
+    subject = models.CharField("trích yếu", max_length=300, blank=True)
+    situation = models.TextField("I. Đặc điểm, tình hình", blank=True)
+    results = models.TextField("II. Kết quả thực hiện", blank=True)
+    assessment = models.TextField("III. Đánh giá chung", blank=True)
+    plans = models.TextField("Phương hướng, nhiệm vụ năm sau", blank=True)
+    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+    signed_pdf = models.FileField("báo cáo đã ký", upload_to=signed_report_path, blank=True, max_length=200)
+    signed_at = models.DateTimeField("ký lúc", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signer_name = models.CharField("người ký (theo chứng thư)", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "báo cáo tổng kết"
+        verbose_name_plural = "báo cáo tổng kết"
+
+    def __str__(self):
+        return f"Báo cáo {self.reference} – {self.sheet.agency}"
+
+    @property
+    def reference(self) -> str:
+        """ "25/BC-VP", or "…/BC-VP" while it has no number."""
+        return f"{self.number or '…'}/BC-{self.sheet.agency.symbol}"
+
+    def default_subject(self) -> str:
+        year = self.sheet.rubric.year
+        return f"Tổng kết công tác thi đua, khen thưởng năm {year} và phương hướng, nhiệm vụ năm {year + 1}"
