@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from . import rollup, services
 from .access import allowed, get_agency_for_user, get_sheet_for_user
 from .citations import parse_citation
 from .forms import DocumentForm, SheetForm
-from .models import BlocMember, Document, Membership, Rubric, Sheet
+from .models import BlocMember, BlocYear, Document, Membership, Rubric, Sheet
 from .numbers import format_points
 from .selectors import rubric_tree, sheet_progress, sheet_state, sheet_view
 from .warnings import grouped, sheet_warnings
@@ -64,7 +64,14 @@ def home(request):
                 and bool(roles & {"editor", "head"}),
             }
         )
-    return render(request, "scoring/home.html", {"cards": cards})
+    receives = BlocYear.objects.filter(
+        Q(leader__memberships__user=request.user, leader__memberships__role__in=["reviewer", "admin"])
+        | Q(
+            deputy_leader__memberships__user=request.user,
+            deputy_leader__memberships__role__in=["reviewer", "admin"],
+        )
+    ).exists()
+    return render(request, "scoring/home.html", {"cards": cards, "receives": receives})
 
 
 @login_required

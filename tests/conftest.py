@@ -21,6 +21,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEMO_CERT_DIR = tmp_path / "certs"
 
 
 def make_agency(code: str, name: str | None = None) -> Agency:

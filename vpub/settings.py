@@ -145,6 +145,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+# Where `load_demo` puts the demo heads' self-signed certificates (never committed).
+DEMO_CERT_DIR = Path(os.environ.get("DEMO_CERT_DIR") or BASE_DIR / "var" / "demo")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -158,6 +160,9 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# PEM or DER files of the certification authorities whose signatures count as trusted (comma separated).
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from scoring import views
+from scoring import views, views_documents
 
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
 admin.site.site_title = "Chấm điểm thi đua"
@@ -14,6 +14,19 @@ urlpatterns = [
     path("bang-cham-diem/<int:pk>/cham-diem/", views.sheet_edit, name="sheet_edit"),
     path("bang-cham-diem/<int:pk>/nop/", views.sheet_submit, name="sheet_submit"),
     path("bang-cham-diem/<int:pk>/lich-su/", views.sheet_history, name="sheet_history"),
+    path("bang-cham-diem/<int:pk>/tai.pdf", views_documents.sheet_download, {"fmt": "pdf"}, name="sheet_pdf"),
+    path(
+        "bang-cham-diem/<int:pk>/tai.xlsx", views_documents.sheet_download, {"fmt": "xlsx"}, name="sheet_xlsx"
+    ),
+    path("bang-cham-diem/<int:pk>/bao-cao/", views_documents.report_edit, name="report_edit"),
+    path("bang-cham-diem/<int:pk>/bao-cao/tai/", views_documents.report_download, name="report_download"),
+    path("bang-cham-diem/<int:pk>/bao-cao/ky/", views_documents.report_sign, name="report_sign"),
+    path("khoi/bao-cao-da-nhan/", views_documents.received_reports, name="received_reports"),
+    path(
+        "khoi/bao-cao-da-nhan/<int:report_pk>/",
+        views_documents.received_report_file,
+        name="received_report_file",
+    ),
     path("don-vi/<str:code>/tai-lieu/", views.document_list, name="document_list"),
     path("don-vi/<str:code>/tai-lieu/them/", views.document_create, name="document_create"),
     path("don-vi/<str:code>/tai-lieu/<int:pk>/sua/", views.document_edit, name="document_edit"),

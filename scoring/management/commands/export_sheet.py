@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ...exports import sheet_pdf, sheet_xlsx
+from ...models import Sheet
+from ._common import get_agency
+
+
+class Command(BaseCommand):
+    help = "Xuất Bảng chấm điểm của một đơn vị, một năm ra PDF hoặc Excel."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--agency", required=True, help="mã cơ quan, đơn vị, ví dụ VP")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--format", required=True, choices=["pdf", "xlsx"])
+        parser.add_argument("-o", "--output", required=True, help="tệp ghi ra")
+
+    def handle(self, *args, agency, year, format, output, **options):
+        agency = get_agency(agency)
+        sheet = (
+            Sheet.objects.filter(agency=agency, rubric__year=year).select_related("rubric", "agency").first()
+        )
+        if sheet is None:
+            raise CommandError(f"{agency.name} chưa có bảng chấm điểm năm {year}.")
+        content = sheet_pdf(sheet) if format == "pdf" else sheet_xlsx(sheet)
+        Path(output).write_bytes(content)
+        self.stdout.write(f"Đã ghi {output} ({len(content):,} byte).".replace(",", "."))

@@ -1,0 +1,186 @@
+"""Pages for the documents: downloads of the Bảng chấm điểm, the report, signing, and receiving."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from . import services, signing
+from .access import allowed, get_sheet_for_user
+from .exports import report_pdf, sheet_pdf, sheet_xlsx
+from .forms import ReportForm, SignForm
+from .models import BlocYear, Membership, Report, Sheet
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+VERDICTS = {
+    "trusted": ("success", "Hợp lệ: tài liệu nguyên vẹn từ khi ký, chứng thư số tin cậy."),
+    "intact_untrusted": (
+        "success",
+        "Chữ ký đúng, tài liệu nguyên vẹn từ khi ký (chứng thư số chưa thuộc danh sách tổ chức chứng thực tin cậy).",
+    ),
+    "modified": ("danger", "Không hợp lệ: tài liệu đã bị thêm hoặc sửa sau khi ký."),
+    "broken": ("danger", "Không hợp lệ: nội dung đã bị sửa sau khi ký."),
+    "no_signature": ("warning", "Tài liệu không có chữ ký số."),
+    "unreadable": ("danger", "Không đọc được tệp PDF."),
+}
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _name(sheet: Sheet, kind: str, extension: str) -> str:
+    return f"{kind}-{sheet.rubric.year}-{sheet.agency.code}.{extension}"
+
+
+@login_required
+@require_GET
+def sheet_download(request, pk: int, fmt: str):
+    sheet, _ = get_sheet_for_user(request, pk)
+    if fmt == "pdf":
+        return _download(sheet_pdf(sheet), _name(sheet, "bang-cham-diem", "pdf"), "application/pdf")
+    return _download(sheet_xlsx(sheet), _name(sheet, "bang-cham-diem", "xlsx"), XLSX)
+
+
+@login_required
+def report_edit(request, pk: int):
+    sheet, roles = get_sheet_for_user(request, pk)
+    report = (
+        services.report_for(sheet=sheet)
+        if allowed("sheet.edit", roles)
+        else get_object_or_404(Report, sheet=sheet)
+    )
+    editable = allowed("sheet.edit", roles, sheet) and not report.signed_pdf
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, "Báo cáo đã ký hoặc bảng chấm điểm đã nộp: không sửa được.")
+            return redirect("report_edit", pk=sheet.pk)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Đã lưu báo cáo.")
+            return redirect("report_edit", pk=sheet.pk)
+        messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
+    return render(
+        request,
+        "scoring/report_edit.html",
+        {
+            "sheet": sheet,
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "can_sign": allowed("sheet.submit", roles, sheet) and not report.signed_pdf,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int):
+    sheet, _ = get_sheet_for_user(request, pk)
+    report = get_object_or_404(Report, sheet=sheet)
+    if report.signed_pdf:
+        return _signed_file(report)
+    return _download(report_pdf(report), _name(sheet, "bao-cao-chua-ky", "pdf"), "application/pdf")
+
+
+def _signed_file(report: Report) -> FileResponse:
+    response = FileResponse(
+        report.signed_pdf.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=_name(report.sheet, "bao-cao-da-ky", "pdf"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_sign(request, pk: int):
+    sheet, _ = get_sheet_for_user(request, pk, "sheet.submit")
+    report = get_object_or_404(Report, sheet=sheet)
+    if not sheet.is_editable or report.signed_pdf:
+        messages.info(request, "Báo cáo đã được ký và nộp.")
+        return redirect("report_edit", pk=sheet.pk)
+    form = SignForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_sign(
+                report=report,
+                p12=form.cleaned_data["certificate"].read(),
+                passphrase=form.cleaned_data["passphrase"].encode("utf-8"),
+                by=request.user,
+            )
+        except signing.SigningError as exc:
+            form.add_error(None, str(exc))
+        except services.SheetLocked:
+            messages.info(request, "Bảng chấm điểm đã được nộp.")
+            return redirect("sheet_detail", pk=sheet.pk)
+        else:
+            messages.success(request, "Đã ký số báo cáo và nộp bảng chấm điểm cho khối trưởng.")
+            return redirect("report_edit", pk=sheet.pk)
+    return render(request, "scoring/report_sign.html", {"sheet": sheet, "report": report, "form": form})
+
+
+# ---------------------------------------------------------------- the bloc leader receives
+
+
+def _receiving_bloc_years(user) -> list[BlocYear]:
+    """Bloc-years whose leader or deputy agency the user reviews for (or administers)."""
+    agencies = Membership.objects.filter(
+        user=user, role__in=[Membership.Role.REVIEWER, Membership.Role.ADMIN]
+    ).values("agency_id")
+    return list(
+        BlocYear.objects.filter(Q(leader_id__in=agencies) | Q(deputy_leader_id__in=agencies))
+        .select_related("bloc")
+        .order_by("-year")
+    )
+
+
+def _received(bloc_years: list[BlocYear]):
+    """Signed reports of the sheets scored against those bloc-years' rubrics."""
+    if not bloc_years:
+        return Report.objects.none()
+    match = Q()
+    for bloc_year in bloc_years:
+        match |= Q(sheet__rubric__bloc_id=bloc_year.bloc_id, sheet__rubric__year=bloc_year.year)
+    return Report.objects.filter(match).exclude(signed_pdf="")
+
+
+@login_required
+@require_GET
+def received_reports(request):
+    bloc_years = _receiving_bloc_years(request.user)
+    if not bloc_years:
+        raise Http404
+    reports = (
+        _received(bloc_years)
+        .select_related("sheet__agency", "sheet__rubric__bloc")
+        .order_by("-sheet__rubric__year", "sheet__agency__name")
+    )
+    rows = []
+    for report in reports:
+        with report.signed_pdf.open("rb") as handle:
+            result = signing.validate_pdf(handle.read(), trusted_certs=signing.trusted_roots())
+        tone, verdict = VERDICTS[result.verdict]
+        last = result.signatures[-1] if result.signatures else None
+        rows.append({"report": report, "tone": tone, "verdict": verdict, "signature": last})
+    return render(request, "scoring/received_reports.html", {"rows": rows, "bloc_years": bloc_years})
+
+
+@login_required
+@require_GET
+def received_report_file(request, report_pk: int):
+    report = get_object_or_404(
+        _received(_receiving_bloc_years(request.user)).select_related("sheet__agency", "sheet__rubric"),
+        pk=report_pk,
+    )
+    return _signed_file(report)
