@@ -115,6 +115,7 @@ def report_html(report: Report) -> str:
 
 
 SIGNATURE_BOX_ID = "signature-box"
+PX_TO_PT = 0.75
 
 
 def report_pdf(report: Report) -> bytes:
@@ -126,11 +127,10 @@ def report_pdf_with_signature_box(report: Report) -> tuple[bytes, int, tuple[flo
     document = render(report_html(report))
     for index, page in enumerate(document.pages):
         if SIGNATURE_BOX_ID in page.anchors:
-            x, y = page.anchors[SIGNATURE_BOX_ID]
-            px_to_pt = 0.75
-            height_pt = page.height * px_to_pt
-            width, box_height = 200, 62  # points: the stamp's size, inside the space the layout leaves
-            left = x * px_to_pt
-            top = height_pt - y * px_to_pt
-            return document.write_pdf(), index, (left, top - box_height, left + width, top)
+            # The anchor is the empty space's box in CSS pixels from the top left; PDF counts points from
+            # the bottom left.
+            x1, y1, x2, y2 = (value * PX_TO_PT for value in page.anchors[SIGNATURE_BOX_ID])
+            height = page.height * PX_TO_PT
+            inset = 4
+            return document.write_pdf(), index, (x1 + inset, height - y2 + inset, x2 - inset, height - y1 - inset)
     raise LookupError("the report has no signature block")
