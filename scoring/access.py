@@ -51,3 +51,10 @@ def get_agency_for_user(request, code: str, action: str = "document.view") -> tu
     if not roles & POLICY[action]:
         raise PermissionDenied
     return agency, roles
+
+
+def bound_data(request) -> tuple:
+    """(data, files) for a form: bound on any POST, even an empty one, unbound otherwise."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from . import rollup, services
-from .access import allowed, get_agency_for_user, get_sheet_for_user
+from .access import allowed, bound_data, get_agency_for_user, get_sheet_for_user
 from .citations import parse_citation
 from .forms import DocumentForm, SheetForm
 from .models import BlocMember, BlocYear, Document, Membership, Rubric, Sheet
@@ -317,7 +317,7 @@ def document_list(request, code: str):
 
 
 def _document_save(request, agency, document: Document | None):
-    form = DocumentForm(request.POST or None, request.FILES or None, instance=document, agency=agency)
+    form = DocumentForm(*bound_data(request), instance=document, agency=agency)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("upload")
         try:

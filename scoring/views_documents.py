@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from . import services, signing
-from .access import allowed, get_sheet_for_user
+from .access import allowed, bound_data, get_sheet_for_user
 from .exports import report_pdf, sheet_pdf, sheet_xlsx
 from .forms import ReportForm, SignForm
 from .models import BlocYear, Membership, Report, Sheet
@@ -58,7 +58,7 @@ def report_edit(request, pk: int):
         else get_object_or_404(Report, sheet=sheet)
     )
     editable = allowed("sheet.edit", roles, sheet) and not report.signed_pdf
-    form = ReportForm(request.POST or None, instance=report)
+    form = ReportForm(*bound_data(request)[:1], instance=report)
     if request.method == "POST":
         if not editable:
             messages.error(request, "Báo cáo đã ký hoặc bảng chấm điểm đã nộp: không sửa được.")
@@ -110,7 +110,7 @@ def report_sign(request, pk: int):
     if not sheet.is_editable or report.signed_pdf:
         messages.info(request, "Báo cáo đã được ký và nộp.")
         return redirect("report_edit", pk=sheet.pk)
-    form = SignForm(request.POST or None, request.FILES or None)
+    form = SignForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.report_sign(

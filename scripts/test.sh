@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_lib.sh
 
-# chromium for the browser test (Playwright drives Debian's build; it cannot download its own here)
-apt_install "${APP_PACKAGES[@]}" chromium
+# chromium for the browser test (Playwright drives Debian's build; it cannot download its own here),
+# poppler-utils to read the PDFs, LibreOffice Calc to recompute the Excel files
+apt_install "${APP_PACKAGES[@]}" chromium poppler-utils libreoffice-calc-nogui
 venv_install ".[test]"
 
 .venv/bin/ruff check --quiet .

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from scoring.access import POLICY
-from scoring.models import Document, Score, Sheet
+from scoring.models import Document, Report, Score, Sheet
 
 from .conftest import PDF, edit_data, field
 
@@ -28,12 +28,23 @@ VIEWS = {
     "document_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403},
     "document_file GET": {"editor": 200, "head": 200, "own_reviewer": 200},
     "citation_parse GET": {"editor": 200, "head": 200, "own_reviewer": 403},
+    "sheet_pdf GET": {"editor": 200, "head": 200, "own_reviewer": 200},
+    "sheet_xlsx GET": {"editor": 200, "head": 200, "own_reviewer": 200},
+    "report_edit GET": {"editor": 200, "head": 200, "own_reviewer": 200},
+    "report_edit POST": {
+        "editor": 302,
+        "head": 302,
+        "own_reviewer": 302,
+    },  # the reviewer is told it is read-only
+    "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200},
+    "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403},
 }
 OUTSIDERS = ("other", "reviewer", "admin")  # users of other agencies, the bloc leader's reviewer included
 
 
 @pytest.fixture
 def world(vp_sheet, cast):
+    Report.objects.create(sheet=vp_sheet, number="25", subject="Báo cáo")
     document = Document.objects.create(
         agency=vp_sheet.agency,
         kind="KH",
@@ -63,6 +74,7 @@ def request(client, name: str, world):
         "sheet_edit": lambda: edit_data(sheet, **{field(sheet, "p", "1:1.1"): "42"}),
         "sheet_submit": lambda: {"version": Sheet.objects.get(pk=sheet.pk).version},
         "document_create": lambda: {"kind": "QĐ", "number": "9/QĐ-VP", "issued_on": "01/02/2022"},
+        "report_edit": lambda: {"number": "26", "subject": "Sửa báo cáo"},
         "document_edit": lambda: {
             "kind": "KH",
             "number": "495/KH-VP",
@@ -80,6 +92,7 @@ def state(world):
         sheet.version,
         list(Score.objects.values_list("points", flat=True)),
         list(Document.objects.values_list("number", "subject")),
+        list(Report.objects.values_list("number", "subject")),
     )
 
 

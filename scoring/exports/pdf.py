@@ -132,5 +132,9 @@ def report_pdf_with_signature_box(report: Report) -> tuple[bytes, int, tuple[flo
             x1, y1, x2, y2 = (value * PX_TO_PT for value in page.anchors[SIGNATURE_BOX_ID])
             height = page.height * PX_TO_PT
             inset = 4
-            return document.write_pdf(), index, (x1 + inset, height - y2 + inset, x2 - inset, height - y1 - inset)
+            return (
+                document.write_pdf(),
+                index,
+                (x1 + inset, height - y2 + inset, x2 - inset, height - y1 - inset),
+            )
     raise LookupError("the report has no signature block")

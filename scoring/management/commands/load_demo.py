@@ -41,7 +41,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.username:<15} {user.password:<26} {role} – {agencies[user.agency].name}"
             )
-        self.stdout.write(f"Chứng thư số mẫu để ký báo cáo (mật khẩu “{demo.CERT_PASSPHRASE}”; tự ký, chỉ để thử):")
+        self.stdout.write(
+            f"Chứng thư số mẫu để ký báo cáo (mật khẩu “{demo.CERT_PASSPHRASE}”; tự ký, chỉ để thử):"
+        )
         for username in demo.CERT_HOLDERS:
             self.stdout.write(f"  {username:<15} {demo.demo_certificate(username)}")
 
