@@ -164,14 +164,9 @@ def test_the_excel_file_prints_on_a4_landscape_with_the_header_repeated(demo):
     assert ws.print_title_rows == "$5:$5"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert [ws.cell(5, c).value for c in range(1, 8)] == [
-        "TT",
-        "Tiêu chí",
-        "Điểm chuẩn",
-        "Điểm thưởng",
-        "Điểm tự chấm",
-        "Điểm thưởng tự chấm",
+        "TT", "Tiêu chí", "Điểm chuẩn", "Điểm thưởng", "Điểm tự chấm", "Điểm thưởng tự chấm",
         "Giải trình/ tài liệu kiểm chứng",
-    ]
+    ]  # fmt: skip
     assert all(ws.row_dimensions[r].height for r in range(6, ws.max_row + 1))
     assert ws.cell(6, 2).font.bold and not ws.cell(8, 2).font.bold
     assert ws["A1"].value == "BẢNG CHẤM ĐIỂM THI ĐUA NĂM 2022"

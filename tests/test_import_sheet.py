@@ -4,20 +4,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from scoring.exports.xlsx import HEADINGS
 from scoring.models import Score, Sheet
 from scoring.selectors import sheet_view
 
 from .conftest import SEED_SHEET, make_workbook
 
-SHEET_HEADER = [
-    "TT",
-    "Tiêu chí",
-    "Điểm chuẩn",
-    "Điểm thưởng",
-    "Điểm tự chấm",
-    "Điểm thưởng tự chấm",
-    "Giải trình/ tài liệu kiểm chứng",
-]
+SHEET_HEADER = HEADINGS  # the filled sheet's columns are the ones the app exports
 
 
 def run(path, *args) -> tuple[str, str, str | None]:
