@@ -1,6 +1,7 @@
 """Who may do what: one policy table, and access helpers that answer 404 for other agencies' data."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Agency, Membership, Sheet
@@ -58,3 +59,69 @@ def bound_data(request) -> tuple:
     if request.method == "POST":
         return request.POST, request.FILES
     return None, None
+
+
+# ---------------------------------------------------------------- the bloc's side
+
+
+def roles_by_agency(user) -> dict[int, set[str]]:
+    roles: dict[int, set[str]] = {}
+    if user.is_authenticated:
+        for agency_id, role in Membership.objects.filter(user=user).values_list("agency_id", "role"):
+            roles.setdefault(agency_id, set()).add(role)
+    return roles
+
+
+def is_administrator(roles: dict[int, set[str]]) -> bool:
+    return any(Role.ADMIN in r for r in roles.values())
+
+
+def sees_board(roles: dict[int, set[str]], bloc_year) -> bool:
+    """The leader's and deputy's reviewers, and the province's administrators, follow the whole bloc."""
+    if is_administrator(roles):
+        return True
+    return any(
+        Role.REVIEWER in roles.get(agency_id, ())
+        for agency_id in (bloc_year.leader_id, bloc_year.deputy_leader_id)
+    )
+
+
+def may_review(roles: dict[int, set[str]], sheet: Sheet, bloc_year) -> bool:
+    """Nobody reviews their own agency: the leader reviews the members, the deputy reviews the leader."""
+    if sheet.agency_id in roles:
+        return False
+    if is_administrator(roles):
+        return True
+    reviewer_agency = (
+        bloc_year.deputy_leader_id if sheet.agency_id == bloc_year.leader_id else bloc_year.leader_id
+    )
+    return Role.REVIEWER in roles.get(reviewer_agency, ())
+
+
+def get_bloc_year(request, code: str, year: int, *, members_once_closed: bool = False):
+    """(bloc_year, rubric, roles) for those who follow the bloc; members too once the round is closed."""
+    from .models import BlocYear, Rubric
+
+    bloc_year = get_object_or_404(
+        BlocYear.objects.select_related("bloc", "leader", "deputy_leader"), bloc__code=code, year=year
+    )
+    rubric = get_object_or_404(Rubric.objects.select_related("bloc"), bloc=bloc_year.bloc, year=year)
+    roles = roles_by_agency(request.user)
+    if sees_board(roles, bloc_year):
+        return bloc_year, rubric, roles
+    is_member = bloc_year.memberships.filter(agency_id__in=roles).exists()
+    if members_once_closed and is_member and rubric.status == rubric.Status.CLOSED:
+        return bloc_year, rubric, roles
+    raise Http404
+
+
+def get_sheet_for_reviewer(request, pk: int):
+    """(sheet, bloc_year, roles) if the user reviews this sheet; 404 otherwise."""
+    from .models import BlocYear
+
+    sheet = get_object_or_404(Sheet.objects.select_related("rubric__bloc", "agency"), pk=pk)
+    bloc_year = BlocYear.objects.filter(bloc=sheet.rubric.bloc, year=sheet.rubric.year).first()
+    roles = roles_by_agency(request.user)
+    if bloc_year is None or not may_review(roles, sheet, bloc_year):
+        raise Http404
+    return sheet, bloc_year, roles

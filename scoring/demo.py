@@ -41,6 +41,8 @@ ADMIN_AGENCY = (
     "Võ Thị Lan",
 )
 ADMIN_GOVERNING = "SỞ NỘI VỤ TỈNH QUẢNG NGÃI"
+# What the ranking proposes in 2022 (configurable per rubric in the admin): position, award, at most
+AWARDS = [(1, "Cờ thi đua của UBND tỉnh", 1), (2, "Bằng khen của Chủ tịch UBND tỉnh", 2)]
 MEMBERS = ["VP", "TTR", "SNV", "STC", "SKHDT", "STP", "VPDDBQH"]
 LEADER, DEPUTY = "TTR", "SNV"
 

@@ -188,3 +188,77 @@ def over_maximum(tree: Tree, entries: Mapping[str, Entry]) -> Iterable[tuple[Nod
             yield node, "points", entry.points, node.max_points
         if entry.bonus is not None and entry.bonus > tree.own_bonus_max(node):
             yield node, "bonus", entry.bonus, tree.own_bonus_max(node)
+
+
+# ---------------------------------------------------------------- ranking
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One agency's final numbers: reviewed where reviewed, else its own."""
+
+    key: object
+    name: str
+    points: Decimal
+    bonus: Decimal
+    first_section: Decimal  # points of Nội dung 1, the second tie-breaker
+
+    @property
+    def total(self) -> Decimal:
+        return self.points + self.bonus
+
+
+def tie_key(standing: Standing) -> tuple:
+    """The tie rule: the higher total (standard + bonus) first; on equal totals the higher standard total
+    (earned, not bonus); then the higher score of Nội dung 1. Agencies still equal share a rank."""
+    return (-standing.total, -standing.points, -standing.first_section)
+
+
+def rank(standings: Iterable[Standing]) -> list[tuple[int, Standing]]:
+    """Competition ranking (1, 2, 2, 4); equal agencies are listed by name."""
+    ordered = sorted(standings, key=lambda s: (tie_key(s), s.name))
+    ranked: list[tuple[int, Standing]] = []
+    for position, standing in enumerate(ordered, start=1):
+        if ranked and tie_key(ranked[-1][1]) == tie_key(standing):
+            ranked.append((ranked[-1][0], standing))
+        else:
+            ranked.append((position, standing))
+    return ranked
+
+
+@dataclass(frozen=True)
+class Quota:
+    award: str
+    max_count: int | None = None
+    max_percent: Decimal | None = None
+    min_total: Decimal | None = None
+
+    def limit(self, members: int) -> int:
+        limits = [members]
+        if self.max_count is not None:
+            limits.append(self.max_count)
+        if self.max_percent is not None:
+            limits.append(int(members * self.max_percent / 100))
+        return min(limits)
+
+
+def propose_awards(ranked: list[tuple[int, Standing]], quotas: Sequence[Quota], members: int) -> dict:
+    """Award by rank order, each quota taking the next agencies while it has room.
+
+    A group of agencies tied on the quota's boundary is never split: if all of them do not fit, none of
+    them gets that award (they go on to the next one).
+    """
+    proposals: dict = {}
+    queue = list(ranked)
+    for quota in quotas:
+        room = quota.limit(members)
+        while queue and room > 0:
+            tied = [entry for entry in queue if entry[0] == queue[0][0]]
+            eligible = quota.min_total is None or tied[0][1].total >= quota.min_total
+            if not eligible or len(tied) > room:
+                break
+            for _, standing in tied:
+                proposals[standing.key] = quota.award
+            queue = queue[len(tied) :]
+            room -= len(tied)
+    return proposals

@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from . import rollup, services
-from .access import allowed, bound_data, get_agency_for_user, get_sheet_for_user
+from .access import allowed, bound_data, get_agency_for_user, get_sheet_for_user, roles_by_agency, sees_board
 from .citations import parse_citation
 from .forms import DocumentForm, SheetForm
 from .models import BlocMember, BlocYear, Document, Membership, Rubric, Sheet
@@ -64,14 +64,13 @@ def home(request):
                 and bool(roles & {"editor", "head"}),
             }
         )
-    receives = BlocYear.objects.filter(
-        Q(leader__memberships__user=request.user, leader__memberships__role__in=["reviewer", "admin"])
-        | Q(
-            deputy_leader__memberships__user=request.user,
-            deputy_leader__memberships__role__in=["reviewer", "admin"],
-        )
-    ).exists()
-    return render(request, "scoring/home.html", {"cards": cards, "receives": receives})
+    roles = roles_by_agency(request.user)
+    followed = [
+        bloc_year
+        for bloc_year in BlocYear.objects.select_related("bloc").order_by("-year", "bloc__name")
+        if sees_board(roles, bloc_year)
+    ]
+    return render(request, "scoring/home.html", {"cards": cards, "followed": followed})
 
 
 @login_required

@@ -55,6 +55,12 @@ def test_it_builds_the_2022_round_of_the_tmth_bloc(db):
     for user in demo.USERS:
         assert f"{user.username:<15} {user.password}" in output
     assert "Bảng tự chấm 2022 của Văn phòng UBND tỉnh (Đang nhập): 945 điểm, 48 điểm thưởng." in output
+    others = Sheet.objects.exclude(agency__code="VP")
+    assert others.count() == 6 and set(others.values_list("status", flat=True)) == {"submitted"}
+    assert list(bloc_year.bloc.rubrics.get(year=2022).award_rules.values_list("award", "max_count")) == [
+        ("Cờ thi đua của UBND tỉnh", 1),
+        ("Bằng khen của Chủ tịch UBND tỉnh", 2),
+    ]
 
 
 def test_the_vp_sheet_is_the_seed_fixed_where_the_seed_is_wrong(db):
@@ -79,7 +85,8 @@ def test_a_second_run_changes_nothing(db):
     before = snapshot()
     load()
     assert snapshot() == before
-    assert Criterion.objects.count() == 34 and Score.objects.count() == 31  # every criterion but the sections
+    # seven sheets, each with every criterion but the sections
+    assert Criterion.objects.count() == 34 and Score.objects.count() == 7 * 31
 
 
 def test_demo_accounts_log_in_only_where_demo_login_is_enabled(db, settings):

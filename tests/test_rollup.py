@@ -82,3 +82,48 @@ def test_it_reports_each_parent_that_disagrees_with_its_children():
         ("Nội dung 1, tiêu chí 3", "điểm chuẩn so với mức cao nhất", D(20), D(15)),
     }
     assert rollup.rubric_totals(tree) == Total(D(100), D(3))
+
+
+def standing(name, points, bonus=0, first=0):
+    return rollup.Standing(name, name, D(points), D(bonus), D(first))
+
+
+def test_it_ranks_by_total_then_standard_then_the_first_section():
+    """A 940+48=988; B 945+43=988 (more standard points) → B before A; C 930+50=980 and
+    D 930+50=980 with Nội dung 1 640 against 650 → D before C; E ties D exactly → shares its rank."""
+    ranked = rollup.rank(
+        [
+            standing("A", 940, 48, 640),
+            standing("B", 945, 43, 640),
+            standing("C", 930, 50, 640),
+            standing("D", 930, 50, 650),
+            standing("E", 930, 50, 650),
+        ]
+    )
+    assert [(r, s.name) for r, s in ranked] == [(1, "B"), (2, "A"), (3, "D"), (3, "E"), (5, "C")]
+
+
+def test_it_proposes_awards_within_their_quotas_without_splitting_a_tie():
+    """Cờ: at most 1. Bằng khen: at most 40 % of 5 = 2; D and E tie for places 3–4 but only one place
+    is left, so neither gets it."""
+    ranked = rollup.rank(
+        [
+            standing("A", 950, 50),
+            standing("B", 949, 50),
+            standing("C", 948, 50),
+            standing("D", 900, 40),
+            standing("E", 900, 40),
+        ]
+    )
+    quotas = [rollup.Quota("Cờ thi đua", max_count=1), rollup.Quota("Bằng khen", max_percent=D(40))]
+    assert rollup.propose_awards(ranked, quotas, members=5) == {
+        "A": "Cờ thi đua",
+        "B": "Bằng khen",
+        "C": "Bằng khen",
+    }
+
+
+def test_an_award_needs_its_minimum_total():
+    ranked = rollup.rank([standing("A", 800, 0), standing("B", 700, 0)])
+    quotas = [rollup.Quota("Bằng khen", max_count=5, min_total=D(750))]
+    assert rollup.propose_awards(ranked, quotas, members=2) == {"A": "Bằng khen"}

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from scoring import views, views_documents
+from scoring import views, views_bloc, views_documents
 
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
 admin.site.site_title = "Chấm điểm thi đua"
@@ -27,6 +27,13 @@ urlpatterns = [
         views_documents.received_report_file,
         name="received_report_file",
     ),
+    path("khoi/<str:code>/<int:year>/", views_bloc.bloc_board, name="bloc_board"),
+    path("khoi/<str:code>/<int:year>/xep-hang/", views_bloc.bloc_ranking, name="bloc_ranking"),
+    path("khoi/<str:code>/<int:year>/tong-hop.pdf", views_bloc.bloc_export, {"fmt": "pdf"}, name="bloc_export_pdf"),
+    path("khoi/<str:code>/<int:year>/tong-hop.xlsx", views_bloc.bloc_export, {"fmt": "xlsx"}, name="bloc_export_xlsx"),
+    path("khoi/<str:code>/<int:year>/khoa-so/", views_bloc.round_action, {"action": "close"}, name="round_close"),
+    path("khoi/<str:code>/<int:year>/mo-lai/", views_bloc.round_action, {"action": "reopen"}, name="round_reopen"),
+    path("bang-cham-diem/<int:pk>/tham-dinh/", views_bloc.sheet_review, name="sheet_review"),
     path("don-vi/<str:code>/tai-lieu/", views.document_list, name="document_list"),
     path("don-vi/<str:code>/tai-lieu/them/", views.document_create, name="document_create"),
     path("don-vi/<str:code>/tai-lieu/<int:pk>/sua/", views.document_edit, name="document_edit"),

@@ -56,8 +56,8 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
     return f"(Ban hành kèm theo Báo cáo số {number} ngày     /12/{sheet.rubric.year} của {agency.name})"
 
 
-def sheet_document(sheet: Sheet) -> SheetDocument:
-    view = sheet_view(sheet)
+def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
+    view = sheet_view(sheet, rtree)
     state = sheet_state(view)
     rtree = view.rubric_tree
     tree = rtree.tree

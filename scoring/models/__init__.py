@@ -3,11 +3,13 @@
 from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
 from .evidence import Citation, Document, evidence_path
 from .reports import Report, signed_report_path
-from .rubrics import Component, Criterion, Rubric, Tier
+from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
 from .sheets import ComponentRating, Score, ScoreChange, Sheet, SheetSnapshot, SheetTransition
 
 __all__ = [
     "Agency",
+    "AwardRule",
+    "RoundEvent",
     "Bloc",
     "BlocMember",
     "BlocYear",

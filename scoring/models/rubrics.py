@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -207,3 +208,54 @@ class Tier(models.Model):
         return (*self.criterion.natural_key(), self.position)
 
     natural_key.dependencies = ["scoring.criterion", "scoring.component"]
+
+
+class AwardRule(models.Model):
+    """What the ranking proposes, in rank order: "Cờ thi đua" for at most 1, then "Bằng khen" for at most 20 %.
+
+    Award rules change with each decree (Nghị định 152/2025 replaced 98/2023), so they are data.
+    """
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="award_rules")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    award = models.CharField("hình thức khen thưởng", max_length=200)
+    max_count = models.PositiveSmallIntegerField("tối đa (số đơn vị)", null=True, blank=True)
+    max_percent = models.DecimalField(
+        "tối đa (% số thành viên)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    min_total = models.DecimalField(
+        "tổng điểm tối thiểu", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "đề nghị khen thưởng theo thứ hạng"
+        verbose_name_plural = "đề nghị khen thưởng theo thứ hạng"
+        ordering = ["rubric", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "position"], name="scoring_one_award_rule_per_position")
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.award}"
+
+
+class RoundEvent(models.Model):
+    """Closing and reopening of a year's round, with who, when and why."""
+
+    class Action(models.TextChoices):
+        CLOSE = "close", "Khóa sổ"
+        REOPEN = "reopen", "Mở lại"
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="round_events")
+    action = models.CharField("thao tác", max_length=10, choices=Action.choices)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField("lý do", blank=True)
+
+    class Meta:
+        verbose_name = "khóa sổ / mở lại"
+        verbose_name_plural = "khóa sổ / mở lại"
+        ordering = ["rubric", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.rubric} lúc {self.at:%d/%m/%Y %H:%M}"

@@ -163,10 +163,13 @@ class ScoreChange(models.Model):
         EXPLANATION = "explanation", "Giải trình"
         PROVISIONAL = "provisional", "Tạm tính"
         DOCUMENTS = "documents", "Tài liệu kiểm chứng"
+        REVIEWED_POINTS = "reviewed_points", "Điểm thẩm định"
+        REVIEWED_BONUS = "reviewed_bonus", "Điểm thưởng thẩm định"
+        REVIEW_COMMENT = "review_comment", "Nhận xét thẩm định"
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="changes")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    field = models.CharField("nội dung", max_length=12, choices=Field.choices)
+    field = models.CharField("nội dung", max_length=16, choices=Field.choices)
     old = models.TextField("trước", blank=True)
     new = models.TextField("sau", blank=True)
     version = models.PositiveIntegerField("phiên bản")

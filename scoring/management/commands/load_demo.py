@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -6,10 +8,10 @@ from django.db import transaction
 
 from ... import demo
 from ...imports import read_sheet
-from ...models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet
+from ...models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Criterion, Membership, Rubric, Sheet
 from ...numbers import format_points
-from ...selectors import sheet_view
-from ...services import scores_import, sheet_for
+from ...selectors import rubric_tree, sheet_view
+from ...services import ScoreInput, scores_import, sheet_for, sheet_submit
 
 
 class Command(BaseCommand):
@@ -27,6 +29,8 @@ class Command(BaseCommand):
             self._bloc_year(agencies)
             users = self._users(agencies)
             sheet = self._vp_sheet(rubric, agencies["VP"], users["vp.bientap"])
+            self._other_sheets(rubric, agencies)
+            self._award_rules(rubric)
         totals = sheet_view(sheet).grand_total
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
         self.stdout.write(
@@ -100,6 +104,51 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(user=user, agency=agencies[spec.agency], role=spec.role)
             users[spec.username] = user
         return users
+
+    def _other_sheets(self, rubric: Rubric, agencies: dict[str, Agency]) -> None:
+        """The other members' sheets, submitted, so that the leader has a round to review.
+
+        Their numbers are made up but plausible: each agency loses a little on a few criteria.
+        """
+        rtree = rubric_tree(rubric)
+        tree = rtree.tree
+        for index, code in enumerate(c for c in demo.MEMBERS if c != "VP"):
+            agency = agencies[code]
+            if Sheet.objects.filter(rubric=rubric, agency=agency).exists():
+                continue
+            values = {}
+            for position, criterion in enumerate(rtree.criteria):
+                node = tree.node(criterion.key)
+                value = ScoreInput(explanation=f"Thực hiện theo kế hoạch năm {demo.YEAR} của {agency.name}.")
+                own_bonus = tree.own_bonus_max(node)
+                if own_bonus:
+                    value.bonus = own_bonus if (index + position) % 4 else own_bonus / 2
+                if not tree.children[criterion.key]:
+                    if criterion.rule == Criterion.Rule.TIERED:
+                        value.tier = criterion.tier_list[index % 2]
+                    elif criterion.rule == Criterion.Rule.COMPONENTS:
+                        value.ratings = {
+                            c.pk: c.tier_list[(index + i) % 2] for i, c in enumerate(criterion.component_list)
+                        }
+                    else:
+                        loss = (
+                            Decimal((index + position) % 3) * Decimal("0.5")
+                            if position % (index + 2) == 0
+                            else 0
+                        )
+                        value.points = criterion.max_points - loss
+                if criterion.parent_id is not None:
+                    values[criterion.key] = value
+            sheet = sheet_for(rubric=rubric, agency=agency)
+            scores_import(sheet=sheet, values=values)
+            sheet.refresh_from_db()
+            sheet_submit(sheet=sheet, base_version=sheet.version, by=None)
+
+    def _award_rules(self, rubric: Rubric) -> None:
+        for position, award, count in demo.AWARDS:
+            AwardRule.objects.get_or_create(
+                rubric=rubric, position=position, defaults={"award": award, "max_count": count}
+            )
 
     def _vp_sheet(self, rubric: Rubric, agency: Agency, editor) -> Sheet:
         """Văn phòng UBND tỉnh's self-scores as the seed table shows them, with the seed's errors fixed."""

@@ -1,0 +1,105 @@
+"""A bloc's round for a year: every member's status and totals, the ranking and the proposed awards.
+
+Read in a fixed number of queries whatever the number of members.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import rollup
+from .models import AwardRule, BlocMember, BlocYear, Rubric, Score, Sheet
+from .selectors import RubricTree, rubric_tree
+
+NOT_STARTED = "Chưa bắt đầu"
+
+
+@dataclass
+class Member:
+    agency: object
+    sheet: Sheet | None
+    own: rollup.Total | None = None  # the agency's own numbers
+    final: rollup.Total | None = None  # reviewed where reviewed, else own
+    sections: list[Decimal] = field(default_factory=list)  # final standard points per section
+    section_bonus: list[Decimal] = field(default_factory=list)
+    rank: int | None = None
+    award: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.sheet.get_status_display() if self.sheet else NOT_STARTED
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.sheet and self.sheet.status == Sheet.Status.ACCEPTED)
+
+    @property
+    def final_total(self) -> Decimal | None:
+        return self.final.points + self.final.bonus if self.final else None
+
+
+@dataclass
+class BlocRound:
+    rubric: Rubric
+    bloc_year: BlocYear
+    rtree: RubricTree
+    members: list[Member]
+    quotas: list[rollup.Quota]
+
+    @property
+    def ranked(self) -> list[Member]:
+        return sorted((m for m in self.members if m.rank), key=lambda m: (m.rank, m.agency.name))
+
+    @property
+    def sections(self):
+        return [c for c in self.rtree.criteria if c.parent_id is None]
+
+
+def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
+    rtree = rubric_tree(rubric)
+    tree = rtree.tree
+    members = [m.agency for m in BlocMember.objects.filter(bloc_year=bloc_year).select_related("agency")]
+    sheets = {s.agency_id: s for s in Sheet.objects.filter(rubric=rubric).select_related("submitted_by")}
+    key_of = {c.pk: c.key for c in rtree.criteria}
+    own: dict[int, dict[str, rollup.Entry]] = {}
+    final: dict[int, dict[str, rollup.Entry]] = {}
+    for sheet_id, criterion_id, points, bonus, r_points, r_bonus in Score.objects.filter(
+        sheet__rubric=rubric
+    ).values_list("sheet_id", "criterion_id", "points", "bonus", "reviewed_points", "reviewed_bonus"):
+        key = key_of[criterion_id]
+        own.setdefault(sheet_id, {})[key] = rollup.Entry(points, bonus)
+        final.setdefault(sheet_id, {})[key] = rollup.Entry(
+            r_points if r_points is not None else points, r_bonus if r_bonus is not None else bonus
+        )
+    quotas = [
+        rollup.Quota(rule.award, rule.max_count, rule.max_percent, rule.min_total)
+        for rule in AwardRule.objects.filter(rubric=rubric).order_by("position")
+    ]
+    result = []
+    standings = []
+    for agency in sorted(members, key=lambda a: a.name):
+        member = Member(agency=agency, sheet=sheets.get(agency.pk))
+        if member.sheet is not None:
+            own_totals = rollup.rollup(tree, own.get(member.sheet.pk, {}))
+            final_totals = rollup.rollup(tree, final.get(member.sheet.pk, {}))
+            member.own = rollup.grand_total(tree, own_totals)
+            member.final = rollup.grand_total(tree, final_totals)
+            member.sections = [final_totals[root.key].points for root in tree.roots]
+            member.section_bonus = [final_totals[root.key].bonus for root in tree.roots]
+            if member.accepted:
+                standings.append(
+                    rollup.Standing(
+                        agency.pk,
+                        agency.name,
+                        member.final.points,
+                        member.final.bonus,
+                        member.sections[0] if member.sections else Decimal(0),
+                    )
+                )
+        result.append(member)
+    ranked = rollup.rank(standings)
+    awards = rollup.propose_awards(ranked, quotas, members=len(members))
+    by_agency = {m.agency.pk: m for m in result}
+    for position, standing in ranked:
+        by_agency[standing.key].rank = position
+        by_agency[standing.key].award = awards.get(standing.key, "")
+    return BlocRound(rubric=rubric, bloc_year=bloc_year, rtree=rtree, members=result, quotas=quotas)

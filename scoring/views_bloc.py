@@ -1,0 +1,154 @@
+"""The bloc's side: the board, reviewing a sheet, the ranking, the year-end tables, closing the round."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .access import bound_data, get_bloc_year, get_sheet_for_reviewer, is_administrator, may_review
+from .charts import totals_chart
+from .exports.bloc import bloc_pdf, bloc_xlsx
+from .forms import ReviewForm
+from .models import RoundEvent
+from .selectors import rubric_tree, sheet_view
+from .standings import bloc_round
+from .views import _describe
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def bloc_board(request, code: str, year: int):
+    bloc_year, rubric, roles = get_bloc_year(request, code, year)
+    state = bloc_round(rubric, bloc_year)
+    rows = [
+        {"member": m, "reviewable": bool(m.sheet and may_review(roles, m.sheet, bloc_year))}
+        for m in state.members
+    ]
+    return render(
+        request,
+        "scoring/bloc_board.html",
+        {
+            "state": state,
+            "rubric": rubric,
+            "bloc_year": bloc_year,
+            "rows": rows,
+            "chart": totals_chart(state.members),
+            "is_admin": is_administrator(roles),
+            "events": rubric.round_events.select_related("by"),
+        },
+    )
+
+
+@login_required
+def sheet_review(request, pk: int):
+    sheet, bloc_year, _ = get_sheet_for_reviewer(request, pk)
+    rtree = rubric_tree(sheet.rubric)
+    view = sheet_view(sheet, rtree)
+    data, _files = bound_data(request)
+    form = ReviewForm(
+        data,
+        rtree=rtree,
+        scores=view.scores,
+        initial=ReviewForm.initial_from(rtree, sheet.version, view.scores),
+    )
+    conflict = []
+    if request.method == "POST":
+        if sheet.status != sheet.Status.SUBMITTED:
+            messages.error(
+                request, f"Bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”: không thẩm định."
+            )
+            return redirect("sheet_review", pk=sheet.pk)
+        action = request.POST.get("action", "save")
+        if form.is_valid() and action == "return" and not form.cleaned_data["reason"].strip():
+            form.add_error("reason", "Nhập lý do trả lại để đơn vị biết cần sửa gì.")
+        if form.is_valid():
+            try:
+                version = services.review_save(
+                    sheet=sheet,
+                    base_version=form.cleaned_data["version"],
+                    values=form.values(),
+                    by=request.user,
+                )
+                if action == "return":
+                    services.sheet_return(
+                        sheet=sheet,
+                        base_version=version,
+                        reason=form.cleaned_data["reason"].strip(),
+                        by=request.user,
+                    )
+                    messages.success(request, f"Đã trả lại bảng chấm điểm cho {sheet.agency.name}.")
+                elif action == "accept":
+                    services.sheet_accept(sheet=sheet, base_version=version, by=request.user)
+                    messages.success(request, f"Đã duyệt bảng chấm điểm của {sheet.agency.name}.")
+                else:
+                    messages.success(request, "Đã lưu điểm thẩm định.")
+                    return redirect("sheet_review", pk=sheet.pk)
+                return redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
+            except services.SheetConflict as exc:
+                conflict = _describe(exc.changes)
+            except services.RoundClosed:
+                messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
+                return redirect("sheet_review", pk=sheet.pk)
+        if not conflict:
+            messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
+    view = sheet_view(sheet, rtree)
+    rows = [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()]
+    return render(
+        request,
+        "scoring/sheet_review.html",
+        {
+            "sheet": sheet,
+            "bloc_year": bloc_year,
+            "form": form,
+            "rows": rows,
+            "view": view,
+            "conflict": conflict,
+            "transitions": sheet.transitions.select_related("by"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def bloc_ranking(request, code: str, year: int):
+    bloc_year, rubric, _ = get_bloc_year(request, code, year, members_once_closed=True)
+    state = bloc_round(rubric, bloc_year)
+    return render(
+        request, "scoring/bloc_ranking.html", {"state": state, "rubric": rubric, "bloc_year": bloc_year}
+    )
+
+
+@login_required
+@require_GET
+def bloc_export(request, code: str, year: int, fmt: str):
+    bloc_year, rubric, _ = get_bloc_year(request, code, year)
+    state = bloc_round(rubric, bloc_year)
+    name = f"bang-tong-hop-{code}-{year}.{fmt}"
+    content, content_type = (bloc_pdf(state), "application/pdf") if fmt == "pdf" else (bloc_xlsx(state), XLSX)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def round_action(request, code: str, year: int, action: str):
+    bloc_year, rubric, roles = get_bloc_year(request, code, year)
+    if not is_administrator(roles):
+        raise Http404
+    reason = request.POST.get("reason", "").strip()
+    if action == RoundEvent.Action.CLOSE:
+        services.round_close(rubric=rubric, by=request.user, reason=reason)
+        messages.success(request, f"Đã khóa sổ năm {year}: bảng xếp hạng mở cho các thành viên.")
+    else:
+        if not reason:
+            messages.error(request, "Nhập lý do mở lại năm thi đua.")
+            return redirect("bloc_board", code=code, year=year)
+        services.round_reopen(rubric=rubric, by=request.user, reason=reason)
+        messages.success(request, f"Đã mở lại năm {year}.")
+    return redirect("bloc_board", code=code, year=year)
