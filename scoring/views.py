@@ -205,7 +205,19 @@ def sheet_edit(request, pk: int):
         {
             "sheet": sheet,
             "form": form,
-            "rows": [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()],
+            "rows": [
+                {
+                    **row,
+                    "total": view.totals[row["criterion"].key],
+                    "score": view.scores.get(row["criterion"].key),
+                }
+                for row in form.bound_rows()
+            ],
+            "returned": sheet.transitions.filter(to_status=Sheet.Status.RETURNED)
+            .order_by("-at", "-pk")
+            .first()
+            if sheet.status == Sheet.Status.RETURNED
+            else None,
             "view": view,
             "conflict": conflict,
             "rubric_total": rollup.rubric_totals(rtree.tree),

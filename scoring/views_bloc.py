@@ -63,7 +63,7 @@ def sheet_review(request, pk: int):
             )
             return redirect("sheet_review", pk=sheet.pk)
         action = request.POST.get("action", "save")
-        if form.is_valid() and action == "return" and not form.cleaned_data["reason"].strip():
+        if action == "return" and not request.POST.get("reason", "").strip():
             form.add_error("reason", "Nhập lý do trả lại để đơn vị biết cần sửa gì.")
         if form.is_valid():
             try:

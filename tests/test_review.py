@@ -1,0 +1,280 @@
+"""The bloc leader's review: a full round on the demo data, the ranking, the tables, closing the year."""
+
+import os
+import shutil
+import subprocess
+from decimal import Decimal as D
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from scoring import services
+from scoring.models import RoundEvent, Rubric, Score, ScoreChange, Sheet
+from scoring.standings import bloc_round
+
+from .conftest import edit_data, field
+
+pytestmark = pytest.mark.django_db
+CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=StringIO())
+    return Rubric.objects.get(bloc__code="TMTH", year=2022)
+
+
+def as_user(client, django_user_model, username):
+    client.force_login(django_user_model.objects.get(username=username))
+    return client
+
+
+def review_data(client, sheet, **overrides):
+    """What the review page posts back untouched, with `overrides` on top."""
+    page = client.get(reverse("sheet_review", args=[sheet.pk]))
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "")}
+    data.update(overrides)
+    return data
+
+
+def sheet_of(code):
+    return Sheet.objects.select_related("rubric", "agency").get(agency__code=code)
+
+
+def test_a_full_round_return_fix_resubmit_accept_rank_and_export(client, demo, django_user_model, tmp_path):
+    as_user(client, django_user_model, "ttr.chamdiem")
+    board = client.get(reverse("bloc_board", args=["TMTH", 2022])).content.decode()
+    for name in ("Văn phòng UBND tỉnh", "Sở Tài chính", "Thanh tra tỉnh", "Đang nhập", "Đã nộp"):
+        assert name in board
+    assert "<svg" in board
+
+    # The leader returns Sở Tài chính's sheet: 1.1 counts 90, not 100.
+    stc = sheet_of("STC")
+    rp11 = field(stc, "rp", "1:1.1")
+    data = review_data(
+        client,
+        stc,
+        **{
+            rp11: "90",
+            field(stc, "rc", "1:1.1"): "Thiếu kế hoạch năm",
+            "action": "return",
+            "reason": "Bổ sung tài liệu tiêu chí 1.1",
+        },
+    )
+    assert client.post(reverse("sheet_review", args=[stc.pk]), data).status_code == 302
+    stc.refresh_from_db()
+    assert stc.status == Sheet.Status.RETURNED
+    assert stc.transitions.last().reason == "Bổ sung tài liệu tiêu chí 1.1"
+    assert Score.objects.get(sheet=stc, criterion__key="1:1.1").reviewed_points == 90
+
+    # The agency sees why, fixes 1.1 and resubmits: the old review of 1.1 no longer stands.
+    as_user(client, django_user_model, "stc.bientap")
+    page = client.get(reverse("sheet_edit", args=[stc.pk])).content.decode()
+    assert "Bổ sung tài liệu tiêu chí 1.1" in page and "Nhận xét của khối: Thiếu kế hoạch năm" in page
+    assert (
+        client.post(
+            reverse("sheet_edit", args=[stc.pk]), edit_data(stc, **{field(stc, "p", "1:1.1"): "95"})
+        ).status_code
+        == 302
+    )
+    score = Score.objects.get(sheet=stc, criterion__key="1:1.1")
+    assert (score.points, score.reviewed_points) == (95, None)
+    assert ScoreChange.objects.filter(sheet=stc, field="reviewed_points", old="90", new="").exists()
+    as_user(client, django_user_model, "stc.thutruong")
+    stc.refresh_from_db()
+    client.post(reverse("sheet_submit", args=[stc.pk]), {"version": stc.version})
+    stc.refresh_from_db()
+    assert stc.status == Sheet.Status.SUBMITTED
+
+    # Văn phòng UBND tỉnh submits too.
+    vp = sheet_of("VP")
+    as_user(client, django_user_model, "vp.thutruong")
+    client.post(reverse("sheet_submit", args=[vp.pk]), {"version": vp.version})
+
+    # The leader accepts every member; its own sheet is the deputy's to accept.
+    as_user(client, django_user_model, "ttr.chamdiem")
+    for code in ("STC", "VP", "SNV", "SKHDT", "STP", "VPDDBQH"):
+        sheet = sheet_of(code)
+        response = client.post(
+            reverse("sheet_review", args=[sheet.pk]), review_data(client, sheet, action="accept")
+        )
+        assert response.status_code == 302, code
+    ttr = sheet_of("TTR")
+    assert client.get(reverse("sheet_review", args=[ttr.pk])).status_code == 404
+    as_user(client, django_user_model, "snv.chamdiem")
+    client.post(reverse("sheet_review", args=[ttr.pk]), review_data(client, ttr, action="accept"))
+    assert set(Sheet.objects.values_list("status", flat=True)) == {"accepted"}
+
+    # The ranking: by total, the tie rule, awards within their quotas.
+    state = bloc_round(demo, demo.bloc.years.get(year=2022))
+    ranked = state.ranked
+    assert len(ranked) == 7
+    totals = [m.final_total for m in ranked]
+    assert totals == sorted(totals, reverse=True)
+    assert ranked[0].agency.name == "Văn phòng UBND tỉnh" and ranked[0].final_total == D(993)
+    assert [m.award for m in ranked[:4]] == [
+        "Cờ thi đua của UBND tỉnh",
+        "Bằng khen của Chủ tịch UBND tỉnh",
+        "Bằng khen của Chủ tịch UBND tỉnh",
+        "",
+    ]
+    stc_member = next(m for m in state.members if m.agency.code == "STC")
+    assert stc_member.final.points == stc_member.own.points  # accepted as resubmitted
+    as_user(client, django_user_model, "ttr.chamdiem")
+    page = client.get(reverse("bloc_ranking", args=["TMTH", 2022])).content.decode()
+    assert "Cờ thi đua của UBND tỉnh" in page and "993" in page
+
+    # The tables.
+    response = client.get(reverse("bloc_export_xlsx", args=["TMTH", 2022]))
+    path = tmp_path / "tong-hop.xlsx"
+    path.write_bytes(response.content)
+    wb = load_workbook(path)
+    assert (
+        wb.sheetnames[:2] == ["Tổng hợp", "Ma trận điểm"]
+        and "VP" in wb.sheetnames
+        and len(wb.sheetnames) == 9
+    )
+    summary = wb["Tổng hợp"]
+    assert summary.cell(5, 2).value == "Văn phòng UBND tỉnh" and summary.cell(5, 10).value == 1
+    assert str(summary.cell(5, 9).value).startswith("=")
+    pdf = client.get(reverse("bloc_export_pdf", args=["TMTH", 2022])).content
+    assert pdf.startswith(b"%PDF")
+    if shutil.which("soffice") or CI:
+        out = tmp_path / "out"
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+                str(out),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        computed = load_workbook(out / "tong-hop.xlsx", data_only=True)
+        rows = {computed["Tổng hợp"].cell(r, 2).value: r for r in range(5, 12)}
+        for member in ranked:
+            r = rows[member.agency.name]
+            assert computed["Tổng hợp"].cell(r, 9).value == pytest.approx(float(member.final_total))
+            assert computed["Tổng hợp"].cell(r, 6).value == pytest.approx(
+                float(member.own.points + member.own.bonus)
+            )
+        matrix = computed["Ma trận điểm"]
+        last = matrix.max_row
+        columns = {matrix.cell(1, c).value: c for c in range(5, matrix.max_column + 1)}
+        for member in ranked:
+            assert matrix.cell(last, columns[member.agency.name]).value == pytest.approx(
+                float(member.final_total)
+            )
+
+
+def test_closing_the_year_freezes_everything_and_opens_the_ranking_to_members(
+    client, demo, django_user_model
+):
+    stc = sheet_of("STC")
+    as_user(client, django_user_model, "stc.bientap")
+    assert client.get(reverse("bloc_ranking", args=["TMTH", 2022])).status_code == 404
+    as_user(client, django_user_model, "ttr.chamdiem")
+    assert (
+        client.post(reverse("round_close", args=["TMTH", 2022])).status_code == 404
+    )  # reviewers do not close
+    as_user(client, django_user_model, "quantri")
+    assert client.post(reverse("round_close", args=["TMTH", 2022])).status_code == 302
+    demo.refresh_from_db()
+    assert demo.status == Rubric.Status.CLOSED
+
+    as_user(client, django_user_model, "ttr.chamdiem")
+    before = stc.version
+    response = client.post(
+        reverse("sheet_review", args=[stc.pk]), review_data(client, stc, action="accept"), follow=True
+    )
+    assert "Năm thi đua đã khóa sổ" in response.content.decode()
+    stc.refresh_from_db()
+    assert (stc.status, stc.version) == (Sheet.Status.SUBMITTED, before)
+    with pytest.raises(services.RoundClosed):
+        services.sheet_save(sheet=sheet_of("VP"), base_version=1, values={}, by=None)
+
+    as_user(client, django_user_model, "stc.bientap")
+    assert client.get(reverse("bloc_ranking", args=["TMTH", 2022])).status_code == 200
+    assert client.get(reverse("bloc_board", args=["TMTH", 2022])).status_code == 404
+
+    as_user(client, django_user_model, "quantri")
+    client.post(reverse("round_reopen", args=["TMTH", 2022]), {"reason": ""})
+    demo.refresh_from_db()
+    assert demo.status == Rubric.Status.CLOSED  # a reason is required
+    client.post(reverse("round_reopen", args=["TMTH", 2022]), {"reason": "Sai sót ở bảng của Sở Tài chính"})
+    demo.refresh_from_db()
+    assert demo.status == Rubric.Status.OPEN
+    assert list(RoundEvent.objects.values_list("action", "reason")) == [
+        ("close", ""),
+        ("reopen", "Sai sót ở bảng của Sở Tài chính"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("username", "board", "review_vp", "review_ttr"),
+    [
+        ("ttr.chamdiem", 200, 200, 404),  # the leader's reviewer; never its own agency
+        ("snv.chamdiem", 200, 404, 200),  # the deputy's reviewer reviews the leader
+        ("quantri", 200, 200, 200),  # the province's administrator
+        ("vp.bientap", 404, 404, 404),  # members see neither the board nor each other's sheets
+        ("stc.thutruong", 404, 404, 404),
+    ],
+)
+def test_who_follows_and_reviews_the_bloc(
+    client, demo, django_user_model, username, board, review_vp, review_ttr
+):
+    Sheet.objects.filter(agency__code="VP").update(status=Sheet.Status.SUBMITTED)
+    as_user(client, django_user_model, username)
+    assert client.get(reverse("bloc_board", args=["TMTH", 2022])).status_code == board
+    assert client.get(reverse("bloc_ranking", args=["TMTH", 2022])).status_code == board
+    assert client.get(reverse("bloc_export_xlsx", args=["TMTH", 2022])).status_code == board
+    assert client.get(reverse("sheet_review", args=[sheet_of("VP").pk])).status_code == review_vp
+    assert client.get(reverse("sheet_review", args=[sheet_of("TTR").pk])).status_code == review_ttr
+    if review_vp == 404:
+        vp = sheet_of("VP")
+        client.post(reverse("sheet_review", args=[vp.pk]), {"version": vp.version, "action": "accept"})
+        assert sheet_of("VP").status == Sheet.Status.SUBMITTED
+
+
+def test_a_return_needs_a_reason_and_keeps_the_review_unsaved(client, demo, django_user_model):
+    stc = sheet_of("STC")
+    as_user(client, django_user_model, "ttr.chamdiem")
+    data = review_data(client, stc, **{field(stc, "rp", "1:1.1"): "101", "action": "return"})
+    page = client.post(reverse("sheet_review", args=[stc.pk]), data).content.decode()
+    assert "Điểm thẩm định tối đa là 100; bạn nhập 101." in page and "Nhập lý do trả lại" in page
+    stc.refresh_from_db()
+    assert stc.status == Sheet.Status.SUBMITTED
+    assert not Score.objects.filter(sheet=stc, reviewed_points__isnull=False).exists()
+
+
+def test_the_ranking_costs_the_same_queries_for_any_number_of_members(demo, django_assert_num_queries):
+    from scoring.models import Agency, BlocMember
+
+    bloc_year = demo.bloc.years.get(year=2022)
+    with django_assert_num_queries(7):
+        assert len(bloc_round(demo, bloc_year).members) == 7
+    for i in range(20):
+        agency = Agency.objects.create(
+            code=f"X{i}",
+            name=f"Đơn vị {i}",
+            governing_body="UBND",
+            header_name="X",
+            symbol="X",
+            place="Quảng Ngãi",
+            head_title="Giám đốc",
+        )
+        BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
+        services.sheet_for(rubric=demo, agency=agency)
+    with django_assert_num_queries(7):
+        assert len(bloc_round(demo, bloc_year).members) == 27
