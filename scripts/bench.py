@@ -142,7 +142,9 @@ def main() -> None:
     print(f"Số truy vấn {'không' if same else 'CÓ'} tăng theo số tiêu chí (trung vị của {RUNS} lần đo).")
     print()
     documents(sheets[0][1])
-    sys.exit(0 if same else 1)
+    print()
+    flat = bloc(Rubric.objects.get(bloc__code="TMTH", year=2022))
+    sys.exit(0 if same and flat else 1)
 
 
 def documents(sheet: Sheet) -> None:
@@ -156,7 +158,9 @@ def documents(sheet: Sheet) -> None:
         ("Bảng chấm điểm (PDF)", lambda: pdf.sheet_pdf(sheet), lambda: pdf.sheet_html(sheet)),
         ("Báo cáo + bảng (PDF)", lambda: pdf.report_pdf(report), lambda: pdf.report_html(report)),
     ]
-    print(f"{'Tài liệu':<24}{'app (ms)':>10}{'WeasyPrint trần (ms)':>22}{'dựng HTML (ms)':>16}{'chi phí thêm':>14}")
+    print(
+        f"{'Tài liệu':<24}{'app (ms)':>10}{'WeasyPrint trần (ms)':>22}{'dựng HTML (ms)':>16}{'chi phí thêm':>14}"
+    )
     for name, make, build in cases:
         html = build()
         app, bare, own = [], [], []
@@ -176,6 +180,78 @@ def documents(sheet: Sheet) -> None:
         print(f"{name:<24}{app_ms:>10.0f}{bare_ms:>22.0f}{own_ms:>16.0f}{own_ms / bare_ms * 100:>13.1f}%")
     xlsx_ms, xlsx_q = measure(lambda run: sheet_xlsx(sheet))
     print(f"{'Bảng chấm điểm (Excel)':<24}{xlsx_ms:>10.0f}{'':>22}{'':>14}  ({xlsx_q} truy vấn)")
+
+
+def bloc(source: Rubric) -> bool:
+    """The ranking and the bloc's tables for 15 agencies and for 1,000, all on the 2022 rubric."""
+    from scoring.exports.bloc import bloc_pdf, bloc_xlsx
+    from scoring.models import Score
+    from scoring.standings import bloc_round
+
+    sizes = [int(n) for n in os.environ.get("BENCH_AGENCIES", "15,1000").split(",")]
+    print(
+        f"{'Khối':<22}{'xếp hạng (ms)':>15}{'truy vấn':>10}{'Excel (ms)':>12}{'truy vấn':>10}{'PDF (ms)':>10}"
+    )
+    counts = []
+    for size in sizes:
+        bloc_ = Bloc.objects.create(code=f"B{size}", name=f"Khối thử {size} đơn vị")
+        rubric = Rubric.objects.create(bloc=bloc_, year=2022, title="Bảng tiêu chí thử tải", status="open")
+        services.rubric_write_criteria(rubric=rubric, criteria=services.criterion_specs(rubric_tree(source)))
+        bloc_year = BlocYear.objects.create(bloc=bloc_, year=2022)
+        rtree = rubric_tree(rubric)
+        agencies = Agency.objects.bulk_create(
+            Agency(
+                code=f"B{size}-{i}",
+                name=f"Đơn vị thử {i:04d}",
+                governing_body="UBND",
+                header_name="X",
+                symbol="X",
+                place="Quảng Ngãi",
+                head_title="Giám đốc",
+            )
+            for i in range(size)
+        )
+        BlocMember.objects.bulk_create(BlocMember(bloc_year=bloc_year, agency=a) for a in agencies)
+        sheets = Sheet.objects.bulk_create(
+            Sheet(rubric=rubric, agency=a, status="accepted") for a in agencies
+        )
+        scores = []
+        for i, sheet in enumerate(sheets):
+            for position, c in enumerate(rtree.criteria):
+                node = rtree.tree.node(c.key)
+                leaf = not rtree.tree.children[c.key]
+                bonus = rtree.tree.own_bonus_max(node) or None
+                if c.parent_id is None or not (leaf or bonus):
+                    continue
+                points = c.max_points - (i + position) % 3 if leaf else None
+                scores.append(
+                    Score(
+                        sheet=sheet,
+                        criterion=c,
+                        points=points,
+                        bonus=bonus,
+                        reviewed_points=points - 1 if points and (i + position) % 7 == 0 else None,
+                    )
+                )
+        Score.objects.bulk_create(scores, batch_size=5000)
+        ranking_ms, ranking_q = measure(lambda run, r=rubric, b=bloc_year: bloc_round(r, b))
+        counts.append(ranking_q)
+        state = bloc_round(rubric, bloc_year)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            bloc_xlsx(state)
+            xlsx_ms = (time.perf_counter() - started) * 1000
+        pdf_ms = ""
+        if size <= 50:
+            started = time.perf_counter()
+            bloc_pdf(state)
+            pdf_ms = f"{(time.perf_counter() - started) * 1000:.0f}"
+        print(
+            f"{bloc_.name:<22}{ranking_ms:>15.0f}{ranking_q:>10}{xlsx_ms:>12.0f}{len(captured):>10}{pdf_ms:>10}"
+        )
+    flat = len(set(counts)) == 1
+    print(f"Số truy vấn của bảng xếp hạng {'không' if flat else 'CÓ'} tăng theo số đơn vị.")
+    return flat
 
 
 if __name__ == "__main__":

@@ -134,3 +134,55 @@ def run_the_scenario(page, base, tmp_path):
     sheet.refresh_from_db()
     assert sheet.status == Sheet.Status.SUBMITTED and sheet.submitted_by.username == "vp.thutruong"
     assert Score.objects.get(sheet=sheet, criterion__key="1:1.1").points == D("99.5")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_leader_returns_a_sheet_the_agency_fixes_it_and_the_leader_accepts_it(page, server):
+    try:
+        review_round(page, server.url)
+    finally:
+        connections.close_all()
+
+
+def row_of(page, agency: str):
+    return page.locator("tr", has_text=agency)
+
+
+def review_round(page, base):
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    log_in(page, base, "ttr.chamdiem", "demo-TTR-cham-diem-2022")
+    page.click("text=Khối các cơ quan Tham mưu - Tổng hợp – năm 2022")
+    row_of(page, "Sở Tài chính").locator("a:text-is('Thẩm định')").click()
+    page.fill("textarea[name=reason]", "Tiêu chí 1.1 chưa có kế hoạch năm kèm theo")
+    page.click("button[value=return] >> nth=0")
+    page.wait_for_selector("text=Đã trả lại bảng chấm điểm cho Sở Tài chính.")
+    assert "Bị trả lại" in row_of(page, "Sở Tài chính").inner_text()
+    page.click("text=Đăng xuất")
+
+    log_in(page, base, "stc.bientap", "demo-STC-bien-tap-2022")
+    page.click("a.btn-primary:has-text('Chấm điểm')")
+    page.wait_for_selector("text=Tiêu chí 1.1 chưa có kế hoạch năm kèm theo")
+    page.locator("input[name^='p-']").first.fill("99")
+    page.click("button[name=save] >> nth=0")
+    page.wait_for_selector("text=Đã lưu bảng chấm điểm.")
+    page.click("text=Đăng xuất")
+
+    log_in(page, base, "stc.thutruong", "demo-STC-thu-truong-2022")
+    page.click("a.btn-primary:has-text('Chấm điểm')")
+    page.click("text=Nộp…")
+    page.click("text=Xác nhận nộp")
+    page.wait_for_selector("text=Đã nộp bảng chấm điểm.")
+    page.click("text=Đăng xuất")
+
+    log_in(page, base, "ttr.chamdiem", "demo-TTR-cham-diem-2022")
+    page.click("text=Khối các cơ quan Tham mưu - Tổng hợp – năm 2022")
+    row_of(page, "Sở Tài chính").locator("a:text-is('Thẩm định')").click()
+    page.click("button[value=accept] >> nth=0")
+    page.wait_for_selector("text=Đã duyệt bảng chấm điểm của Sở Tài chính.")
+    assert "Đã duyệt" in row_of(page, "Sở Tài chính").inner_text()
+    page.click("text=Xếp hạng")
+    first = page.locator("tbody tr").first.inner_text()
+    assert "Sở Tài chính" in first and "Cờ thi đua của UBND tỉnh" in first
+    sheet = Sheet.objects.get(agency__code="STC")
+    assert sheet.status == Sheet.Status.ACCEPTED
+    assert Score.objects.get(sheet=sheet, criterion__key="1:1.1").reviewed_points == 99

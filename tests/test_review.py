@@ -245,6 +245,12 @@ def test_who_follows_and_reviews_the_bloc(
         vp = sheet_of("VP")
         client.post(reverse("sheet_review", args=[vp.pk]), {"version": vp.version, "action": "accept"})
         assert sheet_of("VP").status == Sheet.Status.SUBMITTED
+    closing = client.post(reverse("round_close", args=["TMTH", 2022]))
+    demo.refresh_from_db()
+    if username == "quantri":  # only the province's administrators close the year
+        assert closing.status_code == 302 and demo.status == Rubric.Status.CLOSED
+    else:
+        assert closing.status_code == 404 and demo.status == Rubric.Status.OPEN
 
 
 def test_a_return_needs_a_reason_and_keeps_the_review_unsaved(client, demo, django_user_model):
@@ -278,3 +284,21 @@ def test_the_ranking_costs_the_same_queries_for_any_number_of_members(demo, djan
         services.sheet_for(rubric=demo, agency=agency)
     with django_assert_num_queries(7):
         assert len(bloc_round(demo, bloc_year).members) == 27
+
+
+def test_export_bloc_command_writes_both_formats(demo, tmp_path):
+    services.sheet_accept(sheet=sheet_of("STC"), base_version=sheet_of("STC").version, by=None)
+    for fmt in ("xlsx", "pdf"):
+        target = tmp_path / f"tong-hop.{fmt}"
+        out = StringIO()
+        call_command(
+            "export_bloc", "--bloc", "TMTH", "--year", "2022", "--format", fmt, "-o", str(target), stdout=out
+        )
+        assert f"Đã ghi {target}: 7 thành viên, 1 đơn vị đã duyệt được xếp hạng." in out.getvalue()
+        assert target.read_bytes()[:4] == (b"%PDF" if fmt == "pdf" else b"PK\x03\x04")
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "tong-hop.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM 2022" in text and "Cờ thi đua của UBND tỉnh" in text
+    with pytest.raises(Exception, match="chưa có bảng tiêu chí năm 2030"):
+        call_command("export_bloc", "--bloc", "TMTH", "--year", "2030", "--format", "pdf", "-o", "x.pdf")

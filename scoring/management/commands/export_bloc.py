@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ...exports.bloc import bloc_pdf, bloc_xlsx
+from ...models import BlocYear
+from ...standings import bloc_round
+from ._common import get_rubric
+
+
+class Command(BaseCommand):
+    help = "Xuất bảng tổng hợp cuối năm của một khối (tổng hợp, xếp hạng, ma trận điểm, từng đơn vị)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bloc", required=True, help="mã khối thi đua, ví dụ TMTH")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--format", required=True, choices=["pdf", "xlsx"])
+        parser.add_argument("-o", "--output", required=True, help="tệp ghi ra")
+
+    def handle(self, *args, bloc, year, format, output, **options):
+        rubric = get_rubric(bloc, year)
+        bloc_year = BlocYear.objects.filter(bloc=rubric.bloc, year=year).first()
+        if bloc_year is None:
+            raise CommandError(f"Khối {bloc} chưa có danh sách thành viên năm {year}.")
+        state = bloc_round(rubric, bloc_year)
+        content = bloc_pdf(state) if format == "pdf" else bloc_xlsx(state)
+        Path(output).write_bytes(content)
+        ranked = len(state.ranked)
+        self.stdout.write(
+            f"Đã ghi {output}: {len(state.members)} thành viên, {ranked} đơn vị đã duyệt được xếp hạng."
+        )
