@@ -92,11 +92,39 @@ def copy_to_next_year(modeladmin, request, queryset):
             modeladmin.message_user(request, f"Đã tạo {new}.", messages.SUCCESS)
 
 
+@admin.action(description="Mở cho các đơn vị chấm điểm (bảng đang soạn)")
+def open_for_scoring(modeladmin, request, queryset):
+    opened = queryset.filter(status=models.Rubric.Status.DRAFT).update(status=models.Rubric.Status.OPEN)
+    modeladmin.message_user(
+        request, f"Đã mở {opened} bảng tiêu chí cho các đơn vị chấm điểm.", messages.SUCCESS
+    )
+
+
+class AwardRuleInline(admin.TabularInline):
+    model = models.AwardRule
+    extra = 0
+
+
+class RoundEventInline(admin.TabularInline):
+    """Closing and reopening happen on the bloc's board, where they are recorded; here they are shown."""
+
+    model = models.RoundEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "at", "by", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Rubric)
 class RubricAdmin(admin.ModelAdmin):
     list_display = ["title", "bloc", "year", "status", "deadline"]
     list_filter = ["year", "bloc", "status"]
-    actions = [copy_to_next_year]
+    # Closing and reopening a year are recorded from the bloc's board; opening a draft is an action here.
+    readonly_fields = ["status"]
+    actions = [copy_to_next_year, open_for_scoring]
+    inlines = [AwardRuleInline, RoundEventInline]
 
 
 class TransitionInline(admin.TabularInline):

@@ -57,3 +57,13 @@ def test_no_criterion_can_be_added_to_a_submitted_rubric(admin_client_, vp_sheet
     assert response.status_code == 200
     assert "không sửa được tiêu chí" in response.content.decode()
     assert Criterion.objects.count() == count
+
+
+def test_a_draft_rubric_is_opened_for_scoring_by_an_action(admin_client_, rubric_2022):
+    Rubric.objects.filter(pk=rubric_2022.pk).update(status=Rubric.Status.DRAFT)
+    admin_client_.post(
+        reverse("admin:scoring_rubric_changelist"),
+        {"action": "open_for_scoring", "_selected_action": [rubric_2022.pk]},
+    )
+    rubric_2022.refresh_from_db()
+    assert rubric_2022.status == Rubric.Status.OPEN
