@@ -25,3 +25,10 @@ def get_agency(code: str) -> Agency:
         return Agency.objects.get(code=code)
     except Agency.DoesNotExist:
         raise CommandError(f"Không có cơ quan, đơn vị mã “{code}”.") from None
+
+
+def add_export_arguments(parser) -> None:
+    """--year, --format and -o, as every export command takes them."""
+    parser.add_argument("--year", required=True, type=int)
+    parser.add_argument("--format", required=True, choices=["pdf", "xlsx"])
+    parser.add_argument("-o", "--output", required=True, help="tệp ghi ra")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ...exports.bloc import bloc_pdf, bloc_xlsx
 from ...models import BlocYear
 from ...standings import bloc_round
-from ._common import get_rubric
+from ._common import add_export_arguments, get_rubric
 
 
 class Command(BaseCommand):
@@ -13,9 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bloc", required=True, help="mã khối thi đua, ví dụ TMTH")
-        parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--format", required=True, choices=["pdf", "xlsx"])
-        parser.add_argument("-o", "--output", required=True, help="tệp ghi ra")
+        add_export_arguments(parser)
 
     def handle(self, *args, bloc, year, format, output, **options):
         rubric = get_rubric(bloc, year)

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ...exports import sheet_pdf, sheet_xlsx
 from ...models import Sheet
-from ._common import get_agency
+from ._common import add_export_arguments, get_agency
 
 
 class Command(BaseCommand):
@@ -12,9 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", required=True, help="mã cơ quan, đơn vị, ví dụ VP")
-        parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--format", required=True, choices=["pdf", "xlsx"])
-        parser.add_argument("-o", "--output", required=True, help="tệp ghi ra")
+        add_export_arguments(parser)
 
     def handle(self, *args, agency, year, format, output, **options):
         agency = get_agency(agency)
