@@ -33,24 +33,38 @@ def allowed(action: str, roles: frozenset[str], sheet: Sheet | None = None) -> b
     return not (action in NEEDS_EDITABLE_SHEET and sheet is not None and not sheet.is_editable)
 
 
+def _denied(request, exception, what: str):
+    """Log the refusal in the security log, then refuse."""
+    from .security import log_denied
+
+    log_denied(request, what)
+    raise exception
+
+
 def get_sheet_for_user(request, pk: int, action: str = "sheet.view") -> tuple[Sheet, frozenset[str]]:
     """The sheet and the user's roles in its agency; 404 if it is not theirs, 403 if their role may not."""
-    sheet = get_object_or_404(
-        Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency"), pk=pk
-    )
+    try:
+        sheet = get_object_or_404(
+            Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency"), pk=pk
+        )
+    except Http404 as exc:
+        _denied(request, exc, "not_found")
     roles = roles_in(request.user, sheet.agency_id)
     if not roles & POLICY[action]:
-        raise PermissionDenied
+        _denied(request, PermissionDenied(), "forbidden")
     return sheet, roles
 
 
 def get_agency_for_user(request, code: str, action: str = "document.view") -> tuple[Agency, frozenset[str]]:
-    agency = get_object_or_404(
-        Agency.objects.filter(memberships__user__pk=request.user.pk).distinct(), code=code
-    )
+    try:
+        agency = get_object_or_404(
+            Agency.objects.filter(memberships__user__pk=request.user.pk).distinct(), code=code
+        )
+    except Http404 as exc:
+        _denied(request, exc, "not_found")
     roles = roles_in(request.user, agency.pk)
     if not roles & POLICY[action]:
-        raise PermissionDenied
+        _denied(request, PermissionDenied(), "forbidden")
     return agency, roles
 
 
@@ -112,7 +126,7 @@ def get_bloc_year(request, code: str, year: int, *, members_once_closed: bool = 
     is_member = bloc_year.memberships.filter(agency_id__in=roles).exists()
     if members_once_closed and is_member and rubric.status == rubric.Status.CLOSED:
         return bloc_year, rubric, roles
-    raise Http404
+    _denied(request, Http404(), "not_found")
 
 
 def get_sheet_for_reviewer(request, pk: int):
@@ -123,5 +137,5 @@ def get_sheet_for_reviewer(request, pk: int):
     bloc_year = BlocYear.objects.filter(bloc=sheet.rubric.bloc, year=sheet.rubric.year).first()
     roles = roles_by_agency(request.user)
     if bloc_year is None or not may_review(roles, sheet, bloc_year):
-        raise Http404
+        _denied(request, Http404(), "not_found")
     return sheet, bloc_year, roles

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = "Chấm điểm thi đua"
+
+    def ready(self):
+        from . import security  # noqa: F401 - connects the security log's signal receivers

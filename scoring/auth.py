@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 
 from .demo import DEMO_USERNAMES
 
@@ -11,3 +12,17 @@ class AgencyBackend(ModelBackend):
         if user.get_username() in DEMO_USERNAMES and not settings.DEMO_LOGIN_ENABLED:
             return False
         return super().user_can_authenticate(user)
+
+
+class MaximumLengthValidator:
+    """Long passphrases are welcome, up to a bound that keeps hashing cheap to ask for."""
+
+    def __init__(self, max_length: int = 128):
+        self.max_length = max_length
+
+    def validate(self, password, user=None):
+        if len(password) > self.max_length:
+            raise ValidationError(f"Mật khẩu dài quá {self.max_length} ký tự.", code="password_too_long")
+
+    def get_help_text(self):
+        return f"Mật khẩu không dài quá {self.max_length} ký tự."

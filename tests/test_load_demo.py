@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core import serializers
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from scoring import demo
 from scoring.models import Agency, BlocYear, Criterion, Membership, Score, Sheet
@@ -91,10 +91,11 @@ def test_a_second_run_changes_nothing(db):
 
 def test_demo_accounts_log_in_only_where_demo_login_is_enabled(db, settings):
     load()
+    request = RequestFactory().post("/dang-nhap/")
     settings.DEMO_LOGIN_ENABLED = True
-    assert authenticate(username="vp.bientap", password="demo-VP-bien-tap-2022") is not None
+    assert authenticate(request, username="vp.bientap", password="demo-VP-bien-tap-2022") is not None
     settings.DEMO_LOGIN_ENABLED = False
-    assert authenticate(username="vp.bientap", password="demo-VP-bien-tap-2022") is None
+    assert authenticate(request, username="vp.bientap", password="demo-VP-bien-tap-2022") is None
     response = Client().post("/dang-nhap/", {"username": "vp.bientap", "password": "demo-VP-bien-tap-2022"})
     assert response.status_code == 200
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()

@@ -227,12 +227,12 @@ def test_the_form_and_a_full_save_cost_a_fixed_number_of_queries(
     )
     client.force_login(cast["editor"])
     url = reverse("sheet_edit", args=[vp_sheet.pk])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
     data, _, _ = fill_everything(vp_sheet, document)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(26):
         assert client.post(url, data).status_code == 302
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from scoring import views, views_bloc, views_documents
+from scoring import views, views_bloc, views_documents, views_system
 
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
 admin.site.site_title = "Chấm điểm thi đua"
@@ -61,5 +61,10 @@ urlpatterns = [
     path("don-vi/<str:code>/tai-lieu/phan-tich/", views.citation_parse, name="citation_parse"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("healthz", views_system.healthz, name="healthz"),
     path("quan-tri/", admin.site.urls),
 ]
+
+handler500 = "scoring.views_system.server_error"

@@ -1,0 +1,66 @@
+"""Request ids, session lifetime, and no caching of private pages."""
+
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+
+from vpub.logs import request_id_var
+
+VALID_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """An id per request, from the proxy's X-Request-ID when it sends a sane one; echoed in the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request.id = given if VALID_ID.match(given) else uuid.uuid4().hex
+        token = request_id_var.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Sessions end 30 minutes after the last request (SESSION_COOKIE_AGE) and 8 hours after login."""
+
+    KEY = "vpub_login_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.get(self.KEY)
+            now = time.time()
+            if started is None:
+                request.session[self.KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, "Phiên làm việc đã quá 8 giờ: xin đăng nhập lại.")
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing the app itself answers is kept by a browser or a proxy cache (static files are not ours here)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        return response
