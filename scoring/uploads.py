@@ -34,6 +34,9 @@ XLS = FileKind("xls", ".xls", "application/vnd.ms-excel", "Excel 97-2003")
 KINDS = {k.code: k for k in (PDF, PNG, JPEG, DOCX, XLSX, DOC, XLS)}
 
 REFUSED = "Chỉ nhận tệp PDF, Word, Excel, JPEG hoặc PNG; nội dung tệp này không phải loại nào trong số đó."
+POLYGLOT = "Tệp có lẫn mã trang web (HTML/script) bên trong: không nhận."
+# Markup that makes a file a polyglot (an image or PDF that a browser could also run as a page).
+MARKUP = (b"<script", b"<html", b"<!doctype html", b"<svg", b"<iframe", b"<body", b"javascript:")
 
 
 def _office_zip(upload) -> FileKind:
@@ -89,5 +92,17 @@ def sniff(upload) -> FileKind:
         kind = _ole2(upload)
     else:
         raise ValidationError(REFUSED, code="file_type")
+    if kind in (PDF, PNG, JPEG):
+        _refuse_markup(upload)
     upload.seek(0)
     return kind
+
+
+def _refuse_markup(upload) -> None:
+    upload.seek(0)
+    tail = b""
+    while chunk := upload.read(1024 * 1024):
+        window = (tail + chunk).lower()
+        if any(marker in window for marker in MARKUP):
+            raise ValidationError(POLYGLOT, code="polyglot")
+        tail = chunk[-32:]

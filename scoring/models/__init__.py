@@ -1,6 +1,7 @@
 """The data and its single-object rules, one module per concept."""
 
 from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
+from .base import AppendOnly
 from .evidence import Citation, Document, evidence_path
 from .reports import Report, signed_report_path
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
@@ -8,6 +9,7 @@ from .sheets import ComponentRating, Score, ScoreChange, Sheet, SheetSnapshot, S
 
 __all__ = [
     "Agency",
+    "AppendOnly",
     "AwardRule",
     "RoundEvent",
     "Bloc",

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from ..numbers import format_points
 from .agencies import Bloc
+from .base import AppendOnlyModel
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
@@ -239,7 +240,7 @@ class AwardRule(models.Model):
         return f"{self.position}. {self.award}"
 
 
-class RoundEvent(models.Model):
+class RoundEvent(AppendOnlyModel):
     """Closing and reopening of a year's round, with who, when and why."""
 
     class Action(models.TextChoices):

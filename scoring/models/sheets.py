@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from .agencies import Agency
+from .base import AppendOnlyModel
 from .rubrics import NOT_NEGATIVE, POINTS, Component, Criterion, Rubric, Tier
 
 
@@ -63,7 +64,7 @@ class Sheet(models.Model):
         return self.status in self.EDITABLE
 
 
-class SheetTransition(models.Model):
+class SheetTransition(AppendOnlyModel):
     """Every change of a sheet's status, returns included, with who and why."""
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="transitions")
@@ -152,7 +153,7 @@ class ComponentRating(models.Model):
         return f"{self.component}: {self.tier or 'không có tổ chức này'}"
 
 
-class ScoreChange(models.Model):
+class ScoreChange(AppendOnlyModel):
     """One change of one field of one criterion of a sheet: who, when, old, new. Never edited."""
 
     class Field(models.TextChoices):
@@ -186,7 +187,7 @@ class ScoreChange(models.Model):
         return f"{self.sheet} v{self.version}: {self.field}"
 
 
-class SheetSnapshot(models.Model):
+class SheetSnapshot(AppendOnlyModel):
     """The exact sheet as it was submitted: every score, choice, explanation and citation."""
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="snapshots")
