@@ -57,6 +57,10 @@ class DemoUser:
     role: str
     staff: bool = False
 
+    @property
+    def email(self) -> str:
+        return f"{self.username}@example.gov.vn"
+
 
 USERS = [
     DemoUser("vp.bientap", "demo-VP-bien-tap-2022", "Hoa", "Nguyễn Thị", "VP", "editor"),

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import rollup
+from . import notifications, rollup
 from .models import (
     BlocYear,
     Citation,
@@ -428,6 +428,7 @@ def sheet_submit(*, sheet: Sheet, base_version: int, by) -> Sheet:
     SheetSnapshot.objects.create(
         sheet=sheet, version=sheet.version, taken_by=by, data=sheet_snapshot_data(sheet)
     )
+    notifications.sheet_submitted(sheet)
     return sheet
 
 
@@ -594,6 +595,7 @@ def sheet_return(*, sheet: Sheet, base_version: int, reason: str, by) -> Sheet:
         sheet=sheet, by=by, from_status=Sheet.Status.SUBMITTED, to_status=Sheet.Status.RETURNED, reason=reason
     )
     sheet.refresh_from_db()
+    notifications.sheet_returned(sheet, reason)
     return sheet
 
 
@@ -618,6 +620,7 @@ def sheet_accept(*, sheet: Sheet, base_version: int, by) -> Sheet:
         sheet=sheet, by=by, from_status=Sheet.Status.SUBMITTED, to_status=Sheet.Status.ACCEPTED
     )
     sheet.refresh_from_db()
+    notifications.sheet_accepted(sheet)
     return sheet
 
 

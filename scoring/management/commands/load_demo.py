@@ -92,6 +92,7 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(
                 username=spec.username,
                 defaults={
+                    "email": spec.email,
                     "first_name": spec.first_name,
                     "last_name": spec.last_name,
                     "is_staff": spec.staff,
