@@ -99,6 +99,7 @@ def run_the_scenario(page, base, tmp_path):
     log_in(page, base, "vp.bientap", "demo-VP-bien-tap-2022")
     page.click("text=Sổ tài liệu kiểm chứng")
     page.click("text=Thêm tài liệu")
+    page.wait_for_load_state("load")  # the page's script listens for typing once it has run
     page.fill("#id_citation", "Kế hoạch số 495/KH-VP ngày 29/3/2022 về thực hiện quy chế dân chủ ở cơ sở")
     wait_for_value(page, "#id_number", "495/KH-VP")
     assert page.input_value("#id_issued_on") == "29/03/2022"

@@ -25,4 +25,5 @@
     clearTimeout(timer);
     timer = setTimeout(parse, 400);
   });
+  if (input.value.trim()) parse(); // typed before the script ran, or kept after a failed save
 })();
