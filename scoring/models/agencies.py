@@ -6,6 +6,11 @@ from django.db import models
 from django.db.models import F, Q
 
 
+class AgencyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class Agency(models.Model):
     """A cơ quan/đơn vị, with what the header and signature block of its documents need."""
 
@@ -26,6 +31,8 @@ class Agency(models.Model):
     head_title = models.CharField("chức vụ thủ trưởng", max_length=100)
     head_name = models.CharField("họ tên thủ trưởng", max_length=100, blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "cơ quan, đơn vị"

@@ -1,0 +1,127 @@
+"""Backup and restore of a full round: every score, citation, file and history row comes back."""
+
+import hashlib
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from scoring import demo, services
+from scoring.models import Document, Sheet
+
+from .conftest import PDF, edit_data, field
+
+MODELS = [
+    "auth.User",
+    "scoring.Agency",
+    "scoring.BlocYear",
+    "scoring.BlocMember",
+    "scoring.Membership",
+    "scoring.Rubric",
+    "scoring.Criterion",
+    "scoring.Tier",
+    "scoring.Component",
+    "scoring.AwardRule",
+    "scoring.Sheet",
+    "scoring.SheetTransition",
+    "scoring.Score",
+    "scoring.ComponentRating",
+    "scoring.Document",
+    "scoring.Citation",
+    "scoring.ScoreChange",
+    "scoring.SheetSnapshot",
+    "scoring.Report",
+    "scoring.RoundEvent",
+]
+
+
+def state() -> dict:
+    return {
+        label: serializers.serialize(
+            "json", apps.get_model(label).objects.order_by("pk"), use_natural_foreign_keys=True
+        )
+        for label in MODELS
+    }
+
+
+def files(settings) -> dict:
+    root = settings.MEDIA_ROOT
+    return (
+        {
+            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in root.rglob("*")
+            if p.is_file()
+        }
+        if root.exists()
+        else {}
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_round_comes_back_exactly(settings, tmp_path, django_user_model):
+    call_command("load_demo", stdout=StringIO())
+    vp = Sheet.objects.get(agency__code="VP")
+    client = Client()
+    client.force_login(django_user_model.objects.get(username="vp.bientap"))
+    client.post(
+        reverse("document_create", args=["VP"]),
+        {"citation": "Kế hoạch số 495/KH-VP ngày 29/3/2022", "upload": SimpleUploadedFile("kh.pdf", PDF)},
+    )
+    document = Document.objects.get()
+    client.post(
+        reverse("sheet_edit", args=[vp.pk]),
+        edit_data(vp, **{field(vp, "p", "1:1.1"): "99,5", field(vp, "d", "1:1.1"): [document.pk]}),
+    )
+    report = services.report_for(sheet=vp)
+    services.report_sign(
+        report=report,
+        p12=(settings.DEMO_CERT_DIR / "vp.thutruong.p12").read_bytes(),
+        passphrase=demo.CERT_PASSPHRASE.encode(),
+        by=django_user_model.objects.get(username="vp.thutruong"),
+    )
+    stc = Sheet.objects.get(agency__code="STC")
+    services.sheet_return(sheet=stc, base_version=stc.version, reason="Bổ sung", by=None)
+    before, before_files = state(), files(settings)
+    assert len(before_files) == 2  # the evidence file and the signed report
+
+    archive = tmp_path / "sao-luu.zip"
+    out = StringIO()
+    call_command("backup", "-o", str(archive), stdout=out)
+    assert f"tệp vào {archive}" in out.getvalue()
+
+    call_command("flush", interactive=False, verbosity=0)
+    for path in sorted(settings.MEDIA_ROOT.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    assert files(settings) == {} and not Sheet.objects.exists()
+
+    out = StringIO()
+    call_command("restore", str(archive), stdout=out)
+    assert "Đã khôi phục" in out.getvalue()
+    assert state() == before
+    assert files(settings) == before_files
+
+    with pytest.raises(CommandError, match="Cơ sở dữ liệu không trống"):
+        call_command("restore", str(archive))
+
+
+@pytest.mark.django_db
+def test_a_damaged_archive_is_refused_and_writes_nothing(tmp_path, settings):
+    import zipfile
+
+    bad = tmp_path / "hong.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr(
+            "manifest.json", '{"format": 1, "objects": 0, "created": "x", "files": {"evidence/a.pdf": "0"}}'
+        )
+        archive.writestr("data.json", "[]")
+        archive.writestr("media/evidence/a.pdf", b"%PDF-1.4")
+    with pytest.raises(CommandError, match="bị hỏng"):
+        call_command("restore", str(bad))
+    with pytest.raises(CommandError, match="Không đọc được tệp sao lưu"):
+        call_command("restore", str(tmp_path / "khong-co.zip"))
+    assert not (settings.MEDIA_ROOT / "evidence").exists()
