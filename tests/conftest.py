@@ -37,8 +37,11 @@ def make_agency(code: str, name: str | None = None) -> Agency:
     )
 
 
+PASSWORD_FOR_CAST = "mat-khau-thu-nghiem-1"
+
+
 def make_user(django_user_model, username: str, agency: Agency | None, role: str = Membership.Role.EDITOR):
-    user = django_user_model.objects.create_user(username=username, password="mat-khau-thu-nghiem-1")
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD_FOR_CAST)
     if agency is not None:
         Membership.objects.create(user=user, agency=agency, role=role)
     return user
