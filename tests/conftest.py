@@ -95,6 +95,8 @@ def cast(django_user_model, agencies):
         "other": make_user(django_user_model, "donvikhac", agencies["OTHER"], Membership.Role.EDITOR),
         "reviewer": make_user(django_user_model, "chamdiem", agencies["TTR"], Membership.Role.REVIEWER),
         "admin": make_user(django_user_model, "quantri", agencies["BTDKT"], Membership.Role.ADMIN),
+        # an editor of another member of the same bloc
+        "same_bloc": make_user(django_user_model, "stc.bientap", agencies["STC"], Membership.Role.EDITOR),
         # a reviewer who works in VP itself: sees VP's sheet but does not score it
         "own_reviewer": make_user(django_user_model, "vp.chamdiem", agencies["VP"], Membership.Role.REVIEWER),
     }

@@ -39,7 +39,9 @@ VIEWS = {
     "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200},
     "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403},
 }
-OUTSIDERS = ("other", "reviewer", "admin")  # users of other agencies, the bloc leader's reviewer included
+# users of other agencies: another member of the same bloc, an agency of another bloc, the bloc leader's
+# reviewer, an administrator of the province
+OUTSIDERS = ("same_bloc", "other", "reviewer", "admin")
 
 
 @pytest.fixture
@@ -107,6 +109,14 @@ def test_own_agency_roles(client, cast, world, name, role):
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_other_agencies_get_404_and_change_nothing(client, cast, world, name, role):
     client.force_login(cast[role])
+    if role == "same_bloc" and name == "sheet_start POST":
+        # A member of the bloc starting the bloc's rubric starts its own sheet; VP's stays as it was.
+        before = state(world)
+        response = request(client, name, world)
+        own = Sheet.objects.get(agency=cast[role].memberships.get().agency)
+        assert response["Location"] == reverse("sheet_edit", args=[own.pk])
+        assert state(world) == before
+        return
     before = state(world)
     response = request(client, name, world)
     assert response.status_code == 404

@@ -144,15 +144,7 @@ def test_five_failures_lock_the_username_at_that_address_not_the_office(cast):
     assert response.status_code == 302
 
 
-def test_no_account_exists_after_migrate_and_next_never_leaves_the_site(client, cast):
-    assert set(get_user_model().objects.values_list("username", flat=True)) == {
-        "bientap",
-        "thutruong",
-        "donvikhac",
-        "chamdiem",
-        "quantri",
-        "vp.chamdiem",
-    }  # only the test's cast
+def test_next_never_leaves_the_site(client, cast):
     response = client.post(
         reverse("login") + "?next=https://evil.example/",
         {"username": "bientap", "password": PASSWORD, "next": "https://evil.example/"},
@@ -394,3 +386,14 @@ def test_healthz_answers_200_and_503_when_the_database_does_not(client, monkeypa
 
     monkeypatch.setattr(connection, "cursor", down)
     assert client.get("/healthz").status_code == 503
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_spreadsheet_cells_that_look_like_formulas_stay_text(typed):
+    from openpyxl import Workbook
+
+    from scoring.exports.xlsx import text
+
+    cell = Workbook().active["A1"]
+    text(cell, typed)
+    assert cell.value == typed and cell.data_type == "s"
