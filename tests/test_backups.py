@@ -41,9 +41,14 @@ MODELS = [
 
 
 def state() -> dict:
+    """Everything, with natural keys standing for the primary keys of the models that have them: a restore
+    may renumber those (PostgreSQL's flush restarts its sequences), and nothing refers to them by number."""
     return {
         label: serializers.serialize(
-            "json", apps.get_model(label).objects.order_by("pk"), use_natural_foreign_keys=True
+            "json",
+            apps.get_model(label).objects.order_by("pk"),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
         )
         for label in MODELS
     }
