@@ -329,13 +329,23 @@ class _SheetReader:
     def problem(self, level: str, where: str, message: str, row: int = 0) -> None:
         self.problems.append(Problem(level, where, message, row or self.row))
 
-    def numbers(self, row: Row, column: str) -> Decimal | None:
-        errors: list[str] = []
-        value = row.number(column, errors)
+    def report_errors(self, errors: list[str]) -> None:
+        """Row's messages read "<place>: <text>"; each becomes an error at its place."""
         for message in errors:
             where, _, text = message.rpartition(": ")
             self.problem("error", where, text)
+
+    def numbers(self, row: Row, column: str) -> Decimal | None:
+        errors: list[str] = []
+        value = row.number(column, errors)
+        self.report_errors(errors)
         return value
+
+    def numbers_list(self, row: Row) -> list[Decimal]:
+        errors: list[str] = []
+        numbers = row.numbers("self", errors)
+        self.report_errors(errors)
+        return numbers
 
     def read(self, rows: list[Row]) -> None:
         for row in rows:
@@ -368,11 +378,7 @@ class _SheetReader:
         if extra:
             self.current.explanation = join_continued(self.current.explanation, clean_text(extra))
         if self.current_criterion is not None and self.current_criterion.rule == Criterion.Rule.COMPONENTS:
-            errors: list[str] = []
-            self.extra_numbers[self.current_criterion.key].extend(row.numbers("self", errors))
-            for message in errors:
-                where, _, text = message.rpartition(": ")
-                self.problem("error", where, text)
+            self.extra_numbers[self.current_criterion.key].extend(self.numbers_list(row))
 
     def _criterion(self, row: Row) -> None:
         self.current = self.current_criterion = None
@@ -408,7 +414,7 @@ class _SheetReader:
                 stated = row.number("self", errors)
                 self.stated.append((key, row, stated, None))
         elif criterion.rule == Criterion.Rule.COMPONENTS:
-            numbers = self.numbers_list(row, where)
+            numbers = self.numbers_list(row)
             value.points = numbers[0] if numbers else None
             self.extra_numbers[key] = numbers[1:]
         else:
@@ -428,14 +434,6 @@ class _SheetReader:
             self.problem("warning", where, "điểm tạm tính: cần cập nhật khi có kết quả xếp loại.")
         self.values[key] = value
         self.current, self.current_criterion = value, criterion
-
-    def numbers_list(self, row: Row, where: str) -> list[Decimal]:
-        errors: list[str] = []
-        numbers = row.numbers("self", errors)
-        for message in errors:
-            place, _, text = message.rpartition(": ")
-            self.problem("error", place, text)
-        return numbers
 
     def _over(self, where: str, what: str, value: Decimal, maximum: Decimal) -> None:
         if self.clamp:

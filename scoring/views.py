@@ -139,7 +139,7 @@ def _sheet_json(view, version: int, *, saved: bool, errors=None, conflict=None) 
     }
 
 
-def _describe(changes) -> list[str]:
+def describe_changes(changes) -> list[str]:
     return [
         f"{c.criterion.code} – {c.get_field_display()}: “{c.old or '(trống)'}” → “{c.new or '(trống)'}”"
         f" ({(c.by.get_full_name() or c.by.username) if c.by else 'hệ thống'}, {timezone.localtime(c.at):%H:%M})"
@@ -168,7 +168,7 @@ def sheet_edit(request, pk: int):
                     by=request.user,
                 )
             except services.SheetConflict as exc:
-                conflict = _describe(exc.changes)
+                conflict = describe_changes(exc.changes)
                 sheet.refresh_from_db()
             except services.SheetLocked:
                 messages.error(request, "Bảng chấm điểm vừa được nộp: không lưu được.")
@@ -266,7 +266,7 @@ def sheet_submit(request, pk: int):
             messages.error(
                 request,
                 "Có người vừa sửa bảng chấm điểm; hãy xem lại trước khi nộp: "
-                + "; ".join(_describe(exc.changes)),
+                + "; ".join(describe_changes(exc.changes)),
             )
             return redirect("sheet_submit", pk=sheet.pk)
         except services.SheetLocked:

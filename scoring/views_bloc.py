@@ -14,7 +14,7 @@ from .forms import ReviewForm
 from .models import RoundEvent
 from .selectors import rubric_tree, sheet_view
 from .standings import bloc_round
-from .views import _describe
+from .views import describe_changes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -89,7 +89,7 @@ def sheet_review(request, pk: int):
                     return redirect("sheet_review", pk=sheet.pk)
                 return redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
             except services.SheetConflict as exc:
-                conflict = _describe(exc.changes)
+                conflict = describe_changes(exc.changes)
             except services.RoundClosed:
                 messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
                 return redirect("sheet_review", pk=sheet.pk)

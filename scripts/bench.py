@@ -38,7 +38,7 @@ from django.urls import reverse  # noqa: E402
 from scoring import services  # noqa: E402
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet  # noqa: E402
 from scoring.selectors import rubric_tree  # noqa: E402
-from tests.conftest import edit_data  # noqa: E402
+from tests.conftest import edit_data, make_agency  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
@@ -70,15 +70,7 @@ def setup() -> list[tuple[str, Sheet]]:
     call_command("load_demo", stdout=open(os.devnull, "w"))
     source = Rubric.objects.get(bloc__code="TMTH", year=2022)
     big = ten_times(source)
-    agency = Agency.objects.create(
-        code="BENCH",
-        name="Đơn vị thử tải",
-        governing_body="UBND",
-        header_name="X",
-        symbol="X",
-        place="Quảng Ngãi",
-        head_title="Giám đốc",
-    )
+    agency = make_agency("BENCH", "Đơn vị thử tải")
     BlocMember.objects.create(bloc_year=BlocYear.objects.create(bloc=big.bloc, year=2022), agency=agency)
     editor = get_user_model().objects.get(username="vp.bientap")
     Membership.objects.create(user=editor, agency=agency, role="editor")

@@ -62,6 +62,7 @@ def prepare() -> dict:
 
     from scoring import services
     from scoring.models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Membership, Rubric
+    from tests.conftest import make_agency
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "rubric_tmth_2022", verbosity=0)
@@ -71,15 +72,7 @@ def prepare() -> dict:
     users = get_user_model()
     staff = []
     for i in range(STAFF):
-        agency = Agency.objects.create(
-            code=f"L{i}",
-            name=f"Đơn vị tải {i:02d}",
-            governing_body="UBND",
-            header_name="X",
-            symbol="X",
-            place="Quảng Ngãi",
-            head_title="Giám đốc",
-        )
+        agency = make_agency(f"L{i}", f"Đơn vị tải {i:02d}")
         BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
         user = users.objects.create_user(f"tai{i:02d}", password=PASSWORD)
         Membership.objects.create(user=user, agency=agency, role="editor")

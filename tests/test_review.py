@@ -15,7 +15,7 @@ from scoring import services
 from scoring.models import RoundEvent, Rubric, Score, ScoreChange, Sheet
 from scoring.standings import bloc_round
 
-from .conftest import edit_data, field
+from .conftest import edit_data, field, make_agency
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
@@ -265,21 +265,13 @@ def test_a_return_needs_a_reason_and_keeps_the_review_unsaved(client, demo, djan
 
 
 def test_the_ranking_costs_the_same_queries_for_any_number_of_members(demo, django_assert_num_queries):
-    from scoring.models import Agency, BlocMember
+    from scoring.models import BlocMember
 
     bloc_year = demo.bloc.years.get(year=2022)
     with django_assert_num_queries(7):
         assert len(bloc_round(demo, bloc_year).members) == 7
     for i in range(20):
-        agency = Agency.objects.create(
-            code=f"X{i}",
-            name=f"Đơn vị {i}",
-            governing_body="UBND",
-            header_name="X",
-            symbol="X",
-            place="Quảng Ngãi",
-            head_title="Giám đốc",
-        )
+        agency = make_agency(f"X{i}", f"Đơn vị {i}")
         BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
         services.sheet_for(rubric=demo, agency=agency)
     with django_assert_num_queries(7):
