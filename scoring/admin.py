@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 from django.db import IntegrityError
 
-from . import models, services
+from . import models
+from .rubrics.services import rubric_copy
 
 
 @admin.register(models.Agency)
@@ -83,7 +84,7 @@ class CriterionAdmin(LockedWhenSubmitted, admin.ModelAdmin):
 def copy_to_next_year(modeladmin, request, queryset):
     for rubric in queryset:
         try:
-            new = services.rubric_copy(rubric=rubric, year=rubric.year + 1)
+            new = rubric_copy(rubric=rubric, year=rubric.year + 1)
         except IntegrityError:
             modeladmin.message_user(
                 request, f"Khối {rubric.bloc.code} đã có bảng tiêu chí năm {rubric.year + 1}.", messages.ERROR

@@ -76,26 +76,3 @@ DEMO_USERNAMES = frozenset(u.username for u in USERS)
 CERT_PASSPHRASE = "demo-chu-ky-so"
 # heads who get a demo certificate, with the name it carries
 CERT_HOLDERS = {"vp.thutruong": "Vũ Minh Tâm", "stc.thutruong": "Lê Quang Minh"}
-
-
-def demo_certificate(username: str) -> Path:
-    """A self-signed PKCS#12 for a demo head, made once on this machine (never committed)."""
-    import datetime
-
-    from .signing import make_demo_p12
-
-    folder = Path(settings.DEMO_CERT_DIR)
-    path = folder / f"{username}.p12"
-    if not path.exists():
-        now = datetime.datetime.now(datetime.UTC)
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(
-            make_demo_p12(
-                CERT_HOLDERS[username],
-                CERT_PASSPHRASE.encode(),
-                not_before=now - datetime.timedelta(days=1),
-                not_after=now + datetime.timedelta(days=730),
-            )
-        )
-        path.chmod(0o600)
-    return path

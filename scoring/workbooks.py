@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .numbers import NumberError, parse_points, parse_points_list
+from .notation import NumberError, parse_points, parse_points_list
 
 HEADER_SCAN_ROWS = 40
 

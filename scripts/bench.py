@@ -35,9 +35,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from scoring import services  # noqa: E402
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet  # noqa: E402
-from scoring.selectors import rubric_tree  # noqa: E402
+from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_write_criteria  # noqa: E402
+from scoring.rubrics.tree import rubric_tree  # noqa: E402
+from scoring.sheets.services import sheet_for  # noqa: E402
 from tests.conftest import edit_data, make_agency  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
@@ -47,10 +48,10 @@ def ten_times(source: Rubric) -> Rubric:
     """The 2022 rubric's three sections, each ten times over: 30 sections, 340 criteria."""
     bloc = Bloc.objects.create(code="BENCH", name="Khối thử tải")
     rubric = Rubric.objects.create(bloc=bloc, year=2022, title="Bảng tiêu chí thử tải", status="open")
-    specs = services.criterion_specs(rubric_tree(source))
+    specs = criterion_specs(rubric_tree(source))
     copies = []
     for copy in range(10):
-        clones: dict[int, services.CriterionSpec] = {}
+        clones: dict[int, CriterionSpec] = {}
         for spec in specs:
             section, _, code = spec.key.partition(":")
             index = copy * 3 + int(section)
@@ -61,7 +62,7 @@ def ten_times(source: Rubric) -> Rubric:
             )
             clones[id(spec)] = clone
             copies.append(clone)
-    services.rubric_write_criteria(rubric=rubric, criteria=copies)
+    rubric_write_criteria(rubric=rubric, criteria=copies)
     return rubric
 
 
@@ -76,7 +77,7 @@ def setup() -> list[tuple[str, Sheet]]:
     Membership.objects.create(user=editor, agency=agency, role="editor")
     return [
         ("Bảng tiêu chí 2022", Sheet.objects.get(agency__code="VP")),
-        ("Sinh tự động ×10", services.sheet_for(rubric=big, agency=agency)),
+        ("Sinh tự động ×10", sheet_for(rubric=big, agency=agency)),
     ]
 
 
@@ -141,8 +142,9 @@ def main() -> None:
 
 def documents(sheet: Sheet) -> None:
     """The documents' time next to a bare WeasyPrint render of the same HTML: the ratio is our overhead."""
-    from scoring.exports import pdf, sheet_xlsx
     from scoring.services import report_for
+
+    from scoring.exports import pdf, sheet_xlsx
 
     report = report_for(sheet=sheet)
     pdf.sheet_pdf(sheet)  # warm the fonts and the stylesheet once, as a running server has them
@@ -178,7 +180,7 @@ def bloc(source: Rubric) -> bool:
     """The ranking and the bloc's tables for 15 agencies and for 1,000, all on the 2022 rubric."""
     from scoring.exports.bloc import bloc_pdf, bloc_xlsx
     from scoring.models import Score
-    from scoring.standings import bloc_round
+    from scoring.review.standings import bloc_round
 
     sizes = [int(n) for n in os.environ.get("BENCH_AGENCIES", "15,1000").split(",")]
     print(
@@ -188,7 +190,7 @@ def bloc(source: Rubric) -> bool:
     for size in sizes:
         bloc_ = Bloc.objects.create(code=f"B{size}", name=f"Khối thử {size} đơn vị")
         rubric = Rubric.objects.create(bloc=bloc_, year=2022, title="Bảng tiêu chí thử tải", status="open")
-        services.rubric_write_criteria(rubric=rubric, criteria=services.criterion_specs(rubric_tree(source)))
+        rubric_write_criteria(rubric=rubric, criteria=criterion_specs(rubric_tree(source)))
         bloc_year = BlocYear.objects.create(bloc=bloc_, year=2022)
         rtree = rubric_tree(rubric)
         agencies = Agency.objects.bulk_create(

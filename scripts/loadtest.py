@@ -60,8 +60,8 @@ def prepare() -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from scoring import services
     from scoring.models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Membership, Rubric
+    from scoring.sheets.services import sheet_for
     from tests.conftest import make_agency
 
     call_command("migrate", verbosity=0)
@@ -76,7 +76,7 @@ def prepare() -> dict:
         BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
         user = users.objects.create_user(f"tai{i:02d}", password=PASSWORD)
         Membership.objects.create(user=user, agency=agency, role="editor")
-        sheet = services.sheet_for(rubric=rubric, agency=agency)
+        sheet = sheet_for(rubric=rubric, agency=agency)
         staff.append({"username": user.username, "sheet": sheet.pk})
     leader = Agency.objects.get(code="L0")
     bloc_year.leader = leader

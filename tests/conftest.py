@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from scoring.forms import SheetForm
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Criterion, Document, Membership, Rubric, Sheet
-from scoring.selectors import rubric_tree, sheet_state, sheet_view
+from scoring.rubrics.tree import rubric_tree
+from scoring.sheets.forms import SheetForm
+from scoring.sheets.queries import sheet_state, sheet_view
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_SHEET = FIXTURES / "seed_2022_sheet.xlsx"

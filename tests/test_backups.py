@@ -11,8 +11,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from scoring import demo, services
+from scoring import demo
 from scoring.models import Document, Sheet
+from scoring.reports.services import report_for, report_sign
+from scoring.review.services import sheet_return
 
 from .conftest import PDF, edit_data, field
 
@@ -74,7 +76,7 @@ def test_a_full_round_comes_back_exactly(settings, tmp_path, django_user_model):
     client = Client()
     client.force_login(django_user_model.objects.get(username="vp.bientap"))
     client.post(
-        reverse("document_create", args=["VP"]),
+        reverse("evidence_create", args=["VP"]),
         {"citation": "Kế hoạch số 495/KH-VP ngày 29/3/2022", "upload": SimpleUploadedFile("kh.pdf", PDF)},
     )
     document = Document.objects.get()
@@ -82,15 +84,15 @@ def test_a_full_round_comes_back_exactly(settings, tmp_path, django_user_model):
         reverse("sheet_edit", args=[vp.pk]),
         edit_data(vp, **{field(vp, "p", "1:1.1"): "99,5", field(vp, "d", "1:1.1"): [document.pk]}),
     )
-    report = services.report_for(sheet=vp)
-    services.report_sign(
+    report = report_for(sheet=vp)
+    report_sign(
         report=report,
         p12=(settings.DEMO_CERT_DIR / "vp.thutruong.p12").read_bytes(),
         passphrase=demo.CERT_PASSPHRASE.encode(),
         by=django_user_model.objects.get(username="vp.thutruong"),
     )
     stc = Sheet.objects.get(agency__code="STC")
-    services.sheet_return(sheet=stc, base_version=stc.version, reason="Bổ sung", by=None)
+    sheet_return(sheet=stc, base_version=stc.version, reason="Bổ sung", by=None)
     before, before_files = state(), files(settings)
     assert len(before_files) == 2  # the evidence file and the signed report
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.citations import find_citations, parse_citation
+from scoring.evidence.citations import find_citations, parse_citation
 
 DATA = Path(__file__).parent / "data" / "seed_citations.txt"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

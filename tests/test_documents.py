@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from scoring import uploads
+from scoring.evidence import uploads
 from scoring.models import Document
 
 from .conftest import PDF
@@ -41,7 +41,7 @@ def files_on_disk(settings) -> list:
 def post(client, data, upload=None):
     if upload is not None:
         data = {**data, "upload": upload}
-    return client.post(reverse("document_create", args=["VP"]), data)
+    return client.post(reverse("evidence_create", args=["VP"]), data)
 
 
 GOOD = {
@@ -77,7 +77,7 @@ def test_it_stores_an_allowed_file_under_a_generated_name(
     assert re.fullmatch(r"evidence/VP/[0-9a-f]{32}\.[a-z]+", document.file.name)
     assert document.file.path.startswith(str(settings.MEDIA_ROOT))
     assert len(files_on_disk(settings)) == 1
-    download = client.get(reverse("document_file", args=["VP", document.pk]))
+    download = client.get(reverse("evidence_file", args=["VP", document.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == content
     assert download["Content-Disposition"].startswith("attachment;")
@@ -186,5 +186,5 @@ def test_a_document_is_entered_once(client, cast, vp_sheet):
 def test_user_text_is_escaped(client, cast, vp_sheet):
     client.force_login(cast["editor"])
     post(client, {**GOOD, "subject": "<script>alert('x')</script>"})
-    page = client.get(reverse("document_list", args=["VP"])).content.decode()
+    page = client.get(reverse("evidence_list", args=["VP"])).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page

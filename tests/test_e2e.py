@@ -12,7 +12,7 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from scoring.models import Citation, Score, Sheet
-from scoring.selectors import sheet_view
+from scoring.sheets.queries import sheet_view
 
 from .conftest import PDF
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from scoring.exports import report_pdf, sheet_pdf, sheet_xlsx
-from scoring.exports.rows import sheet_document
+from scoring.exports.sheet import sheet_document
 from scoring.exports.xlsx import write_sheet
 from scoring.models import Criterion, Score, Sheet
-from scoring.services import report_for
+from scoring.reports.services import report_for
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"

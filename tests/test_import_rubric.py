@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from scoring.models import Bloc, Criterion, Rubric, Sheet
-from scoring.selectors import rubric_tree
+from scoring.rubrics.tree import rubric_tree
 
 from .conftest import SEED_SHEET, make_workbook
 

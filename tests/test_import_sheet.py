@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from scoring.exports.xlsx import HEADINGS
 from scoring.models import Score, Sheet
-from scoring.selectors import sheet_view
+from scoring.sheets.queries import sheet_view
 
 from .conftest import SEED_SHEET, make_workbook
 

@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from scoring import demo
 from scoring.models import Agency, BlocYear, Criterion, Membership, Score, Sheet
-from scoring.selectors import sheet_view
+from scoring.sheets.queries import sheet_view
 
 MODELS = [
     "scoring.Agency",

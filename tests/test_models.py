@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from scoring.models import Bloc, BlocMember, BlocYear, Criterion, Rubric, Score, Sheet
-from scoring.selectors import rubric_tree
+from scoring.rubrics.tree import rubric_tree
 
 from .conftest import make_agency
 

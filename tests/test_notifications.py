@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from scoring import services
 from scoring.models import Rubric, Sheet
+from scoring.review.services import sheet_accept, sheet_return
+from scoring.sheets.services import SheetConflict, SheetLocked, sheet_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_the_reviewers_hear_of_a_submission_and_the_agency_of_a_return_and_an_ac
 ):
     vp = Sheet.objects.get(agency__code="VP")
     with django_capture_on_commit_callbacks(execute=True):
-        services.sheet_submit(sheet=vp, base_version=vp.version, by=None)
+        sheet_submit(sheet=vp, base_version=vp.version, by=None)
     (message,) = mail.outbox
     assert message.to == ["ttr.chamdiem@example.gov.vn"]
     assert message.subject == "[Thi đua 2022] Văn phòng UBND tỉnh đã nộp bảng chấm điểm"
@@ -32,7 +33,7 @@ def test_the_reviewers_hear_of_a_submission_and_the_agency_of_a_return_and_an_ac
     stc = Sheet.objects.get(agency__code="STC")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.sheet_return(sheet=stc, base_version=stc.version, reason="Thiếu tài liệu 1.3", by=None)
+        sheet_return(sheet=stc, base_version=stc.version, reason="Thiếu tài liệu 1.3", by=None)
     (message,) = mail.outbox
     assert message.subject == "[Thi đua 2022] Bảng chấm điểm bị trả lại"
     assert "Lý do: Thiếu tài liệu 1.3" in message.body
@@ -41,7 +42,7 @@ def test_the_reviewers_hear_of_a_submission_and_the_agency_of_a_return_and_an_ac
     vp.refresh_from_db()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.sheet_accept(sheet=vp, base_version=vp.version, by=None)
+        sheet_accept(sheet=vp, base_version=vp.version, by=None)
     (message,) = mail.outbox
     assert sorted(message.to) == ["vp.bientap@example.gov.vn", "vp.thutruong@example.gov.vn"]
     assert message.subject == "[Thi đua 2022] Bảng chấm điểm đã được duyệt"
@@ -51,9 +52,9 @@ def test_nothing_is_sent_when_the_change_rolls_back(demo, django_capture_on_comm
     stc = Sheet.objects.get(agency__code="STC")
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises((services.SheetConflict, services.SheetLocked)),
+        pytest.raises((SheetConflict, SheetLocked)),
     ):
-        services.sheet_accept(sheet=stc, base_version=stc.version - 1, by=None)
+        sheet_accept(sheet=stc, base_version=stc.version - 1, by=None)
     assert mail.outbox == []
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from scoring.numbers import NumberError, format_points, parse_points, parse_points_list
+from scoring.notation import NumberError, format_points, parse_points, parse_points_list
 
 
 @pytest.mark.parametrize(
@@ -74,6 +74,6 @@ def test_it_shows_numbers_the_vietnamese_way(value, shown):
 def test_it_writes_dates_as_official_documents_do(day, shown):
     import datetime
 
-    from scoring.numbers import format_date
+    from scoring.notation import format_date
 
     assert format_date(datetime.date(*day)) == shown

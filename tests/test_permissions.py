@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from scoring.access import POLICY
+from scoring.accounts.access import POLICY
 from scoring.models import Document, Report, Score, Sheet
 
 from .conftest import PDF, edit_data, field
@@ -21,12 +21,12 @@ VIEWS = {
     "sheet_submit POST": {"editor": 403, "head": 302, "own_reviewer": 403},
     "sheet_history GET": {"editor": 200, "head": 200, "own_reviewer": 200},
     "sheet_start POST": {"editor": 302, "head": 302, "own_reviewer": 404},
-    "document_list GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "document_create GET": {"editor": 200, "head": 200, "own_reviewer": 403},
-    "document_create POST": {"editor": 302, "head": 302, "own_reviewer": 403},
-    "document_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403},
-    "document_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403},
-    "document_file GET": {"editor": 200, "head": 200, "own_reviewer": 200},
+    "evidence_list GET": {"editor": 200, "head": 200, "own_reviewer": 200},
+    "evidence_create GET": {"editor": 200, "head": 200, "own_reviewer": 403},
+    "evidence_create POST": {"editor": 302, "head": 302, "own_reviewer": 403},
+    "evidence_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403},
+    "evidence_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403},
+    "evidence_file GET": {"editor": 200, "head": 200, "own_reviewer": 200},
     "citation_parse GET": {"editor": 200, "head": 200, "own_reviewer": 403},
     "sheet_pdf GET": {"editor": 200, "head": 200, "own_reviewer": 200},
     "sheet_xlsx GET": {"editor": 200, "head": 200, "own_reviewer": 200},
@@ -63,11 +63,11 @@ def request(client, name: str, world):
     sheet, document = world["sheet"], world["document"]
     args = {
         "sheet_start": [sheet.rubric_id],
-        "document_list": ["VP"],
-        "document_create": ["VP"],
+        "evidence_list": ["VP"],
+        "evidence_create": ["VP"],
         "citation_parse": ["VP"],
-        "document_edit": ["VP", document.pk],
-        "document_file": ["VP", document.pk],
+        "evidence_edit": ["VP", document.pk],
+        "evidence_file": ["VP", document.pk],
     }.get(view, [sheet.pk])
     url = reverse(view, args=args)
     if method == "GET":
@@ -75,9 +75,9 @@ def request(client, name: str, world):
     data = {
         "sheet_edit": lambda: edit_data(sheet, **{field(sheet, "p", "1:1.1"): "42"}),
         "sheet_submit": lambda: {"version": Sheet.objects.get(pk=sheet.pk).version},
-        "document_create": lambda: {"kind": "QĐ", "number": "9/QĐ-VP", "issued_on": "01/02/2022"},
+        "evidence_create": lambda: {"kind": "QĐ", "number": "9/QĐ-VP", "issued_on": "01/02/2022"},
         "report_edit": lambda: {"number": "26", "subject": "Sửa báo cáo"},
-        "document_edit": lambda: {
+        "evidence_edit": lambda: {
             "kind": "KH",
             "number": "495/KH-VP",
             "issued_on": "29/03/2022",

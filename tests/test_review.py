@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scoring import services
 from scoring.models import RoundEvent, Rubric, Score, ScoreChange, Sheet
-from scoring.standings import bloc_round
+from scoring.review.services import sheet_accept
+from scoring.review.standings import bloc_round
+from scoring.rubrics.services import RoundClosed
+from scoring.sheets.services import sheet_for, sheet_save
 
 from .conftest import edit_data, field, make_agency
 
@@ -201,8 +203,8 @@ def test_closing_the_year_freezes_everything_and_opens_the_ranking_to_members(
     assert "Năm thi đua đã khóa sổ" in response.content.decode()
     stc.refresh_from_db()
     assert (stc.status, stc.version) == (Sheet.Status.SUBMITTED, before)
-    with pytest.raises(services.RoundClosed):
-        services.sheet_save(sheet=sheet_of("VP"), base_version=1, values={}, by=None)
+    with pytest.raises(RoundClosed):
+        sheet_save(sheet=sheet_of("VP"), base_version=1, values={}, by=None)
 
     as_user(client, django_user_model, "stc.bientap")
     assert client.get(reverse("bloc_ranking", args=["TMTH", 2022])).status_code == 200
@@ -273,13 +275,13 @@ def test_the_ranking_costs_the_same_queries_for_any_number_of_members(demo, djan
     for i in range(20):
         agency = make_agency(f"X{i}", f"Đơn vị {i}")
         BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
-        services.sheet_for(rubric=demo, agency=agency)
+        sheet_for(rubric=demo, agency=agency)
     with django_assert_num_queries(7):
         assert len(bloc_round(demo, bloc_year).members) == 27
 
 
 def test_export_bloc_command_writes_both_formats(demo, tmp_path):
-    services.sheet_accept(sheet=sheet_of("STC"), base_version=sheet_of("STC").version, by=None)
+    sheet_accept(sheet=sheet_of("STC"), base_version=sheet_of("STC").version, by=None)
     for fmt in ("xlsx", "pdf"):
         target = tmp_path / f"tong-hop.{fmt}"
         out = StringIO()

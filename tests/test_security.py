@@ -220,7 +220,7 @@ STATE_CHANGING = [
     "sheet_edit",
     "sheet_submit",
     "sheet_start",
-    "document_create",
+    "evidence_create",
     "report_edit",
     "report_sign",
     "sheet_review",
@@ -237,7 +237,7 @@ def test_csrf_is_enforced_on_every_state_changing_view(cast, vp_sheet, name, cap
     client.force_login(cast["head"])
     args = {
         "sheet_start": [vp_sheet.rubric_id],
-        "document_create": ["VP"],
+        "evidence_create": ["VP"],
         "round_close": ["TMTH", 2022],
         "round_reopen": ["TMTH", 2022],
         "logout": [],
@@ -268,7 +268,7 @@ def test_csrf_is_enforced_on_every_state_changing_view(cast, vp_sheet, name, cap
 def test_polyglots_are_refused(client, cast, vp_sheet, content):
     client.force_login(cast["editor"])
     response = client.post(
-        reverse("document_create", args=["VP"]),
+        reverse("evidence_create", args=["VP"]),
         {
             "kind": "QĐ",
             "number": "1/QĐ-VP",
@@ -282,7 +282,7 @@ def test_polyglots_are_refused(client, cast, vp_sheet, content):
 def test_a_server_error_shows_no_internals_and_its_request_id_is_logged(cast, caplog, monkeypatch):
     client = Client(raise_request_exception=False)
     client.force_login(cast["editor"])
-    from scoring import views
+    from scoring.sheets import views
 
     def broken(request):
         raise RuntimeError("secret internals")

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from scoring.models import Citation, Criterion, Document, Score, ScoreChange, Sheet, SheetSnapshot
-from scoring.selectors import rubric_tree, sheet_view
+from scoring.rubrics.tree import rubric_tree
+from scoring.sheets.queries import sheet_view
 
 from .conftest import PDF, edit_data, field
 
@@ -50,7 +51,7 @@ def fill_everything(sheet, document: Document) -> tuple[dict, D, D]:
 def test_an_editor_fills_cites_attaches_and_saves_then_the_head_submits(client, cast, vp_sheet, settings):
     client.force_login(cast["editor"])
     response = client.post(
-        reverse("document_create", args=["VP"]),
+        reverse("evidence_create", args=["VP"]),
         {
             "citation": "Kế hoạch số 495/KH-VP ngày 29/3/2022 về thực hiện quy chế dân chủ ở cơ sở",
             "upload": SimpleUploadedFile("ke-hoach.pdf", PDF, content_type="application/pdf"),

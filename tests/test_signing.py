@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from scoring import demo, signing
+from scoring import demo
 from scoring.models import Report, Sheet
-from scoring.services import report_for
+from scoring.reports import signing
+from scoring.reports.services import report_for
 
 from .conftest import PDF
 

@@ -24,7 +24,7 @@ def test_it_logs_in_and_out(client, cast):
 
 
 def test_the_home_page_shows_the_current_sheet_its_progress_and_last_year(client, cast, vp_sheet, agencies):
-    from scoring.services import rubric_copy
+    from scoring.rubrics.services import rubric_copy
 
     rubric = vp_sheet.rubric
     Score.objects.create(sheet=vp_sheet, criterion=rubric.criteria.get(key="1:1.1"), points="92.5")

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from scoring.models import Citation, Document, Score, Sheet
-from scoring.selectors import sheet_state, sheet_view
-from scoring.warnings import sheet_warnings
+from scoring.sheets.checks import sheet_warnings
+from scoring.sheets.queries import sheet_state, sheet_view
 
 pytestmark = pytest.mark.django_db
 

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "scoring.middleware.RequestIdMiddleware",
+    "scoring.accounts.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -87,9 +87,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "scoring.middleware.SessionLifetimeMiddleware",
+    "scoring.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "scoring.middleware.NoStoreMiddleware",
+    "scoring.accounts.middleware.NoStoreMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -134,8 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "scoring.auth.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "scoring.auth.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "scoring.accounts.auth.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "scoring.accounts.auth.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -144,7 +144,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "scoring.auth.AgencyBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "scoring.accounts.auth.AgencyBackend"]
 
 # Login throttling: offices share one address, so a lock-out holds a username *at* an address.
 AXES_FAILURE_LIMIT = 5
@@ -182,7 +182,7 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-CSRF_FAILURE_VIEW = "scoring.security.csrf_failure"
+CSRF_FAILURE_VIEW = "scoring.accounts.security.csrf_failure"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

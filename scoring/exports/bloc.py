@@ -7,9 +7,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from ..standings import BlocRound
+from ..models import Score
 from .pdf import render
-from .rows import sheet_document
+from .sheet import sheet_document
 from .xlsx import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, text, write_sheet
 
 SUMMARY_HEADINGS = [
@@ -36,7 +36,7 @@ def _style_row(ws, row: int, columns: int, *, bold: bool = False) -> None:
         cell.number_format = POINT_FORMAT
 
 
-def bloc_xlsx(state: BlocRound) -> bytes:
+def bloc_xlsx(state) -> bytes:
     wb = Workbook()
     summary = wb.active
     summary.title = "Tổng hợp"
@@ -56,7 +56,7 @@ def bloc_xlsx(state: BlocRound) -> bytes:
     return buffer.getvalue()
 
 
-def _summary(ws, state: BlocRound, total_cells) -> None:
+def _summary(ws, state, total_cells) -> None:
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {state.rubric.year}"
     for row, value in enumerate([title, state.rubric.bloc.name], start=1):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_HEADINGS))
@@ -102,7 +102,7 @@ def _summary(ws, state: BlocRound, total_cells) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def _matrix(ws, state: BlocRound) -> None:
+def _matrix(ws, state) -> None:
     members = [m for m in state.members if m.sheet is not None]
     tree = state.rtree.tree
     finals = _final_points(state)
@@ -152,10 +152,8 @@ def _matrix(ws, state: BlocRound) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def _final_points(state: BlocRound) -> dict[int, dict[str, object]]:
+def _final_points(state) -> dict[int, dict[str, object]]:
     """Each started sheet's final points per leaf: reviewed where reviewed, else the agency's own."""
-    from ..models import Score
-
     tree = state.rtree.tree
     key_of = {c.pk: c.key for c in state.rtree.criteria}
     finals: dict[int, dict[str, object]] = {}
@@ -171,9 +169,9 @@ def _final_points(state: BlocRound) -> dict[int, dict[str, object]]:
     return finals
 
 
-def bloc_html(state: BlocRound) -> str:
+def bloc_html(state) -> str:
     return render_to_string("documents/bloc.html", {"state": state})
 
 
-def bloc_pdf(state: BlocRound) -> bytes:
+def bloc_pdf(state) -> bytes:
     return render(bloc_html(state)).write_pdf()

@@ -10,7 +10,7 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from ..models import Report, Sheet
-from .rows import sheet_document
+from .sheet import sheet_document
 
 FONT_DIR = Path("/usr/share/fonts/truetype/croscore")
 CSS_FILE = Path(settings.BASE_DIR) / "templates" / "documents" / "documents.css"

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models import Sheet
-from .rows import SheetDocument, sheet_document
+from .sheet import SheetDocument, sheet_document
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")

@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 
-from ..numbers import format_date
+from ..notation import format_date
 from .agencies import Agency
 from .sheets import Score
 

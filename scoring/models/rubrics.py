@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ..numbers import format_points
+from ..notation import format_points
 from .agencies import Bloc
 from .base import AppendOnlyModel
 

@@ -1,6 +1,6 @@
 from django import template
 
-from ..numbers import format_points
+from ..notation import format_points
 
 register = template.Library()
 

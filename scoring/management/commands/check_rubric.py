@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import rollup
-from ...numbers import format_points
-from ...selectors import rubric_tree
+from ...notation import format_points
+from ...rubrics.tree import rubric_tree
 from ._common import get_rubric
 
 

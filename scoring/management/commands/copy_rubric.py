@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ...models import Rubric
-from ...services import rubric_copy
+from ...rubrics.services import rubric_copy
 from ._common import get_rubric
 
 

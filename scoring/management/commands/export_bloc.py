@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ...exports.bloc import bloc_pdf, bloc_xlsx
 from ...models import BlocYear
-from ...standings import bloc_round
+from ...review.standings import bloc_round
 from ._common import add_export_arguments, get_rubric
 
 

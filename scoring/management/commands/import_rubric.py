@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import rollup
-from ...imports import import_rubric
-from ...numbers import format_points
-from ...selectors import rubric_tree
+from ...notation import format_points
+from ...rubrics.tree import rubric_tree
+from ...rubrics.workbook import import_rubric
 from ...workbooks import WorkbookError
 from ._common import get_bloc
 

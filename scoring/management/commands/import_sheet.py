@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ...imports import import_sheet
-from ...numbers import format_points
+from ...notation import format_points
+from ...sheets.workbook import import_sheet
 from ...workbooks import WorkbookError
 from ._common import get_agency
 

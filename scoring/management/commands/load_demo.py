@@ -1,4 +1,6 @@
+import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,11 +9,32 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ... import demo
-from ...imports import read_sheet
 from ...models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Criterion, Membership, Rubric, Sheet
-from ...numbers import format_points
-from ...selectors import rubric_tree, sheet_view
-from ...services import ScoreInput, scores_import, sheet_for, sheet_submit
+from ...notation import format_points
+from ...reports.signing import make_demo_p12
+from ...rubrics.tree import rubric_tree
+from ...sheets.queries import sheet_view
+from ...sheets.services import ScoreInput, scores_import, sheet_for, sheet_submit
+from ...sheets.workbook import read_sheet
+
+
+def demo_certificate(username: str) -> Path:
+    """A self-signed PKCS#12 for a demo head, made once on this machine (never committed)."""
+    folder = Path(settings.DEMO_CERT_DIR)
+    path = folder / f"{username}.p12"
+    if not path.exists():
+        now = datetime.datetime.now(datetime.UTC)
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(
+            make_demo_p12(
+                demo.CERT_HOLDERS[username],
+                demo.CERT_PASSPHRASE.encode(),
+                not_before=now - datetime.timedelta(days=1),
+                not_after=now + datetime.timedelta(days=730),
+            )
+        )
+        path.chmod(0o600)
+    return path
 
 
 class Command(BaseCommand):
@@ -49,7 +72,7 @@ class Command(BaseCommand):
             f"Chứng thư số mẫu để ký báo cáo (mật khẩu “{demo.CERT_PASSPHRASE}”; tự ký, chỉ để thử):"
         )
         for username in demo.CERT_HOLDERS:
-            self.stdout.write(f"  {username:<15} {demo.demo_certificate(username)}")
+            self.stdout.write(f"  {username:<15} {demo_certificate(username)}")
 
     def _agencies(self) -> dict[str, Agency]:
         rows = [(row, demo.GOVERNING) for row in demo.AGENCIES] + [(demo.ADMIN_AGENCY, demo.ADMIN_GOVERNING)]

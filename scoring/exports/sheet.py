@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from .. import rollup
 from ..models import Report, Sheet
-from ..numbers import format_date
-from ..selectors import SheetView, sheet_state, sheet_view
+from ..notation import format_date
+from ..sheets.queries import SheetView, sheet_state, sheet_view
 
 
 @dataclass

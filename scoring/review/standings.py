@@ -6,9 +6,9 @@ Read in a fixed number of queries whatever the number of members.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import rollup
-from .models import AwardRule, BlocMember, BlocYear, Rubric, Score, Sheet
-from .selectors import RubricTree, rubric_tree
+from .. import rollup
+from ..models import AwardRule, BlocMember, BlocYear, Rubric, Score, Sheet
+from ..rubrics.tree import RubricTree, rubric_tree
 
 NOT_STARTED = "Chưa bắt đầu"
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
-from .demo import DEMO_USERNAMES
+from ..demo import DEMO_USERNAMES
 
 
 class AgencyBackend(ModelBackend):

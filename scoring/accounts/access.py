@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Agency, Membership, Sheet
+from ..models import Agency, BlocYear, Membership, Rubric, Sheet
+from .security import log_denied
 
 Role = Membership.Role
 
@@ -35,8 +36,6 @@ def allowed(action: str, roles: frozenset[str], sheet: Sheet | None = None) -> b
 
 def _denied(request, exception, what: str):
     """Log the refusal in the security log, then refuse."""
-    from .security import log_denied
-
     log_denied(request, what)
     raise exception
 
@@ -114,8 +113,6 @@ def may_review(roles: dict[int, set[str]], sheet: Sheet, bloc_year) -> bool:
 
 def get_bloc_year(request, code: str, year: int, *, members_once_closed: bool = False):
     """(bloc_year, rubric, roles) for those who follow the bloc; members too once the round is closed."""
-    from .models import BlocYear, Rubric
-
     bloc_year = get_object_or_404(
         BlocYear.objects.select_related("bloc", "leader", "deputy_leader"), bloc__code=code, year=year
     )
@@ -131,8 +128,6 @@ def get_bloc_year(request, code: str, year: int, *, members_once_closed: bool = 
 
 def get_sheet_for_reviewer(request, pk: int):
     """(sheet, bloc_year, roles) if the user reviews this sheet; 404 otherwise."""
-    from .models import BlocYear
-
     sheet = get_object_or_404(Sheet.objects.select_related("rubric__bloc", "agency"), pk=pk)
     bloc_year = BlocYear.objects.filter(bloc=sheet.rubric.bloc, year=sheet.rubric.year).first()
     roles = roles_by_agency(request.user)

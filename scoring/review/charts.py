@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .numbers import format_points
+from ..notation import format_points
 
 LABEL_WIDTH = 330
 BAR_WIDTH = 560

@@ -23,7 +23,7 @@ def client_ip(request) -> str:
 def _agencies(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    from .models import Membership
+    from ..models import Membership
 
     return ",".join(sorted(set(Membership.objects.filter(user=user).values_list("agency__code", flat=True))))
 

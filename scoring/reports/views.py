@@ -7,11 +7,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from ..accounts.access import allowed, bound_data, get_sheet_for_user
+from ..exports import report_pdf, sheet_pdf, sheet_xlsx
+from ..models import BlocYear, Membership, Report, Sheet
+from ..sheets.services import SheetLocked
 from . import services, signing
-from .access import allowed, bound_data, get_sheet_for_user
-from .exports import report_pdf, sheet_pdf, sheet_xlsx
 from .forms import ReportForm, SignForm
-from .models import BlocYear, Membership, Report, Sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -121,7 +122,7 @@ def report_sign(request, pk: int):
             )
         except signing.SigningError as exc:
             form.add_error(None, str(exc))
-        except services.SheetLocked:
+        except SheetLocked:
             messages.info(request, "Bảng chấm điểm đã được nộp.")
             return redirect("sheet_detail", pk=sheet.pk)
         else:

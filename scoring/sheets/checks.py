@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from .citations import find_citations
-from .models import Document
-from .numbers import format_date
-from .selectors import SheetView
+from ..evidence.citations import find_citations
+from ..models import Document
+from ..notation import format_date
+from .queries import SheetView
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from ..accounts.access import bound_data, get_bloc_year, get_sheet_for_reviewer, is_administrator, may_review
+from ..exports.bloc import bloc_pdf, bloc_xlsx
+from ..models import RoundEvent
+from ..rubrics.services import RoundClosed
+from ..rubrics.tree import rubric_tree
+from ..sheets.queries import sheet_view
+from ..sheets.services import SheetConflict, describe_changes
 from . import services
-from .access import bound_data, get_bloc_year, get_sheet_for_reviewer, is_administrator, may_review
 from .charts import totals_chart
-from .exports.bloc import bloc_pdf, bloc_xlsx
 from .forms import ReviewForm
-from .models import RoundEvent
-from .selectors import rubric_tree, sheet_view
 from .standings import bloc_round
-from .views import describe_changes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,9 +90,9 @@ def sheet_review(request, pk: int):
                     messages.success(request, "Đã lưu điểm thẩm định.")
                     return redirect("sheet_review", pk=sheet.pk)
                 return redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
-            except services.SheetConflict as exc:
+            except SheetConflict as exc:
                 conflict = describe_changes(exc.changes)
-            except services.RoundClosed:
+            except RoundClosed:
                 messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
                 return redirect("sheet_review", pk=sheet.pk)
         if not conflict:

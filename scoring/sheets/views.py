@@ -1,24 +1,26 @@
-"""Pages. Each view fetches through an access helper (scoring/access.py) that answers 404 for other
-agencies' data, validates, calls a service, and redirects or renders."""
+"""The agency's pages for its sheet: home, scoring, submitting, history.
+
+Each view fetches through an access helper (scoring/accounts/access.py) that answers 404 for other
+agencies' data, validates, calls a service, and redirects or renders.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from . import rollup, services
-from .access import allowed, bound_data, get_agency_for_user, get_sheet_for_user, roles_by_agency, sees_board
-from .citations import parse_citation
-from .forms import DocumentForm, SheetForm
-from .models import BlocMember, BlocYear, Document, Membership, Rubric, Sheet
-from .numbers import format_points
-from .selectors import rubric_tree, sheet_progress, sheet_state, sheet_view
-from .warnings import grouped, sheet_warnings
+from .. import rollup
+from ..accounts.access import allowed, get_sheet_for_user, roles_by_agency, sees_board
+from ..models import BlocMember, BlocYear, Document, Membership, Rubric, Sheet
+from ..notation import format_points
+from ..rubrics.tree import rubric_tree
+from . import services
+from .checks import grouped, sheet_warnings
+from .forms import SheetForm
+from .queries import sheet_progress, sheet_state, sheet_view
 
 
 @login_required
@@ -139,14 +141,6 @@ def _sheet_json(view, version: int, *, saved: bool, errors=None, conflict=None) 
     }
 
 
-def describe_changes(changes) -> list[str]:
-    return [
-        f"{c.criterion.code} – {c.get_field_display()}: “{c.old or '(trống)'}” → “{c.new or '(trống)'}”"
-        f" ({(c.by.get_full_name() or c.by.username) if c.by else 'hệ thống'}, {timezone.localtime(c.at):%H:%M})"
-        for c in changes
-    ]
-
-
 @login_required
 def sheet_edit(request, pk: int):
     sheet, roles = get_sheet_for_user(request, pk, "sheet.edit")
@@ -168,7 +162,7 @@ def sheet_edit(request, pk: int):
                     by=request.user,
                 )
             except services.SheetConflict as exc:
-                conflict = describe_changes(exc.changes)
+                conflict = services.describe_changes(exc.changes)
                 sheet.refresh_from_db()
             except services.SheetLocked:
                 messages.error(request, "Bảng chấm điểm vừa được nộp: không lưu được.")
@@ -266,7 +260,7 @@ def sheet_submit(request, pk: int):
             messages.error(
                 request,
                 "Có người vừa sửa bảng chấm điểm; hãy xem lại trước khi nộp: "
-                + "; ".join(describe_changes(exc.changes)),
+                + "; ".join(services.describe_changes(exc.changes)),
             )
             return redirect("sheet_submit", pk=sheet.pk)
         except services.SheetLocked:
@@ -301,101 +295,4 @@ def sheet_history(request, pk: int):
             "changes": [(c, labels.get(c.criterion.key, c.criterion.code)) for c in changes],
             "transitions": sheet.transitions.select_related("by"),
         },
-    )
-
-
-# ---------------------------------------------------------------- the evidence register
-
-
-@login_required
-@require_GET
-def document_list(request, code: str):
-    agency, roles = get_agency_for_user(request, code)
-    documents = agency.documents.order_by("-issued_on", "number")
-    query = request.GET.get("q", "").strip()
-    if query:
-        documents = documents.filter(number__icontains=query) | documents.filter(subject__icontains=query)
-    return render(
-        request,
-        "scoring/document_list.html",
-        {
-            "agency": agency,
-            "documents": documents,
-            "query": query,
-            "can_edit": allowed("document.edit", roles),
-        },
-    )
-
-
-def _document_save(request, agency, document: Document | None):
-    form = DocumentForm(*bound_data(request), instance=document, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("upload")
-        try:
-            with transaction.atomic():
-                saved = services.document_save(
-                    document=form.instance,
-                    agency=agency,
-                    upload=upload,
-                    file_kind=getattr(form, "file_kind", None),
-                    by=request.user,
-                )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Đã lưu {saved.citation}.")
-            return redirect("document_list", code=agency.code)
-    return render(
-        request, "scoring/document_form.html", {"agency": agency, "form": form, "document": document}
-    )
-
-
-@login_required
-def document_create(request, code: str):
-    agency, _ = get_agency_for_user(request, code, "document.edit")
-    return _document_save(request, agency, None)
-
-
-@login_required
-def document_edit(request, code: str, pk: int):
-    agency, _ = get_agency_for_user(request, code, "document.edit")
-    document = get_object_or_404(Document, pk=pk, agency=agency)
-    return _document_save(request, agency, document)
-
-
-@login_required
-@require_GET
-def document_file(request, code: str, pk: int):
-    agency, _ = get_agency_for_user(request, code)
-    document = get_object_or_404(Document, pk=pk, agency=agency)
-    if not document.file:
-        raise Http404
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name or document.file.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_GET
-def citation_parse(request, code: str):
-    get_agency_for_user(request, code, "document.edit")
-    citation = parse_citation(request.GET.get("q", ""))
-    if citation is None:
-        return JsonResponse({"ok": False, "message": "Không đọc được trích dẫn."}, status=400)
-    if not citation.is_valid:
-        return JsonResponse(
-            {"ok": False, "message": f"Ngày {citation.written_date} không có thật."}, status=400
-        )
-    return JsonResponse(
-        {
-            "ok": True,
-            "kind": citation.kind,
-            "number": citation.number,
-            "issued_on": citation.issued_on.strftime("%d/%m/%Y"),
-            "issuer": citation.issuer,
-            "subject": citation.subject,
-        }
     )

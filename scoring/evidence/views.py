@@ -1,0 +1,109 @@
+"""The evidence register's pages: the list, an entry with its file, and the citation parser for the form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from ..accounts.access import allowed, bound_data, get_agency_for_user
+from ..models import Document
+from . import services
+from .citations import parse_citation
+from .forms import EvidenceForm
+
+
+@login_required
+@require_GET
+def evidence_list(request, code: str):
+    agency, roles = get_agency_for_user(request, code)
+    documents = agency.documents.order_by("-issued_on", "number")
+    query = request.GET.get("q", "").strip()
+    if query:
+        documents = documents.filter(number__icontains=query) | documents.filter(subject__icontains=query)
+    return render(
+        request,
+        "scoring/evidence_list.html",
+        {
+            "agency": agency,
+            "documents": documents,
+            "query": query,
+            "can_edit": allowed("document.edit", roles),
+        },
+    )
+
+
+def _evidence_save(request, agency, document: Document | None):
+    form = EvidenceForm(*bound_data(request), instance=document, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("upload")
+        try:
+            with transaction.atomic():
+                saved = services.evidence_save(
+                    document=form.instance,
+                    agency=agency,
+                    upload=upload,
+                    file_kind=getattr(form, "file_kind", None),
+                    by=request.user,
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Đã lưu {saved.citation}.")
+            return redirect("evidence_list", code=agency.code)
+    return render(
+        request, "scoring/evidence_form.html", {"agency": agency, "form": form, "document": document}
+    )
+
+
+@login_required
+def evidence_create(request, code: str):
+    agency, _ = get_agency_for_user(request, code, "document.edit")
+    return _evidence_save(request, agency, None)
+
+
+@login_required
+def evidence_edit(request, code: str, pk: int):
+    agency, _ = get_agency_for_user(request, code, "document.edit")
+    document = get_object_or_404(Document, pk=pk, agency=agency)
+    return _evidence_save(request, agency, document)
+
+
+@login_required
+@require_GET
+def evidence_file(request, code: str, pk: int):
+    agency, _ = get_agency_for_user(request, code)
+    document = get_object_or_404(Document, pk=pk, agency=agency)
+    if not document.file:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name or document.file.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def citation_parse(request, code: str):
+    get_agency_for_user(request, code, "document.edit")
+    citation = parse_citation(request.GET.get("q", ""))
+    if citation is None:
+        return JsonResponse({"ok": False, "message": "Không đọc được trích dẫn."}, status=400)
+    if not citation.is_valid:
+        return JsonResponse(
+            {"ok": False, "message": f"Ngày {citation.written_date} không có thật."}, status=400
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "kind": citation.kind,
+            "number": citation.number,
+            "issued_on": citation.issued_on.strftime("%d/%m/%Y"),
+            "issuer": citation.issuer,
+            "subject": citation.subject,
+        }
+    )

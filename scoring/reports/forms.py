@@ -1,0 +1,95 @@
+"""The report's form and the signing form."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+
+from ..models import Report
+
+MARKUP_HELP = (
+    "Đoạn văn cách nhau một dòng trống; **chữ đậm**, *chữ nghiêng*; dòng bắt đầu bằng “- ” là danh sách."
+)
+
+
+class ReportForm(forms.ModelForm):
+    """The agency's year-end report: its number, date, addressees and narrative."""
+
+    class Meta:
+        model = Report
+        fields = [
+            "number",
+            "issued_on",
+            "subject",
+            "recipients",
+            "distribution",
+            "situation",
+            "results",
+            "assessment",
+            "plans",
+        ]
+        widgets = {
+            "issued_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "recipients": forms.Textarea(attrs={"rows": 2}),
+            "distribution": forms.Textarea(attrs={"rows": 4}),
+            "situation": forms.Textarea(attrs={"rows": 8}),
+            "results": forms.Textarea(attrs={"rows": 12}),
+            "assessment": forms.Textarea(attrs={"rows": 6}),
+            "plans": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+        self.fields["issued_on"].error_messages["invalid"] = (
+            "Ngày cần có dạng ngày/tháng/năm, ví dụ 12/12/2022."
+        )
+        self.fields["number"].widget.attrs["inputmode"] = "numeric"
+        for name in ("situation", "results", "assessment", "plans"):
+            self.fields[name].help_text = MARKUP_HELP
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("number", css_class="col-md-3"),
+                Column("issued_on", css_class="col-md-3"),
+                Column("subject", css_class="col-md-6"),
+            ),
+            Row(Column("recipients", css_class="col-md-6"), Column("distribution", css_class="col-md-6")),
+            "situation",
+            "results",
+            "assessment",
+            "plans",
+            Submit("save", "Lưu báo cáo"),
+        )
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip()
+        if number and not number.isdigit():
+            raise forms.ValidationError("Số báo cáo chỉ gồm chữ số, ví dụ 25 (phần “/BC-…” do phần mềm ghi).")
+        return number
+
+
+class SignForm(forms.Form):
+    """The head's certificate, used for this one signing and never stored."""
+
+    certificate = forms.FileField(
+        label="Chứng thư số (tệp .p12 hoặc .pfx)",
+        error_messages={"required": "Chọn tệp chứng thư số.", "empty": "Tệp chứng thư số rỗng."},
+    )
+    passphrase = forms.CharField(
+        label="Mật khẩu của chứng thư số",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.layout = Layout("certificate", "passphrase", Submit("sign", "Ký số và nộp"))
+
+    def clean_certificate(self):
+        upload = self.cleaned_data["certificate"]
+        if upload.size > 200 * 1024:
+            raise forms.ValidationError("Tệp quá lớn để là một chứng thư số (.p12).")
+        return upload

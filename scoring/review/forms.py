@@ -1,0 +1,98 @@
+"""The reviewer's form: reviewed points, bonus and a comment per criterion."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from ..models import Criterion
+from ..notation import format_points
+from ..rubrics.rules import PointsField
+from ..rubrics.tree import RubricTree
+from .services import ReviewInput
+
+
+class ReviewForm(forms.Form):
+    """Reviewed points, bonus and a comment per criterion; empty boxes start from the agency's numbers."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Lý do trả lại",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bắt buộc khi trả lại; nhận xét từng tiêu chí ở trên cũng được gửi cho đơn vị.",
+    )
+
+    def __init__(self, *args, rtree: RubricTree, scores: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rtree = rtree
+        self.tree = rtree.tree
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.rows = []
+        for criterion in rtree.criteria:
+            node = self.tree.node(criterion.key)
+            leaf = not self.tree.children[criterion.key]
+            own_bonus = self.tree.own_bonus_max(node)
+            names = []
+            if leaf and criterion.parent_id is not None:
+                self.fields[f"rp-{criterion.pk}"] = PointsField(
+                    label="Điểm thẩm định", maximum=criterion.max_points, what="Điểm thẩm định"
+                )
+                names.append(f"rp-{criterion.pk}")
+            if own_bonus:
+                self.fields[f"rb-{criterion.pk}"] = PointsField(
+                    label=f"Thưởng thẩm định (tối đa {format_points(own_bonus)})",
+                    maximum=own_bonus,
+                    what="Điểm thưởng",
+                )
+                names.append(f"rb-{criterion.pk}")
+            if criterion.parent_id is not None:
+                self.fields[f"rc-{criterion.pk}"] = forms.CharField(
+                    label="Nhận xét", required=False, widget=forms.Textarea(attrs={"rows": 1})
+                )
+                names.append(f"rc-{criterion.pk}")
+            self.rows.append(
+                {"criterion": criterion, "leaf": leaf, "score": scores.get(criterion.key), "names": names}
+            )
+
+    @staticmethod
+    def initial_from(rtree: RubricTree, version: int, scores: dict) -> dict:
+        initial = {"version": version}
+        for criterion in rtree.criteria:
+            score = scores.get(criterion.key)
+            if score is None:
+                continue
+            points = score.reviewed_points if score.reviewed_points is not None else score.points
+            bonus = score.reviewed_bonus if score.reviewed_bonus is not None else score.bonus
+            initial[f"rp-{criterion.pk}"] = format_points(points) if points is not None else ""
+            initial[f"rb-{criterion.pk}"] = format_points(bonus) if bonus is not None else ""
+            initial[f"rc-{criterion.pk}"] = score.review_comment
+        return initial
+
+    def bound_rows(self):
+        for row in self.rows:
+            yield {**row, "fields": [self[name] for name in row["names"]]}
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.rtree.criteria:
+            name = f"rp-{criterion.pk}"
+            value = cleaned.get(name)
+            if criterion.rule == Criterion.Rule.TIERED and value is not None and criterion.tier_list:
+                if value not in {t.points for t in criterion.tier_list}:
+                    levels = ", ".join(format_points(t.points) for t in criterion.tier_list)
+                    self.add_error(name, f"Tiêu chí chấm theo mức: chỉ nhận {levels}.")
+        return cleaned
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        values = {}
+        for row in self.rows:
+            criterion = row["criterion"]
+            if not row["names"]:
+                continue
+            comment = data.get(f"rc-{criterion.pk}", "").replace("\r\n", "\n").strip()
+            values[criterion.key] = ReviewInput(
+                points=data.get(f"rp-{criterion.pk}"), bonus=data.get(f"rb-{criterion.pk}"), comment=comment
+            )
+        return values

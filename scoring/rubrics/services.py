@@ -1,0 +1,108 @@
+"""Writes of a rubric: its criteria from a parsed workbook, a copy for another year, its round's state."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from ..models import Component, Criterion, Rubric, Tier
+from .tree import rubric_tree
+
+
+class RubricLocked(Exception):
+    """The rubric has sheets that were submitted; its criteria no longer change."""
+
+
+class RoundClosed(Exception):
+    """The year's round is closed: nothing changes until an administrator reopens it."""
+
+
+def ensure_open(rubric: Rubric) -> None:
+    if rubric.status == Rubric.Status.CLOSED:
+        raise RoundClosed(str(rubric))
+
+
+@transaction.atomic
+def rubric_write_criteria(*, rubric: Rubric, criteria) -> None:
+    """Create a rubric's tree from parsed criteria (parents before children, in document order).
+
+    Each item has key, code, text, max_points, max_bonus, rule, parent (an item or None), children,
+    components [(name, may_be_missing)] and tiers [(component name or "", label, points)].
+    """
+    if rubric.is_locked:
+        raise RubricLocked(str(rubric))
+    created: dict[str, Criterion] = {}
+    positions: dict[str | None, int] = {}
+    for item in criteria:
+        parent_key = item.parent.key if item.parent else None
+        positions[parent_key] = positions.get(parent_key, 0) + 1
+        criterion = Criterion.objects.create(
+            rubric=rubric,
+            parent=created[parent_key] if parent_key else None,
+            position=positions[parent_key],
+            key=item.key,
+            code=item.code,
+            text=item.text,
+            max_points=item.max_points,
+            max_bonus=item.max_bonus,
+            rule=item.rule,
+        )
+        created[item.key] = criterion
+        components = {
+            name: Component.objects.create(
+                criterion=criterion, position=i, name=name, may_be_missing=optional
+            )
+            for i, (name, optional) in enumerate(item.components, start=1)
+        }
+        Tier.objects.bulk_create(
+            Tier(criterion=criterion, component=components.get(comp), position=i, label=label, points=points)
+            for i, (comp, label, points) in enumerate(item.tiers, start=1)
+        )
+
+
+@dataclass
+class CriterionSpec:
+    """A criterion to write, as the importer reads it or as an existing rubric has it."""
+
+    key: str
+    code: str
+    text: str
+    max_points: Decimal
+    max_bonus: Decimal
+    rule: str
+    parent: "CriterionSpec | None"
+    components: list[tuple[str, bool]] = field(default_factory=list)
+    tiers: list[tuple[str, str, Decimal]] = field(default_factory=list)
+
+
+def criterion_specs(rtree) -> list[CriterionSpec]:
+    """An existing rubric's tree (selectors.rubric_tree) as specs, parents first."""
+    specs: dict[int, CriterionSpec] = {}
+    for c in rtree.criteria:
+        specs[c.pk] = CriterionSpec(
+            key=c.key,
+            code=c.code,
+            text=c.text,
+            max_points=c.max_points,
+            max_bonus=c.max_bonus,
+            rule=c.rule,
+            parent=specs[c.parent_id] if c.parent_id else None,
+            components=[(comp.name, comp.may_be_missing) for comp in c.component_list],
+            tiers=[("", t.label, t.points) for t in c.tier_list]
+            + [(comp.name, t.label, t.points) for comp in c.component_list for t in comp.tier_list],
+        )
+    return list(specs.values())
+
+
+@transaction.atomic
+def rubric_copy(*, rubric: Rubric, year: int, title: str = "") -> Rubric:
+    """The same criteria for another year: no scores, statuses or evidence come along."""
+    new = Rubric.objects.create(
+        bloc=rubric.bloc,
+        year=year,
+        title=title or rubric.title.replace(str(rubric.year), str(year)),
+        legal_basis=rubric.legal_basis,
+        status=Rubric.Status.DRAFT,
+    )
+    rubric_write_criteria(rubric=new, criteria=criterion_specs(rubric_tree(rubric)))
+    return new

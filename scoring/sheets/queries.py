@@ -1,0 +1,83 @@
+"""Reads that assemble a sheet in a fixed, small number of queries."""
+
+from dataclasses import dataclass
+
+from .. import rollup
+from ..models import Citation, ComponentRating, Score, Sheet
+from ..rubrics.tree import RubricTree, rubric_tree
+
+
+@dataclass
+class SheetView:
+    """A sheet with its rubric tree, its scores by criterion key and every node's totals."""
+
+    sheet: Sheet
+    rubric_tree: RubricTree
+    scores: dict[str, Score]
+    totals: dict[str, rollup.Total]
+    grand_total: rollup.Total
+
+
+def sheet_entries(scores: dict[str, Score]) -> dict[str, rollup.Entry]:
+    return {key: rollup.Entry(points=s.points, bonus=s.bonus) for key, s in scores.items()}
+
+
+def sheet_view(sheet: Sheet, rubric_tree_: RubricTree | None = None) -> SheetView:
+    rtree = rubric_tree_ or rubric_tree(sheet.rubric)
+    scores = {s.criterion.key: s for s in Score.objects.filter(sheet=sheet).select_related("criterion")}
+    totals = rollup.rollup(rtree.tree, sheet_entries(scores))
+    return SheetView(
+        sheet=sheet,
+        rubric_tree=rtree,
+        scores=scores,
+        totals=totals,
+        grand_total=rollup.grand_total(rtree.tree, totals),
+    )
+
+
+@dataclass
+class SheetState:
+    """What the form needs beyond the scores: component ratings and citations, by score pk."""
+
+    ratings: dict[int, dict[int, int | None]]
+    citations: dict[int, set[int]]
+    cited: dict[str, list]  # criterion key → cited Document objects
+
+
+def sheet_state(view: SheetView) -> SheetState:
+    """Two queries: every rating and every citation of the sheet."""
+    ratings: dict[int, dict[int, int | None]] = {}
+    for score_id, component_id, tier_id in ComponentRating.objects.filter(
+        score__sheet=view.sheet
+    ).values_list("score_id", "component_id", "tier_id"):
+        ratings.setdefault(score_id, {})[component_id] = tier_id
+    citations: dict[int, set[int]] = {}
+    cited: dict[str, list] = {}
+    key_of = {s.pk: key for key, s in view.scores.items()}
+    for citation in Citation.objects.filter(score__sheet=view.sheet).select_related("document"):
+        citations.setdefault(citation.score_id, set()).add(citation.document_id)
+        cited.setdefault(key_of[citation.score_id], []).append(citation.document)
+    return SheetState(ratings=ratings, citations=citations, cited=cited)
+
+
+@dataclass
+class Progress:
+    scored: int
+    total: int
+    without_evidence: int
+    provisional: int
+
+
+def sheet_progress(view: SheetView, state: SheetState) -> Progress:
+    leaves = [c for c in view.rubric_tree.criteria if not view.rubric_tree.tree.children[c.key]]
+    scored = without = provisional = 0
+    for criterion in leaves:
+        score = view.scores.get(criterion.key)
+        if score is None:
+            continue
+        if score.points is not None:
+            scored += 1
+            if score.points > 0 and not state.cited.get(criterion.key):
+                without += 1
+        provisional += score.provisional
+    return Progress(scored=scored, total=len(leaves), without_evidence=without, provisional=provisional)
