@@ -1,4 +1,4 @@
-"""Score arithmetic over plain values: sums, caps, the average rule, rubric consistency.
+"""Score arithmetic over plain values: sums, caps, the average rule, rubric consistency, ranking.
 
 No database here. A rubric is a list of `Node`s in document order; a sheet is a dict of `Entry`s by key.
 
@@ -15,11 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
-SUM = "sum"
-MANUAL = "manual"
-TIERED = "tiered"
-COMPONENTS = "components"
-
 
 @dataclass(frozen=True)
 class Node:
@@ -28,9 +23,10 @@ class Node:
     label: str
     max_points: Decimal
     max_bonus: Decimal = ZERO
-    rule: str = MANUAL
-    # Best points a choice can give: the top tier, or the components' top ratings added up.
+    # Best points a choice can give (the top tier, or the components' top ratings added up), and what the
+    # stated maximum is then compared with, in words; None where the points are typed.
     choice_max: Decimal | None = None
+    choice_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,8 +79,8 @@ class Tree:
             return ZERO
         return node.max_bonus
 
-    def is_leaf(self, node: Node) -> bool:
-        return not self.children[node.key]
+    def is_leaf(self, key: str) -> bool:
+        return not self.children[key]
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -101,6 +97,15 @@ def component_points(ratings: Sequence[Decimal | None]) -> Decimal:
         return ZERO
     average = sum(present, ZERO) / len(present)
     return quantize(sum(present, ZERO) + average * (len(ratings) - len(present)))
+
+
+def reviewed_or_own(own: Decimal | None, reviewed: Decimal | None) -> Decimal | None:
+    """What counts once a sheet is reviewed: the reviewer's number where they wrote one, else the agency's."""
+    return reviewed if reviewed is not None else own
+
+
+def final_entry(points, bonus, reviewed_points, reviewed_bonus) -> Entry:
+    return Entry(reviewed_or_own(points, reviewed_points), reviewed_or_own(bonus, reviewed_bonus))
 
 
 def cap(value: Decimal | None, maximum: Decimal) -> Decimal:
@@ -167,27 +172,9 @@ def mismatches(tree: Tree) -> list[Mismatch]:
             child_bonus = sum((k.max_bonus for k in kids), ZERO)
             if child_bonus and child_bonus != node.max_bonus:
                 found.append(Mismatch(node.key, node.label, "điểm thưởng", node.max_bonus, child_bonus))
-        elif node.rule in (TIERED, COMPONENTS) and node.choice_max is not None:
-            if node.choice_max != node.max_points:
-                what = (
-                    "điểm chuẩn so với mức cao nhất"
-                    if node.rule == TIERED
-                    else "điểm chuẩn so với tổng các tổ chức"
-                )
-                found.append(Mismatch(node.key, node.label, what, node.max_points, node.choice_max))
+        elif node.choice_max is not None and node.choice_max != node.max_points:
+            found.append(Mismatch(node.key, node.label, node.choice_words, node.max_points, node.choice_max))
     return found
-
-
-def over_maximum(tree: Tree, entries: Mapping[str, Entry]) -> Iterable[tuple[Node, str, Decimal, Decimal]]:
-    """(node, "points"|"bonus", value, maximum) for every entry above what its criterion allows."""
-    for node in tree.nodes:
-        entry = entries.get(node.key)
-        if entry is None:
-            continue
-        if entry.points is not None and tree.is_leaf(node) and entry.points > node.max_points:
-            yield node, "points", entry.points, node.max_points
-        if entry.bonus is not None and entry.bonus > tree.own_bonus_max(node):
-            yield node, "bonus", entry.bonus, tree.own_bonus_max(node)
 
 
 # ---------------------------------------------------------------- ranking

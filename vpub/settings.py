@@ -127,9 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # A file, not shared-cache memory, so that tests of parallel saves meet SQLite's real locking.
+    # A file, not shared-cache memory, so that tests of parallel saves meet SQLite's real locking; one per
+    # test run, so that two suites running on one machine do not share it.
     DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"vpub-test-{os.getuid()}.sqlite3")
+        "NAME": str(Path(tempfile.gettempdir()) / f"vpub-test-{os.getuid()}-{os.getpid()}.sqlite3")
     }
 
 AUTH_PASSWORD_VALIDATORS = [

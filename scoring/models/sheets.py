@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .. import rollup
 from .agencies import Agency
 from .base import AppendOnlyModel
 from .rubrics import NOT_NEGATIVE, POINTS, Component, Criterion, Rubric, Tier
@@ -133,6 +134,11 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.sheet} – {self.criterion.key}"
+
+    @property
+    def final(self) -> rollup.Entry:
+        """The numbers that count: the reviewer's where they wrote one, else the agency's own."""
+        return rollup.final_entry(self.points, self.bonus, self.reviewed_points, self.reviewed_bonus)
 
 
 class ComponentRating(models.Model):

@@ -3,9 +3,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from ..models import Criterion
 from ..notation import format_points
-from ..rubrics.rules import PointsField
+from ..rubrics.rules import PointsField, rule_of
 from ..rubrics.tree import RubricTree
 from .services import ReviewInput
 
@@ -31,7 +30,7 @@ class ReviewForm(forms.Form):
         self.rows = []
         for criterion in rtree.criteria:
             node = self.tree.node(criterion.key)
-            leaf = not self.tree.children[criterion.key]
+            leaf = self.tree.is_leaf(criterion.key)
             own_bonus = self.tree.own_bonus_max(node)
             names = []
             if leaf and criterion.parent_id is not None:
@@ -62,10 +61,9 @@ class ReviewForm(forms.Form):
             score = scores.get(criterion.key)
             if score is None:
                 continue
-            points = score.reviewed_points if score.reviewed_points is not None else score.points
-            bonus = score.reviewed_bonus if score.reviewed_bonus is not None else score.bonus
-            initial[f"rp-{criterion.pk}"] = format_points(points) if points is not None else ""
-            initial[f"rb-{criterion.pk}"] = format_points(bonus) if bonus is not None else ""
+            final = score.final
+            initial[f"rp-{criterion.pk}"] = format_points(final.points) if final.points is not None else ""
+            initial[f"rb-{criterion.pk}"] = format_points(final.bonus) if final.bonus is not None else ""
             initial[f"rc-{criterion.pk}"] = score.review_comment
         return initial
 
@@ -77,11 +75,9 @@ class ReviewForm(forms.Form):
         cleaned = super().clean()
         for criterion in self.rtree.criteria:
             name = f"rp-{criterion.pk}"
-            value = cleaned.get(name)
-            if criterion.rule == Criterion.Rule.TIERED and value is not None and criterion.tier_list:
-                if value not in {t.points for t in criterion.tier_list}:
-                    levels = ", ".join(format_points(t.points) for t in criterion.tier_list)
-                    self.add_error(name, f"Tiêu chí chấm theo mức: chỉ nhận {levels}.")
+            error = rule_of(criterion).review_error(criterion, cleaned.get(name))
+            if error:
+                self.add_error(name, error)
         return cleaned
 
     def values(self) -> dict:

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from .. import notifications
-from ..models import Criterion, RoundEvent, Rubric, Score, ScoreChange, Sheet, SheetTransition
+from ..models import Criterion, RoundEvent, Rubric, Score, Sheet
 from ..rubrics.services import ensure_open
 from ..rubrics.tree import rubric_tree
-from ..sheets.services import SheetLocked, raise_stale, shown
+from ..sheets.changes import shown
+from ..sheets.services import SheetLocked, advance_version, raise_stale, record_changes, record_transition
+
+SUBMITTED = [Sheet.Status.SUBMITTED]
 
 
 @dataclass
@@ -49,17 +50,12 @@ def review_save(*, sheet: Sheet, base_version: int, values: dict[str, ReviewInpu
         if stale:
             raise_stale(sheet, base_version)
         return base_version
-    if not Sheet.objects.filter(pk=sheet.pk, version=base_version, status=Sheet.Status.SUBMITTED).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    ):
+    if not advance_version(sheet, base_version, SUBMITTED):
         raise_stale(sheet, base_version)
     version = base_version + 1
     Score.objects.bulk_create(to_create)
     Score.objects.bulk_update(to_update, ["reviewed_points", "reviewed_bonus", "review_comment"])
-    ScoreChange.objects.bulk_create(
-        ScoreChange(sheet=sheet, criterion=c, field=name, old=old, new=new, version=version, by=by)
-        for c, name, old, new in changes
-    )
+    record_changes(sheet=sheet, version=version, changes=changes, by=by)
     sheet.version = version
     return version
 
@@ -68,11 +64,9 @@ def review_save(*, sheet: Sheet, base_version: int, values: dict[str, ReviewInpu
 def sheet_return(*, sheet: Sheet, base_version: int, reason: str, by) -> Sheet:
     """Back to the agency, with the reason; its comments per criterion say what to fix."""
     ensure_open(sheet.rubric)
-    if not Sheet.objects.filter(pk=sheet.pk, version=base_version, status=Sheet.Status.SUBMITTED).update(
-        version=F("version") + 1, status=Sheet.Status.RETURNED, updated_at=timezone.now()
-    ):
+    if not advance_version(sheet, base_version, SUBMITTED, status=Sheet.Status.RETURNED):
         _raise_stale_or_state(sheet, base_version)
-    SheetTransition.objects.create(
+    record_transition(
         sheet=sheet, by=by, from_status=Sheet.Status.SUBMITTED, to_status=Sheet.Status.RETURNED, reason=reason
     )
     sheet.refresh_from_db()
@@ -84,22 +78,14 @@ def sheet_return(*, sheet: Sheet, base_version: int, reason: str, by) -> Sheet:
 def sheet_accept(*, sheet: Sheet, base_version: int, by) -> Sheet:
     """Accept the sheet: where the reviewer wrote nothing, the agency's own number is the reviewed one."""
     ensure_open(sheet.rubric)
-    rtree_leaves = _reviewable(sheet)
-    values = {}
-    for key, score in rtree_leaves.items():
-        values[key] = ReviewInput(
-            points=score.reviewed_points if score.reviewed_points is not None else score.points,
-            bonus=score.reviewed_bonus if score.reviewed_bonus is not None else score.bonus,
-            comment=score.review_comment,
-        )
+    values = {
+        key: ReviewInput(points=score.final.points, bonus=score.final.bonus, comment=score.review_comment)
+        for key, score in _reviewable(sheet).items()
+    }
     version = review_save(sheet=sheet, base_version=base_version, values=values, by=by)
-    if not Sheet.objects.filter(pk=sheet.pk, version=version, status=Sheet.Status.SUBMITTED).update(
-        version=F("version") + 1, status=Sheet.Status.ACCEPTED, updated_at=timezone.now()
-    ):
+    if not advance_version(sheet, version, SUBMITTED, status=Sheet.Status.ACCEPTED):
         _raise_stale_or_state(sheet, version)
-    SheetTransition.objects.create(
-        sheet=sheet, by=by, from_status=Sheet.Status.SUBMITTED, to_status=Sheet.Status.ACCEPTED
-    )
+    record_transition(sheet=sheet, by=by, from_status=Sheet.Status.SUBMITTED, to_status=Sheet.Status.ACCEPTED)
     sheet.refresh_from_db()
     notifications.sheet_accepted(sheet)
     return sheet
@@ -110,9 +96,7 @@ def _reviewable(sheet: Sheet) -> dict[str, Score]:
     tree = rubric_tree(sheet.rubric).tree
     scores = {s.criterion.key: s for s in Score.objects.filter(sheet=sheet).select_related("criterion")}
     return {
-        key: score
-        for key, score in scores.items()
-        if not tree.children[key] or tree.own_bonus_max(tree.node(key))
+        key: score for key, score in scores.items() if tree.is_leaf(key) or tree.own_bonus_max(tree.node(key))
     }
 
 

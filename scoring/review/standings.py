@@ -67,9 +67,7 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
     ).values_list("sheet_id", "criterion_id", "points", "bonus", "reviewed_points", "reviewed_bonus"):
         key = key_of[criterion_id]
         own.setdefault(sheet_id, {})[key] = rollup.Entry(points, bonus)
-        final.setdefault(sheet_id, {})[key] = rollup.Entry(
-            r_points if r_points is not None else points, r_bonus if r_bonus is not None else bonus
-        )
+        final.setdefault(sheet_id, {})[key] = rollup.final_entry(points, bonus, r_points, r_bonus)
     quotas = [
         rollup.Quota(rule.award, rule.max_count, rule.max_percent, rule.min_total)
         for rule in AwardRule.objects.filter(rubric=rubric).order_by("position")

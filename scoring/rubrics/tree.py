@@ -1,9 +1,11 @@
 """A rubric's tree, read in three queries whatever its size."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .. import rollup
 from ..models import Component, Criterion, Rubric, Tier
+from .rules import rule_of
 
 
 @dataclass
@@ -64,23 +66,15 @@ def rubric_tree(rubric: Rubric) -> RubricTree:
             label=c.label,
             max_points=c.max_points,
             max_bonus=c.max_bonus,
-            rule=c.rule,
-            choice_max=_choice_max(c),
+            **rule_of(c).node_choice(*choice_parts(c)),
         )
         for c in ordered
     ]
     return RubricTree(rubric=rubric, criteria=ordered, tree=rollup.Tree(nodes))
 
 
-def _choice_max(criterion: Criterion):
-    if criterion.rule == Criterion.Rule.TIERED and criterion.tier_list:
-        return max(t.points for t in criterion.tier_list)
-    if criterion.rule == Criterion.Rule.COMPONENTS and criterion.component_list:
-        return sum(
-            (
-                max((t.points for t in comp.tier_list), default=rollup.ZERO)
-                for comp in criterion.component_list
-            ),
-            rollup.ZERO,
-        )
-    return None
+def choice_parts(criterion: Criterion) -> tuple[list[tuple[str, Decimal]], list[str]]:
+    """The criterion's tiers as (component name or "", points), and its components' names."""
+    tiers = [("", t.points) for t in criterion.tier_list]
+    tiers += [(comp.name, t.points) for comp in criterion.component_list for t in comp.tier_list]
+    return tiers, [comp.name for comp in criterion.component_list]

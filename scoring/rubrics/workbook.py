@@ -19,10 +19,10 @@ from ..workbooks import (
     WorkbookError,
     join_continued,
     normalize,
-    optional_components,
     parse_options,
     read_table,
 )
+from .rules import rule_from_options, rule_of
 from .services import rubric_write_criteria
 
 
@@ -166,40 +166,21 @@ def _label(criterion: ParsedCriterion) -> str:
 
 
 def _node(criterion: ParsedCriterion) -> rollup.Node:
-    choice_max = None
-    if criterion.rule == Criterion.Rule.TIERED:
-        choice_max = max(points for _, _, points in criterion.tiers)
-    elif criterion.rule == Criterion.Rule.COMPONENTS:
-        choice_max = sum(
-            (max(p for comp, _, p in criterion.tiers if comp == name) for name, _ in criterion.components),
-            Decimal(0),
-        )
+    tiers = [(component, points) for component, _, points in criterion.tiers]
     return rollup.Node(
         key=criterion.key,
         parent=criterion.parent.key if criterion.parent else None,
         label=_label(criterion),
         max_points=criterion.max_points,
         max_bonus=criterion.max_bonus,
-        rule=criterion.rule,
-        choice_max=choice_max,
+        **rule_of(criterion).node_choice(tiers, [name for name, _ in criterion.components]),
     )
 
 
 def _apply_options(criterion: ParsedCriterion) -> None:
     options = parse_options(criterion.text)
-    if not options:
-        return
-    names = list(dict.fromkeys(o.component for o in options if o.component))
-    if len(names) >= 2 and all(o.component for o in options):
-        optional = optional_components(criterion.text, names)
-        criterion.rule = Criterion.Rule.COMPONENTS
-        criterion.components = [(name, name in optional) for name in names]
-    else:
-        criterion.rule = Criterion.Rule.TIERED
-    criterion.tiers = [
-        (o.component if criterion.rule == Criterion.Rule.COMPONENTS else "", o.label, o.points)
-        for o in options
-    ]
+    if options:
+        criterion.rule, criterion.components, criterion.tiers = rule_from_options(criterion.text, options)
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ class Progress:
 
 
 def sheet_progress(view: SheetView, state: SheetState) -> Progress:
-    leaves = [c for c in view.rubric_tree.criteria if not view.rubric_tree.tree.children[c.key]]
+    leaves = [c for c in view.rubric_tree.criteria if view.rubric_tree.tree.is_leaf(c.key)]
     scored = without = provisional = 0
     for criterion in leaves:
         score = view.scores.get(criterion.key)

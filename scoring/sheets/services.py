@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import notifications, rollup
+from .. import notifications
 from ..models import (
     Citation,
     Component,
@@ -22,8 +22,8 @@ from ..models import (
     SheetTransition,
     Tier,
 )
-from ..notation import format_points
 from ..rubrics.services import ensure_open
+from . import changes
 from .queries import sheet_view
 
 
@@ -61,50 +61,51 @@ def sheet_for(*, rubric: Rubric, agency, by=None) -> Sheet:
     """The agency's sheet for the rubric, created as a draft the first time."""
     sheet, created = Sheet.objects.get_or_create(rubric=rubric, agency=agency)
     if created:
-        SheetTransition.objects.create(sheet=sheet, by=by, from_status="", to_status=Sheet.Status.DRAFT)
+        record_transition(sheet=sheet, by=by, from_status="", to_status=Sheet.Status.DRAFT)
     return sheet
 
 
-def derived_points(criterion: Criterion, value: ScoreInput) -> Decimal | None:
-    """A choice decides the points: the tier's, or the component ratings with the average rule."""
-    if criterion.rule == Criterion.Rule.TIERED and value.tier is not None:
-        return value.tier.points
-    if criterion.rule == Criterion.Rule.COMPONENTS and value.ratings:
-        return rollup.component_points([tier.points if tier else None for tier in value.ratings.values()])
-    return value.points
-
-
-def _ratings_text(ratings: dict[int, Tier | None], names: dict[int, str]) -> str:
-    return "; ".join(
-        f"{names.get(pk, pk)}: {tier.label if tier else 'không có tổ chức này'}"
-        for pk, tier in sorted(ratings.items())
+def record_transition(*, sheet: Sheet, by, from_status: str, to_status: str, reason: str = "") -> None:
+    SheetTransition.objects.create(
+        sheet=sheet, by=by, from_status=from_status, to_status=to_status, reason=reason
     )
 
 
-def _documents_text(pks, citations: dict[int, str]) -> str:
-    return "; ".join(sorted(citations.get(pk, str(pk)) for pk in pks))
-
-
-def shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, Decimal):
-        return format_points(value)
-    return str(value)
+def advance_version(sheet: Sheet, base_version: int, statuses, **fields) -> bool:
+    """Move the sheet one version on (and set `fields`) only if nobody saved since `base_version` and its
+    status is one of `statuses`: a conditional UPDATE, which guards on SQLite as on PostgreSQL."""
+    fields.setdefault("updated_at", timezone.now())
+    return bool(
+        Sheet.objects.filter(pk=sheet.pk, version=base_version, status__in=statuses).update(
+            version=F("version") + 1, **fields
+        )
+    )
 
 
 @transaction.atomic
 def sheet_save(*, sheet: Sheet, base_version: int, values: dict[str, ScoreInput], by=None) -> int:
     """Write what the user typed, criterion by criterion, recording each change; returns the new version.
 
-    The sheet's version guards against silent overwrites, on SQLite as on PostgreSQL: the write goes
-    through only if nobody saved since `base_version` (a conditional UPDATE, not a row lock).
+    The write goes through only if nobody saved since `base_version` (see `advance_version`).
     """
     ensure_open(sheet.rubric)
     _register_pasted(sheet=sheet, values=values, by=by)
-    criteria = {c.key: c for c in Criterion.objects.filter(rubric_id=sheet.rubric_id, key__in=values)}
+    current = _current(sheet, values)
+    plan = changes.plan(current, sheet, values)
+    if not plan.changes:
+        if Sheet.objects.filter(pk=sheet.pk, version=base_version).exists():
+            return base_version
+        raise_stale(sheet, base_version)
+    now = timezone.now()
+    if not advance_version(sheet, base_version, Sheet.EDITABLE, updated_at=now):
+        raise_stale(sheet, base_version)
+    sheet.version = base_version + 1
+    _write(plan, current, sheet=sheet, now=now, by=by)
+    return sheet.version
+
+
+def _current(sheet: Sheet, values: dict[str, ScoreInput]) -> changes.Current:
+    """The stored scores, ratings and citations of the sheet, in a fixed number of queries."""
     scores = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet).select_related("tier")}
     ratings: dict[int, dict[int, Tier | None]] = {}
     for rating in ComponentRating.objects.filter(score__sheet=sheet).select_related("tier"):
@@ -114,127 +115,49 @@ def sheet_save(*, sheet: Sheet, base_version: int, values: dict[str, ScoreInput]
         "score_id", "document_id"
     ):
         cited.setdefault(score_id, set()).add(document_id)
-    wanted_documents = {pk for v in values.values() for pk in (v.documents or ())}
-    citations = {
-        d.pk: d.citation
-        for d in Document.objects.filter(
-            agency_id=sheet.agency_id, pk__in=wanted_documents | {pk for pks in cited.values() for pk in pks}
-        )
-    }
-    names = dict(Component.objects.filter(criterion__rubric_id=sheet.rubric_id).values_list("pk", "name"))
-
-    changes: list[tuple[Criterion, str, str, str]] = []
-    to_create, to_update = [], []
-    new_ratings: dict[Criterion, dict[int, Tier | None]] = {}
-    new_citations: dict[Criterion, set[int]] = {}
-    for key, value in values.items():
-        criterion = criteria[key]
-        score = scores.get(criterion.pk)
-        is_new = score is None
-        if is_new:
-            score = Score(sheet=sheet, criterion=criterion)
-        fields = {
-            "points": derived_points(criterion, value),
-            "bonus": value.bonus,
-            "tier": value.tier,
-            "explanation": value.explanation,
-            "provisional": value.provisional,
-        }
-        changed = False
-        for name, new in fields.items():
-            old = getattr(score, name)
-            if (old.pk if isinstance(old, Tier) else old) != (new.pk if isinstance(new, Tier) else new):
-                changes.append((criterion, name, shown(old), shown(new)))
-                setattr(score, name, new)
-                changed = True
-        numbers_changed = any(c[0] is criterion and c[1] in ("points", "bonus", "tier") for c in changes)
-        if numbers_changed and (score.reviewed_points is not None or score.reviewed_bonus is not None):
-            # An old review never stands for new numbers: the reviewer scores this criterion again.
-            for name in ("reviewed_points", "reviewed_bonus"):
-                if getattr(score, name) is not None:
-                    changes.append((criterion, name, shown(getattr(score, name)), ""))
-                    setattr(score, name, None)
-        old_ratings = ratings.get(score.pk, {}) if not is_new else {}
-        new_rating_map = value.ratings if criterion.rule == Criterion.Rule.COMPONENTS else {}
-        if {k: t.pk if t else None for k, t in old_ratings.items()} != {
-            k: t.pk if t else None for k, t in new_rating_map.items()
-        }:
-            changes.append(
-                (
-                    criterion,
-                    "ratings",
-                    _ratings_text(old_ratings, names),
-                    _ratings_text(new_rating_map, names),
-                )
-            )
-            new_ratings[criterion] = new_rating_map
-        if value.documents is not None:
-            old_docs = cited.get(score.pk, set()) if not is_new else set()
-            if set(value.documents) != old_docs:
-                changes.append(
-                    (
-                        criterion,
-                        "documents",
-                        _documents_text(old_docs, citations),
-                        _documents_text(value.documents, citations),
-                    )
-                )
-                new_citations[criterion] = set(value.documents)
-        if is_new and (changed or criterion in new_ratings or criterion in new_citations):
-            to_create.append(score)
-        elif changed:
-            to_update.append(score)
-
-    if not changes:
-        if Sheet.objects.filter(pk=sheet.pk, version=base_version).exists():
-            return base_version
-        raise_stale(sheet, base_version)
-    now = timezone.now()
-    if not Sheet.objects.filter(pk=sheet.pk, version=base_version, status__in=Sheet.EDITABLE).update(
-        version=F("version") + 1, updated_at=now
-    ):
-        raise_stale(sheet, base_version)
-    version = base_version + 1
-
-    for score in to_update:
-        score.updated_at = now
-    Score.objects.bulk_create(to_create)
-    Score.objects.bulk_update(
-        to_update,
-        [
-            "points",
-            "bonus",
-            "tier",
-            "explanation",
-            "provisional",
-            "reviewed_points",
-            "reviewed_bonus",
-            "updated_at",
-        ],
+    wanted = {pk for v in values.values() for pk in (v.documents or ())}
+    wanted |= {pk for pks in cited.values() for pk in pks}
+    return changes.Current(
+        criteria={c.key: c for c in Criterion.objects.filter(rubric_id=sheet.rubric_id, key__in=values)},
+        scores=scores,
+        ratings=ratings,
+        cited=cited,
+        citations={
+            d.pk: d.citation for d in Document.objects.filter(agency_id=sheet.agency_id, pk__in=wanted)
+        },
+        names=dict(Component.objects.filter(criterion__rubric_id=sheet.rubric_id).values_list("pk", "name")),
     )
-    by_criterion = {s.criterion_id: s for s in [*scores.values(), *to_create]}
-    if new_ratings:
-        touched = [by_criterion[c.pk] for c in new_ratings]
-        ComponentRating.objects.filter(score__in=touched).delete()
+
+
+def _write(plan: changes.Plan, current: changes.Current, *, sheet: Sheet, now, by) -> None:
+    for score in plan.to_update:
+        score.updated_at = now
+    Score.objects.bulk_create(plan.to_create)
+    Score.objects.bulk_update(plan.to_update, [*changes.SCORE_FIELDS, *changes.REVIEW_FIELDS, "updated_at"])
+    by_criterion = {s.criterion_id: s for s in [*current.scores.values(), *plan.to_create]}
+    if plan.ratings:
+        ComponentRating.objects.filter(score__in=[by_criterion[c.pk] for c in plan.ratings]).delete()
         ComponentRating.objects.bulk_create(
             ComponentRating(score=by_criterion[c.pk], component_id=pk, tier=tier)
-            for c, chosen in new_ratings.items()
+            for c, chosen in plan.ratings.items()
             for pk, tier in chosen.items()
         )
-    if new_citations:
-        touched = [by_criterion[c.pk] for c in new_citations]
-        Citation.objects.filter(score__in=touched).delete()
+    if plan.citations:
+        Citation.objects.filter(score__in=[by_criterion[c.pk] for c in plan.citations]).delete()
         Citation.objects.bulk_create(
             Citation(score=by_criterion[c.pk], document_id=pk)
-            for c, pks in new_citations.items()
+            for c, pks in plan.citations.items()
             for pk in pks
         )
+    record_changes(sheet=sheet, version=sheet.version, changes=plan.changes, by=by)
+
+
+def record_changes(*, sheet: Sheet, version: int, changes, by) -> None:
+    """The history: (criterion, field, old, new) as shown, each with the version it made."""
     ScoreChange.objects.bulk_create(
         ScoreChange(sheet=sheet, criterion=c, field=name, old=old, new=new, version=version, by=by)
         for c, name, old, new in changes
     )
-    sheet.version = version
-    return version
 
 
 def _register_pasted(*, sheet: Sheet, values: dict[str, ScoreInput], by) -> None:
@@ -317,17 +240,17 @@ def sheet_submit(*, sheet: Sheet, base_version: int, by) -> Sheet:
     """The head submits: the sheet locks for the agency, and an exact snapshot is kept."""
     ensure_open(sheet.rubric)
     now = timezone.now()
-    if not Sheet.objects.filter(pk=sheet.pk, version=base_version, status__in=Sheet.EDITABLE).update(
-        version=F("version") + 1,
+    if not advance_version(
+        sheet,
+        base_version,
+        Sheet.EDITABLE,
         status=Sheet.Status.SUBMITTED,
         submitted_at=now,
         submitted_by=by,
         updated_at=now,
     ):
         raise_stale(sheet, base_version)
-    SheetTransition.objects.create(
-        sheet=sheet, by=by, from_status=sheet.status, to_status=Sheet.Status.SUBMITTED
-    )
+    record_transition(sheet=sheet, by=by, from_status=sheet.status, to_status=Sheet.Status.SUBMITTED)
     sheet.refresh_from_db()
     SheetSnapshot.objects.create(
         sheet=sheet, version=sheet.version, taken_by=by, data=sheet_snapshot_data(sheet)

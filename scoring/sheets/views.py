@@ -107,7 +107,7 @@ def sheet_detail(request, pk: int):
             "criterion": c,
             "score": view.scores.get(c.key),
             "total": view.totals[c.key],
-            "is_leaf": not tree.children[c.key],
+            "is_leaf": tree.is_leaf(c.key),
             "documents": state.cited.get(c.key, []),
         }
         for c in view.rubric_tree.criteria

@@ -12,6 +12,7 @@ from django.db import transaction
 from .. import rollup
 from ..models import Agency, Criterion, Rubric
 from ..notation import format_points
+from ..rubrics.rules import rule_of
 from ..rubrics.tree import RubricTree, rubric_tree
 from ..workbooks import SHEET_COLUMNS, Row, WorkbookError, clean_text, join_continued, normalize, read_table
 from . import services
@@ -158,8 +159,8 @@ class _SheetReader:
         extra = row.cells.get("explanation")
         if extra:
             self.current.explanation = join_continued(self.current.explanation, clean_text(extra))
-        if self.current_criterion is not None and self.current_criterion.rule == Criterion.Rule.COMPONENTS:
-            self.extra_numbers[self.current_criterion.key].extend(self.numbers_list(row))
+        if self.current_criterion is not None:
+            rule_of(self.current_criterion).read_continuation(self, row, self.current_criterion)
 
     def _criterion(self, row: Row) -> None:
         self.current = self.current_criterion = None
@@ -173,48 +174,33 @@ class _SheetReader:
             self.problem("warning", where, "bảng tiêu chí không có tiêu chí này; bỏ qua.")
             return
         self.seen.add(key)
-        node = self.tree.node(key)
         explanation = clean_text(row.cells.get("explanation"))
         value = services.ScoreInput(explanation=explanation, provisional="tạm tính" in normalize(explanation))
-        own_bonus = self.tree.own_bonus_max(node)
-        bonus = self.numbers(row, "self_bonus")
-        if bonus is not None and bonus > own_bonus:
-            if own_bonus == 0:
-                self.problem(
-                    "error",
-                    where,
-                    f"tiêu chí này không có điểm thưởng riêng, nhưng ghi {format_points(bonus)}.",
-                )
-            else:
-                self._over(where, "điểm thưởng tự chấm", bonus, own_bonus)
-                bonus = own_bonus if self.clamp else bonus
-        value.bonus = bonus
-        if criterion.rule == Criterion.Rule.SUM:
-            if row.cells.get("self") is not None:
-                errors: list[str] = []
-                stated = row.number("self", errors)
-                self.stated.append((key, row, stated, None))
-        elif criterion.rule == Criterion.Rule.COMPONENTS:
-            numbers = self.numbers_list(row)
-            value.points = numbers[0] if numbers else None
-            self.extra_numbers[key] = numbers[1:]
-        else:
-            value.points = self.numbers(row, "self")
-        if value.points is not None and value.points > criterion.max_points:
-            self._over(where, "điểm tự chấm", value.points, criterion.max_points)
-            value.points = criterion.max_points if self.clamp else value.points
-        if criterion.rule == Criterion.Rule.TIERED and value.points is not None:
-            tier = next((t for t in criterion.tier_list if t.points == value.points), None)
-            if tier is None:
-                levels = ", ".join(f"{t.label} = {format_points(t.points)}" for t in criterion.tier_list)
-                self.problem(
-                    "error", where, f"{format_points(value.points)} điểm không khớp mức nào ({levels})."
-                )
-            value.tier = tier
+        value.bonus = self._bonus(row, where, self.tree.own_bonus_max(self.tree.node(key)))
+        rule_of(criterion).read_row(self, row, where, criterion, value)
         if value.provisional:
             self.problem("warning", where, "điểm tạm tính: cần cập nhật khi có kết quả xếp loại.")
         self.values[key] = value
         self.current, self.current_criterion = value, criterion
+
+    def _bonus(self, row: Row, where: str, own_bonus: Decimal) -> Decimal | None:
+        bonus = self.numbers(row, "self_bonus")
+        if bonus is None or bonus <= own_bonus:
+            return bonus
+        if own_bonus == 0:
+            self.problem(
+                "error", where, f"tiêu chí này không có điểm thưởng riêng, nhưng ghi {format_points(bonus)}."
+            )
+            return bonus
+        self._over(where, "điểm thưởng tự chấm", bonus, own_bonus)
+        return own_bonus if self.clamp else bonus
+
+    def within_maximum(self, where: str, criterion: Criterion, points: Decimal | None) -> Decimal | None:
+        """The points as counted: above the maximum is an error, or the maximum with --clamp."""
+        if points is None or points <= criterion.max_points:
+            return points
+        self._over(where, "điểm tự chấm", points, criterion.max_points)
+        return criterion.max_points if self.clamp else points
 
     def _over(self, where: str, what: str, value: Decimal, maximum: Decimal) -> None:
         if self.clamp:
@@ -229,43 +215,9 @@ class _SheetReader:
                 "error", where, f"{what} {format_points(value)} vượt mức tối đa {format_points(maximum)}."
             )
 
-    def _ratings(self) -> None:
-        for key, numbers in self.extra_numbers.items():
-            criterion = self.by_key[key]
-            value = self.values[key]
-            components = criterion.component_list
-            if not numbers:
-                continue
-            where = f"{criterion.label}"
-            if len(numbers) != len(components):
-                self.problem(
-                    "warning",
-                    where,
-                    f"ghi {len(numbers)} điểm thành phần cho {len(components)} tổ chức; "
-                    "chưa xếp loại từng tổ chức.",
-                )
-                continue
-            ratings = {}
-            for component, points in zip(components, numbers, strict=True):
-                tier = next((t for t in component.tier_list if t.points == points), None)
-                if tier is None:
-                    self.problem(
-                        "error", where, f"{component.name}: {format_points(points)} điểm không khớp mức nào."
-                    )
-                ratings[component.pk] = tier
-            value.ratings = ratings
-            computed = rollup.component_points([t.points if t else None for t in ratings.values()])
-            if value.points is not None and computed != value.points:
-                self.problem(
-                    "warning",
-                    where,
-                    f"ghi tổng {format_points(value.points)}, các tổ chức cộng lại là "
-                    f"{format_points(computed)}; lấy {format_points(computed)}.",
-                )
-            value.points = computed
-
     def finish(self) -> rollup.Total:
-        self._ratings()
+        for key, value in self.values.items():
+            rule_of(self.by_key[key]).finish_reading(self, self.by_key[key], value)
         for criterion in self.rtree.criteria:
             if criterion.parent_id is not None and criterion.key not in self.seen:
                 self.problem("warning", criterion.label, "tệp không có tiêu chí này.")

@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -9,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ... import demo
-from ...models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Criterion, Membership, Rubric, Sheet
+from ...models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet
 from ...notation import format_points
 from ...reports.signing import make_demo_p12
+from ...rubrics.rules import rule_of
 from ...rubrics.tree import rubric_tree
 from ...sheets.queries import sheet_view
 from ...sheets.services import ScoreInput, scores_import, sheet_for, sheet_submit
@@ -147,20 +147,8 @@ class Command(BaseCommand):
                 own_bonus = tree.own_bonus_max(node)
                 if own_bonus:
                     value.bonus = own_bonus if (index + position) % 4 else own_bonus / 2
-                if not tree.children[criterion.key]:
-                    if criterion.rule == Criterion.Rule.TIERED:
-                        value.tier = criterion.tier_list[index % 2]
-                    elif criterion.rule == Criterion.Rule.COMPONENTS:
-                        value.ratings = {
-                            c.pk: c.tier_list[(index + i) % 2] for i, c in enumerate(criterion.component_list)
-                        }
-                    else:
-                        loss = (
-                            Decimal((index + position) % 3) * Decimal("0.5")
-                            if position % (index + 2) == 0
-                            else 0
-                        )
-                        value.points = criterion.max_points - loss
+                if tree.is_leaf(criterion.key):
+                    rule_of(criterion).sample(criterion, value, index, position)
                 if criterion.parent_id is not None:
                     values[criterion.key] = value
             sheet = sheet_for(rubric=rubric, agency=agency)
