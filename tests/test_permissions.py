@@ -148,6 +148,6 @@ def test_the_policy_table_names_every_action_the_views_use():
         "sheet.edit",
         "sheet.submit",
         "sheet.history",
-        "document.view",
-        "document.edit",
+        "evidence.view",
+        "evidence.edit",
     }

@@ -68,7 +68,14 @@ def test_it_reports_each_parent_that_disagrees_with_its_children():
             Node("1", None, "Nội dung 1", D(100), D(3)),
             Node("1:1", "1", "Nội dung 1, tiêu chí 1", D(50), D(2)),
             Node("1:2", "1", "Nội dung 1, tiêu chí 2", D(45), D(2)),
-            Node("1:3", "1", "Nội dung 1, tiêu chí 3", D(20), choice_max=D(15), choice_words="điểm chuẩn so với mức cao nhất"),
+            Node(
+                "1:3",
+                "1",
+                "Nội dung 1, tiêu chí 3",
+                D(20),
+                choice_max=D(15),
+                choice_words="điểm chuẩn so với mức cao nhất",
+            ),
         ]
     )
     found = {(m.label, m.what, m.stated, m.computed) for m in rollup.mismatches(tree)}

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Agency, BlocYear, Membership, Rubric, Sheet
+from ..models import Agency, BlocMember, BlocYear, Membership, Rubric, Sheet
 from .security import log_denied
 
 Role = Membership.Role
@@ -15,8 +15,8 @@ POLICY: dict[str, frozenset[str]] = {
     "sheet.edit": frozenset({Role.EDITOR, Role.HEAD}),
     "sheet.submit": frozenset({Role.HEAD}),
     "sheet.history": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
-    "document.view": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
-    "document.edit": frozenset({Role.EDITOR, Role.HEAD}),
+    "evidence.view": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
+    "evidence.edit": frozenset({Role.EDITOR, Role.HEAD}),
 }
 # actions that also need the sheet to be open for the agency (draft, or returned by the reviewer)
 NEEDS_EDITABLE_SHEET = {"sheet.edit", "sheet.submit"}
@@ -54,7 +54,7 @@ def get_sheet_for_user(request, pk: int, action: str = "sheet.view") -> tuple[Sh
     return sheet, roles
 
 
-def get_agency_for_user(request, code: str, action: str = "document.view") -> tuple[Agency, frozenset[str]]:
+def get_agency_for_user(request, code: str, action: str = "evidence.view") -> tuple[Agency, frozenset[str]]:
     try:
         agency = get_object_or_404(
             Agency.objects.filter(memberships__user__pk=request.user.pk).distinct(), code=code
@@ -65,6 +65,38 @@ def get_agency_for_user(request, code: str, action: str = "document.view") -> tu
     if not roles & POLICY[action]:
         _denied(request, PermissionDenied(), "forbidden")
     return agency, roles
+
+
+def get_agencies_for_user(request) -> list[tuple[Agency, frozenset[str]]]:
+    """The user's own agencies, by name, each with the user's roles in it."""
+    roles: dict[int, set[str]] = {}
+    agencies: dict[int, Agency] = {}
+    memberships = Membership.objects.filter(user=request.user).select_related("agency")
+    for membership in memberships.order_by("agency__name"):
+        agencies[membership.agency_id] = membership.agency
+        roles.setdefault(membership.agency_id, set()).add(membership.role)
+    return [(agency, frozenset(roles[pk])) for pk, agency in agencies.items()]
+
+
+def get_rubric_to_start(request, rubric_pk: int) -> tuple[Rubric, Agency]:
+    """An open rubric and the user's agency that is scored against it, if the user may score for that
+    agency; 404 otherwise."""
+    rubric = Rubric.objects.filter(pk=rubric_pk, status=Rubric.Status.OPEN).select_related("bloc").first()
+    member = None
+    if rubric is not None:
+        member = (
+            BlocMember.objects.filter(
+                bloc_year__bloc=rubric.bloc,
+                bloc_year__year=rubric.year,
+                agency__memberships__user=request.user,
+                agency__memberships__role__in=POLICY["sheet.edit"],
+            )
+            .select_related("agency")
+            .first()
+        )
+    if member is None:
+        _denied(request, Http404(), "not_found")
+    return rubric, member.agency
 
 
 def bound_data(request) -> tuple:

@@ -30,7 +30,7 @@ def evidence_list(request, code: str):
             "agency": agency,
             "documents": documents,
             "query": query,
-            "can_edit": allowed("document.edit", roles),
+            "can_edit": allowed("evidence.edit", roles),
         },
     )
 
@@ -60,13 +60,13 @@ def _evidence_save(request, agency, document: Document | None):
 
 @login_required
 def evidence_create(request, code: str):
-    agency, _ = get_agency_for_user(request, code, "document.edit")
+    agency, _ = get_agency_for_user(request, code, "evidence.edit")
     return _evidence_save(request, agency, None)
 
 
 @login_required
 def evidence_edit(request, code: str, pk: int):
-    agency, _ = get_agency_for_user(request, code, "document.edit")
+    agency, _ = get_agency_for_user(request, code, "evidence.edit")
     document = get_object_or_404(Document, pk=pk, agency=agency)
     return _evidence_save(request, agency, document)
 
@@ -89,7 +89,7 @@ def evidence_file(request, code: str, pk: int):
 @login_required
 @require_GET
 def citation_parse(request, code: str):
-    get_agency_for_user(request, code, "document.edit")
+    get_agency_for_user(request, code, "evidence.edit")
     citation = parse_citation(request.GET.get("q", ""))
     if citation is None:
         return JsonResponse({"ok": False, "message": "Không đọc được trích dẫn."}, status=400)

@@ -16,13 +16,6 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.agency.code}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
-class DocumentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(agency__memberships__user=user).distinct()
-
-
 class Document(models.Model):
     """One entry of an agency's evidence register: entered once, cited under as many criteria as needed."""
 
@@ -60,8 +53,6 @@ class Document(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-
-    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tài liệu kiểm chứng"

@@ -66,9 +66,6 @@ class CriterionQuerySet(models.QuerySet):
     def get_by_natural_key(self, bloc_code, year, key):
         return self.get(rubric__bloc__code=bloc_code, rubric__year=year, key=key)
 
-    def roots(self):
-        return self.filter(parent__isnull=True)
-
 
 class Criterion(models.Model):
     """A node of the rubric tree: a section (no parent), a criterion or a sub-criterion.
@@ -118,10 +115,6 @@ class Criterion(models.Model):
         return (*self.rubric.natural_key(), self.key)
 
     natural_key.dependencies = ["scoring.rubric"]
-
-    @property
-    def is_section(self) -> bool:
-        return self.parent_id is None
 
     def clean(self):
         if self.rubric_id and self.rubric.is_locked:

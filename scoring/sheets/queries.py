@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from .. import rollup
-from ..models import Citation, ComponentRating, Score, Sheet
+from ..accounts.access import allowed
+from ..models import Citation, ComponentRating, Membership, Rubric, Score, Sheet
 from ..rubrics.tree import RubricTree, rubric_tree
 
 
@@ -81,3 +84,38 @@ def sheet_progress(view: SheetView, state: SheetState) -> Progress:
                 without += 1
         provisional += score.provisional
     return Progress(scored=scored, total=len(leaves), without_evidence=without, provisional=provisional)
+
+
+def agency_card(agency, roles: frozenset[str]) -> dict:
+    """The home page's card of one of the user's agencies: its current sheet with its progress, whether a
+    newly opened rubric's sheet can be started, and last year's sheet for reference."""
+    sheets = list(
+        Sheet.objects.filter(agency=agency).select_related("rubric__bloc").order_by("-rubric__year")
+    )
+    rubric = (
+        Rubric.objects.filter(
+            bloc__years__memberships__agency=agency,
+            bloc__years__year=F("year"),
+            status__in=[Rubric.Status.OPEN, Rubric.Status.CLOSED],
+        )
+        .select_related("bloc")
+        .order_by("-year")
+        .first()
+    )
+    current = next((s for s in sheets if rubric and s.rubric_id == rubric.pk), None)
+    if rubric is None and sheets:
+        current, rubric = sheets[0], sheets[0].rubric
+    summary = None
+    if current is not None:
+        view = sheet_view(current)
+        summary = {"view": view, "progress": sheet_progress(view, sheet_state(view))}
+    older = [s for s in sheets if s is not current]
+    return {
+        "agency": agency,
+        "roles": [Membership.Role(r).label for r in sorted(roles)],
+        "rubric": rubric,
+        "sheet": current,
+        "summary": summary,
+        "previous": [(s, sheet_view(s).grand_total) for s in older[:1]],
+        "can_start": current is None and rubric is not None and allowed("sheet.edit", roles),
+    }

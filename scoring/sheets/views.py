@@ -6,66 +6,32 @@ agencies' data, validates, calls a service, and redirects or renders.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import rollup
-from ..accounts.access import allowed, get_sheet_for_user, roles_by_agency, sees_board
-from ..models import BlocMember, BlocYear, Document, Membership, Rubric, Sheet
+from ..accounts.access import (
+    allowed,
+    get_agencies_for_user,
+    get_rubric_to_start,
+    get_sheet_for_user,
+    roles_by_agency,
+    sees_board,
+)
+from ..models import BlocYear, Document, Sheet
 from ..notation import format_points
 from ..rubrics.tree import rubric_tree
 from . import services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
-from .queries import sheet_progress, sheet_state, sheet_view
+from .queries import agency_card, sheet_progress, sheet_state, sheet_view
 
 
 @login_required
 def home(request):
-    memberships = list(
-        Membership.objects.filter(user=request.user).select_related("agency").order_by("agency__name")
-    )
-    agencies = {m.agency_id: m.agency for m in memberships}
-    cards = []
-    for agency in agencies.values():
-        roles = {m.role for m in memberships if m.agency_id == agency.pk}
-        sheets = list(
-            Sheet.objects.filter(agency=agency).select_related("rubric__bloc").order_by("-rubric__year")
-        )
-        current_rubric = (
-            Rubric.objects.filter(
-                bloc__years__memberships__agency=agency,
-                bloc__years__year=F("year"),
-                status__in=[Rubric.Status.OPEN, Rubric.Status.CLOSED],
-            )
-            .select_related("bloc")
-            .order_by("-year")
-            .first()
-        )
-        current = next((s for s in sheets if current_rubric and s.rubric_id == current_rubric.pk), None)
-        if current_rubric is None and sheets:
-            current, current_rubric = sheets[0], sheets[0].rubric
-        summary = None
-        if current is not None:
-            view = sheet_view(current)
-            summary = {"view": view, "progress": sheet_progress(view, sheet_state(view))}
-        older = [s for s in sheets if s is not current]
-        cards.append(
-            {
-                "agency": agency,
-                "roles": [Membership.Role(r).label for r in sorted(roles)],
-                "rubric": current_rubric,
-                "sheet": current,
-                "summary": summary,
-                "previous": [(s, sheet_view(s).grand_total) for s in older[:1]],
-                "can_start": current is None
-                and current_rubric is not None
-                and bool(roles & {"editor", "head"}),
-            }
-        )
+    cards = [agency_card(agency, roles) for agency, roles in get_agencies_for_user(request)]
     roles = roles_by_agency(request.user)
     followed = [
         bloc_year
@@ -78,20 +44,8 @@ def home(request):
 @login_required
 @require_POST
 def sheet_start(request, rubric_pk: int):
-    rubric = get_object_or_404(Rubric, pk=rubric_pk, status=Rubric.Status.OPEN)
-    membership = (
-        BlocMember.objects.filter(
-            bloc_year__bloc=rubric.bloc,
-            bloc_year__year=rubric.year,
-            agency__memberships__user=request.user,
-            agency__memberships__role__in=["editor", "head"],
-        )
-        .select_related("agency")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    sheet = services.sheet_for(rubric=rubric, agency=membership.agency, by=request.user)
+    rubric, agency = get_rubric_to_start(request, rubric_pk)
+    sheet = services.sheet_for(rubric=rubric, agency=agency, by=request.user)
     return redirect("sheet_edit", pk=sheet.pk)
 
 
@@ -149,69 +103,31 @@ def sheet_edit(request, pk: int):
         return redirect("sheet_detail", pk=sheet.pk)
     rtree = rubric_tree(sheet.rubric)
     documents = list(Document.objects.filter(agency=sheet.agency).order_by("-issued_on", "number"))
-    autosave = request.POST.get("autosave") == "1"
-    conflict = []
+    form, conflict = None, []
     if request.method == "POST":
-        form = SheetForm(request.POST, rtree=rtree, documents=documents)
-        if form.is_valid():
-            try:
-                version = services.sheet_save(
-                    sheet=sheet,
-                    base_version=form.cleaned_data["version"],
-                    values=form.values(),
-                    by=request.user,
-                )
-            except services.SheetConflict as exc:
-                conflict = services.describe_changes(exc.changes)
-                sheet.refresh_from_db()
-            except services.SheetLocked:
-                messages.error(request, "Bảng chấm điểm vừa được nộp: không lưu được.")
-                return redirect("sheet_detail", pk=sheet.pk)
-            else:
-                if autosave:
-                    return JsonResponse(_sheet_json(sheet_view(sheet, rtree), version, saved=True))
-                messages.success(request, "Đã lưu bảng chấm điểm.")
-                return redirect("sheet_edit", pk=sheet.pk)
-        if autosave:
-            errors = {name: " ".join(errs) for name, errs in form.errors.items()}
-            return JsonResponse(
-                _sheet_json(
-                    sheet_view(sheet, rtree), sheet.version, saved=False, errors=errors, conflict=conflict
-                ),
-                status=409 if conflict else 400,
-            )
-        if conflict:
-            # Keep what they typed; the next save, made knowingly, goes on top of the other person's.
-            data = request.POST.copy()
-            data["version"] = sheet.version
-            form = SheetForm(data, rtree=rtree, documents=documents)
-            form.is_valid()
-        else:
-            messages.error(request, f"Chưa lưu: có {len(form.errors)} ô cần sửa (tô đỏ bên dưới).")
+        form, conflict, response = _save_posted(request, sheet, rtree, documents)
+        if response is not None:
+            return response
     view = sheet_view(sheet, rtree)
-    state = sheet_state(view)
-    if request.method != "POST":
+    if form is None:
+        state = sheet_state(view)
         initial = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
         form = SheetForm(initial=initial, rtree=rtree, documents=documents)
+    rows = [
+        {**row, "total": view.totals[row["criterion"].key], "score": view.scores.get(row["criterion"].key)}
+        for row in form.bound_rows()
+    ]
+    returned = None
+    if sheet.status == Sheet.Status.RETURNED:
+        returned = sheet.transitions.filter(to_status=Sheet.Status.RETURNED).order_by("-at", "-pk").first()
     return render(
         request,
         "scoring/sheet_edit.html",
         {
             "sheet": sheet,
             "form": form,
-            "rows": [
-                {
-                    **row,
-                    "total": view.totals[row["criterion"].key],
-                    "score": view.scores.get(row["criterion"].key),
-                }
-                for row in form.bound_rows()
-            ],
-            "returned": sheet.transitions.filter(to_status=Sheet.Status.RETURNED)
-            .order_by("-at", "-pk")
-            .first()
-            if sheet.status == Sheet.Status.RETURNED
-            else None,
+            "rows": rows,
+            "returned": returned,
             "view": view,
             "conflict": conflict,
             "rubric_total": rollup.rubric_totals(rtree.tree),
@@ -219,6 +135,47 @@ def sheet_edit(request, pk: int):
             "can_submit": allowed("sheet.submit", roles, sheet),
         },
     )
+
+
+def _save_posted(request, sheet, rtree, documents):
+    """(form, conflict, response): the response when the post is dealt with (a redirect, or the autosave's
+    JSON); otherwise None, and the form to show again with what was typed."""
+    autosave = request.POST.get("autosave") == "1"
+    form = SheetForm(request.POST, rtree=rtree, documents=documents)
+    conflict = []
+    if form.is_valid():
+        try:
+            version = services.sheet_save(
+                sheet=sheet, base_version=form.cleaned_data["version"], values=form.values(), by=request.user
+            )
+        except services.SheetConflict as exc:
+            conflict = services.describe_changes(exc.changes)  # the service has brought `sheet` up to date
+        except services.SheetLocked:
+            messages.error(request, "Bảng chấm điểm vừa được nộp: không lưu được.")
+            return form, conflict, redirect("sheet_detail", pk=sheet.pk)
+        else:
+            if autosave:
+                return (
+                    form,
+                    conflict,
+                    JsonResponse(_sheet_json(sheet_view(sheet, rtree), version, saved=True)),
+                )
+            messages.success(request, "Đã lưu bảng chấm điểm.")
+            return form, conflict, redirect("sheet_edit", pk=sheet.pk)
+    if autosave:
+        errors = {name: " ".join(errs) for name, errs in form.errors.items()}
+        view = sheet_view(sheet, rtree)
+        data = _sheet_json(view, sheet.version, saved=False, errors=errors, conflict=conflict)
+        return form, conflict, JsonResponse(data, status=409 if conflict else 400)
+    if conflict:
+        # Keep what they typed; the next save, made knowingly, goes on top of the other person's.
+        data = request.POST.copy()
+        data["version"] = sheet.version
+        form = SheetForm(data, rtree=rtree, documents=documents)
+        form.is_valid()
+    else:
+        messages.error(request, f"Chưa lưu: có {len(form.errors)} ô cần sửa (tô đỏ bên dưới).")
+    return form, conflict, None
 
 
 def _tree_data(rtree, form) -> dict:
