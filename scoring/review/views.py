@@ -51,12 +51,8 @@ def sheet_review(request, pk: int):
     rtree = rubric_tree(sheet.rubric)
     view = sheet_view(sheet, rtree)
     data, _files = bound_data(request)
-    form = ReviewForm(
-        data,
-        rtree=rtree,
-        scores=view.scores,
-        initial=ReviewForm.initial_from(rtree, sheet.version, view.scores),
-    )
+    initial = ReviewForm.initial_from(rtree, sheet.version, view.scores)
+    form = ReviewForm(data, rtree=rtree, scores=view.scores, initial=initial)
     conflict = []
     if request.method == "POST":
         if sheet.status != sheet.Status.SUBMITTED:
@@ -69,35 +65,15 @@ def sheet_review(request, pk: int):
             form.add_error("reason", "Nhập lý do trả lại để đơn vị biết cần sửa gì.")
         if form.is_valid():
             try:
-                version = services.review_save(
-                    sheet=sheet,
-                    base_version=form.cleaned_data["version"],
-                    values=form.values(),
-                    by=request.user,
-                )
-                if action == "return":
-                    services.sheet_return(
-                        sheet=sheet,
-                        base_version=version,
-                        reason=form.cleaned_data["reason"].strip(),
-                        by=request.user,
-                    )
-                    messages.success(request, f"Đã trả lại bảng chấm điểm cho {sheet.agency.name}.")
-                elif action == "accept":
-                    services.sheet_accept(sheet=sheet, base_version=version, by=request.user)
-                    messages.success(request, f"Đã duyệt bảng chấm điểm của {sheet.agency.name}.")
-                else:
-                    messages.success(request, "Đã lưu điểm thẩm định.")
-                    return redirect("sheet_review", pk=sheet.pk)
-                return redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
+                return _review(request, sheet, bloc_year, form, action)
             except SheetConflict as exc:
                 conflict = describe_changes(exc.changes)
+                view = sheet_view(sheet, rtree)
             except RoundClosed:
                 messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
                 return redirect("sheet_review", pk=sheet.pk)
         if not conflict:
             messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
-    view = sheet_view(sheet, rtree)
     rows = [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()]
     return render(
         request,
@@ -112,6 +88,24 @@ def sheet_review(request, pk: int):
             "transitions": sheet.transitions.select_related("by"),
         },
     )
+
+
+def _review(request, sheet, bloc_year, form: ReviewForm, action: str):
+    """Save the reviewed numbers, then return or accept the sheet as asked; where to go next."""
+    version = services.review_save(
+        sheet=sheet, base_version=form.cleaned_data["version"], values=form.values(), by=request.user
+    )
+    if action == "return":
+        reason = form.cleaned_data["reason"].strip()
+        services.sheet_return(sheet=sheet, base_version=version, reason=reason, by=request.user)
+        messages.success(request, f"Đã trả lại bảng chấm điểm cho {sheet.agency.name}.")
+    elif action == "accept":
+        services.sheet_accept(sheet=sheet, base_version=version, by=request.user)
+        messages.success(request, f"Đã duyệt bảng chấm điểm của {sheet.agency.name}.")
+    else:
+        messages.success(request, "Đã lưu điểm thẩm định.")
+        return redirect("sheet_review", pk=sheet.pk)
+    return redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
 
 
 @login_required
