@@ -14,8 +14,11 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+
+from .models import Agency, Bloc, Rubric
 
 APPS = ["auth.group", "auth.user", "scoring"]
 FORMAT = 1
@@ -52,10 +55,6 @@ def backup(target: Path) -> dict:
 
 
 def _database_is_empty() -> bool:
-    from django.contrib.auth import get_user_model
-
-    from .models import Agency, Bloc, Rubric
-
     return not any(m.objects.exists() for m in (get_user_model(), Agency, Bloc, Rubric))
 
 

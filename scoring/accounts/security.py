@@ -11,6 +11,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.shortcuts import render
 
+from ..models import Membership
+
 logger = logging.getLogger("vpub.security")
 
 FIELDS = ("time", "event", "outcome", "user", "agency", "ip", "path", "request_id")
@@ -23,8 +25,6 @@ def client_ip(request) -> str:
 def _agencies(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    from ..models import Membership
-
     return ",".join(sorted(set(Membership.objects.filter(user=user).values_list("agency__code", flat=True))))
 
 
