@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from .conftest import PASSWORD_FOR_CAST
+from ..conftest import PASSWORD_FOR_CAST
 
 pytestmark = pytest.mark.django_db
 

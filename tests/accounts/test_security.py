@@ -15,9 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from scoring.models import AppendOnly, ScoreChange, Sheet, SheetTransition
 
-from .conftest import PDF, edit_data, field
+from ..conftest import PDF, edit_data, field
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-thu-nghiem-1"
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from scoring.models import Report, Sheet
 from scoring.reports import signing
 from scoring.reports.services import report_for
 
-from .conftest import PDF
+from ..conftest import PDF
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime.now(datetime.UTC)

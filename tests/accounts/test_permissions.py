@@ -7,7 +7,7 @@ from django.urls import reverse
 from scoring.accounts.access import POLICY
 from scoring.models import Document, Report, Score, Sheet
 
-from .conftest import PDF, edit_data, field
+from ..conftest import PDF, edit_data, field
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from scoring.review.standings import bloc_round
 from scoring.rubrics.services import RoundClosed
 from scoring.sheets.services import sheet_for, sheet_save
 
-from .conftest import edit_data, field, make_agency
+from ..conftest import edit_data, field, make_agency
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"

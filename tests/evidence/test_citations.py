@@ -7,7 +7,7 @@ import pytest
 from scoring.evidence.citations import find_citations, parse_citation
 
 DATA = Path(__file__).parent / "data" / "seed_citations.txt"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_CITATIONS = DATA.read_text(encoding="utf-8").splitlines()
 
 
