@@ -75,7 +75,7 @@ class Rule:
         best = self.choice_max(tiers, components)
         return {"choice_max": best, "choice_words": self.choice_words if best is not None else ""}
 
-    def points(self, value) -> Decimal | None:
+    def points(self, criterion, value) -> Decimal | None:
         """The criterion's points from what the agency said."""
         return value.points
 
@@ -150,7 +150,7 @@ class Tiered(Rule):
     def choice_max(self, tiers, components):
         return max((points for component, points in tiers if not component), default=None)
 
-    def points(self, value):
+    def points(self, criterion, value):
         return value.tier.points if value.tier is not None else value.points
 
     def fields(self, criterion):
@@ -205,7 +205,7 @@ class Components(Rule):
         best = (max((p for c, p in tiers if c == name), default=rollup.ZERO) for name in components)
         return sum(best, rollup.ZERO)
 
-    def points(self, value):
+    def points(self, criterion, value):
         if not value.ratings:
             return value.points
         return rollup.component_points([tier.points if tier else None for tier in value.ratings.values()])
@@ -272,7 +272,7 @@ class Components(Rule):
                 )
             ratings[component.pk] = tier
         value.ratings = ratings
-        computed = self.points(value)
+        computed = self.points(criterion, value)
         if value.points is not None and computed != value.points:
             reader.problem(
                 "warning",

@@ -90,7 +90,7 @@ def _plan_criterion(result: Plan, current: Current, sheet, criterion: Criterion,
 def _set_fields(result: Plan, criterion: Criterion, score: Score, value) -> set[str]:
     """Put the new values on the score; the names of the fields that changed."""
     fields = {
-        "points": rule_of(criterion).points(value),
+        "points": rule_of(criterion).points(criterion, value),
         "bonus": value.bonus,
         "tier": value.tier,
         "explanation": value.explanation,

@@ -1,0 +1,73 @@
+"""The criterion rules: one class each, and a new rule needs nothing but its class."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from scoring.models import Criterion, Score
+from scoring.notation import format_points
+from scoring.rubrics import rules
+from scoring.rubrics.rules import PointsField, Rule, rule_of
+from scoring.rubrics.tree import rubric_tree
+from scoring.sheets.services import ScoreInput
+
+from ..conftest import edit_data, field
+
+pytestmark = pytest.mark.django_db
+
+
+class Percentage(Rule):
+    """A rule written the way the module's docstring says: a share of the maximum, typed in per cent."""
+
+    code = "percentage"
+
+    def fields(self, criterion):
+        return {f"p-{criterion.pk}": PointsField(label="Tỷ lệ hoàn thành (%)", maximum=D(100), what="Tỷ lệ")}
+
+    def points(self, criterion, value):
+        return None if value.points is None else criterion.max_points * value.points / 100
+
+    def initial(self, criterion, score, ratings):
+        return {f"p-{criterion.pk}": format_points(score.points * 100 / criterion.max_points)}
+
+
+def test_every_rule_of_the_model_has_its_class():
+    assert set(rules.RULES) == set(Criterion.Rule.values)
+    assert all(code == rule.code for code, rule in rules.RULES.items())
+
+
+def test_the_rule_decides_the_points_of_a_choice(rubric_2022):
+    """Tiered: the tier's points; components: Công đoàn 20, Đoàn thanh niên 15, Hội CCB missing → 52,5."""
+    by_key = rubric_tree(rubric_2022).by_key()
+    tiered, components = by_key["2:6"], by_key["2:7"]
+    tier = next(t for t in tiered.tier_list if t.points == 15)
+    assert rule_of(tiered).points(tiered, ScoreInput(tier=tier)) == D(15)
+    union, youth, veterans = components.component_list
+    ratings = {
+        union.pk: next(t for t in union.tier_list if t.points == 20),
+        youth.pk: next(t for t in youth.tier_list if t.points == 15),
+        veterans.pk: None,
+    }
+    assert rule_of(components).points(components, ScoreInput(ratings=ratings)) == D("52.5")
+    assert rule_of(by_key["1:4"]).points(by_key["1:4"], ScoreInput(points=D(7))) == D(7)
+
+
+def test_a_new_rule_is_one_class_the_page_and_the_save_follow(client, cast, vp_sheet, monkeypatch):
+    """Criterion 4 of Nội dung 1 (50 points) made a percentage criterion: 80 % typed → 40 points stored."""
+    monkeypatch.setitem(rules.RULES, Percentage.code, Percentage())
+    Criterion.objects.filter(rubric=vp_sheet.rubric, key="1:4").update(rule=Percentage.code)
+    client.force_login(cast["editor"])
+    page = client.get(reverse("sheet_edit", args=[vp_sheet.pk]))
+    assert "Tỷ lệ hoàn thành (%)" in page.content.decode()
+
+    name = field(vp_sheet, "p", "1:4")
+    response = client.post(reverse("sheet_edit", args=[vp_sheet.pk]), edit_data(vp_sheet, **{name: "80"}))
+    assert response.status_code == 302
+    assert Score.objects.get(sheet=vp_sheet, criterion__key="1:4").points == D(40)
+    page = client.get(reverse("sheet_edit", args=[vp_sheet.pk]))
+    assert page.context["form"].initial[name] == "80"
+
+    too_much = client.post(reverse("sheet_edit", args=[vp_sheet.pk]), edit_data(vp_sheet, **{name: "120"}))
+    assert "Tỷ lệ tối đa là 100; bạn nhập 120." in too_much.content.decode()
+    assert Score.objects.get(sheet=vp_sheet, criterion__key="1:4").points == D(40)
