@@ -32,11 +32,6 @@ class SignatureInfo:
     summary: str  # e.g. 'INTACT:UNTRUSTED,UNTOUCHED'
     error: str | None = None
 
-    @property
-    def unmodified(self) -> bool:
-        """Crypto OK *and* nothing at all was added after the signature."""
-        return self.intact and self.valid and self.coverage == "ENTIRE_FILE"
-
 
 @dataclass
 class ValidationResult:
