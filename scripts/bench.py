@@ -144,9 +144,8 @@ def main() -> None:
 
 def documents(sheet: Sheet) -> None:
     """The documents' time next to a bare WeasyPrint render of the same HTML: the ratio is our overhead."""
-    from scoring.services import report_for
-
     from scoring.exports import pdf, sheet_xlsx
+    from scoring.reports.services import report_for
 
     report = report_for(sheet=sheet)
     pdf.sheet_pdf(sheet)  # warm the fonts and the stylesheet once, as a running server has them
