@@ -35,9 +35,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet  # noqa: E402
+from scoring.exports.bloc import bloc_pdf, bloc_xlsx  # noqa: E402
+from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Score, Sheet  # noqa: E402
+from scoring.review.standings import bloc_round  # noqa: E402
 from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_write_criteria  # noqa: E402
-from scoring.rubrics.tree import rubric_tree  # noqa: E402
+from scoring.rubrics.tree import RubricTree, rubric_tree  # noqa: E402
 from scoring.sheets.services import sheet_for  # noqa: E402
 from tests.conftest import edit_data, make_agency  # noqa: E402
 
@@ -142,9 +144,8 @@ def main() -> None:
 
 def documents(sheet: Sheet) -> None:
     """The documents' time next to a bare WeasyPrint render of the same HTML: the ratio is our overhead."""
-    from scoring.services import report_for
-
     from scoring.exports import pdf, sheet_xlsx
+    from scoring.reports.services import report_for
 
     report = report_for(sheet=sheet)
     pdf.sheet_pdf(sheet)  # warm the fonts and the stylesheet once, as a running server has them
@@ -178,74 +179,84 @@ def documents(sheet: Sheet) -> None:
 
 def bloc(source: Rubric) -> bool:
     """The ranking and the bloc's tables for 15 agencies and for 1,000, all on the 2022 rubric."""
-    from scoring.exports.bloc import bloc_pdf, bloc_xlsx
-    from scoring.models import Score
-    from scoring.review.standings import bloc_round
-
     sizes = [int(n) for n in os.environ.get("BENCH_AGENCIES", "15,1000").split(",")]
     print(
         f"{'Khối':<22}{'xếp hạng (ms)':>15}{'truy vấn':>10}{'Excel (ms)':>12}{'truy vấn':>10}{'PDF (ms)':>10}"
     )
     counts = []
     for size in sizes:
-        bloc_ = Bloc.objects.create(code=f"B{size}", name=f"Khối thử {size} đơn vị")
-        rubric = Rubric.objects.create(bloc=bloc_, year=2022, title="Bảng tiêu chí thử tải", status="open")
-        rubric_write_criteria(rubric=rubric, criteria=criterion_specs(rubric_tree(source)))
-        bloc_year = BlocYear.objects.create(bloc=bloc_, year=2022)
-        rtree = rubric_tree(rubric)
-        agencies = Agency.objects.bulk_create(
-            Agency(
-                code=f"B{size}-{i}",
-                name=f"Đơn vị thử {i:04d}",
-                governing_body="UBND",
-                header_name="X",
-                symbol="X",
-                place="Quảng Ngãi",
-                head_title="Giám đốc",
-            )
-            for i in range(size)
-        )
-        BlocMember.objects.bulk_create(BlocMember(bloc_year=bloc_year, agency=a) for a in agencies)
-        sheets = Sheet.objects.bulk_create(
-            Sheet(rubric=rubric, agency=a, status="accepted") for a in agencies
-        )
-        scores = []
-        for i, sheet in enumerate(sheets):
-            for position, c in enumerate(rtree.criteria):
-                node = rtree.tree.node(c.key)
-                leaf = not rtree.tree.children[c.key]
-                bonus = rtree.tree.own_bonus_max(node) or None
-                if c.parent_id is None or not (leaf or bonus):
-                    continue
-                points = c.max_points - (i + position) % 3 if leaf else None
-                scores.append(
-                    Score(
-                        sheet=sheet,
-                        criterion=c,
-                        points=points,
-                        bonus=bonus,
-                        reviewed_points=points - 1 if points and (i + position) % 7 == 0 else None,
-                    )
-                )
-        Score.objects.bulk_create(scores, batch_size=5000)
-        ranking_ms, ranking_q = measure(lambda run, r=rubric, b=bloc_year: bloc_round(r, b))
+        rubric, bloc_year = accepted_bloc(source, size)
+        ranking_ms, ranking_q, xlsx_ms, xlsx_q, pdf_ms = bloc_timings(rubric, bloc_year, pdf=size <= 50)
         counts.append(ranking_q)
-        state = bloc_round(rubric, bloc_year)
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            bloc_xlsx(state)
-            xlsx_ms = (time.perf_counter() - started) * 1000
-        pdf_ms = ""
-        if size <= 50:
-            started = time.perf_counter()
-            bloc_pdf(state)
-            pdf_ms = f"{(time.perf_counter() - started) * 1000:.0f}"
-        print(
-            f"{bloc_.name:<22}{ranking_ms:>15.0f}{ranking_q:>10}{xlsx_ms:>12.0f}{len(captured):>10}{pdf_ms:>10}"
-        )
+        name = rubric.bloc.name
+        print(f"{name:<22}{ranking_ms:>15.0f}{ranking_q:>10}{xlsx_ms:>12.0f}{xlsx_q:>10}{pdf_ms:>10}")
     flat = len(set(counts)) == 1
     print(f"Số truy vấn của bảng xếp hạng {'không' if flat else 'CÓ'} tăng theo số đơn vị.")
     return flat
+
+
+def accepted_bloc(source: Rubric, size: int) -> tuple[Rubric, BlocYear]:
+    """A bloc of `size` agencies on a copy of the source rubric, every sheet accepted and scored."""
+    bloc_ = Bloc.objects.create(code=f"B{size}", name=f"Khối thử {size} đơn vị")
+    rubric = Rubric.objects.create(bloc=bloc_, year=2022, title="Bảng tiêu chí thử tải", status="open")
+    rubric_write_criteria(rubric=rubric, criteria=criterion_specs(rubric_tree(source)))
+    bloc_year = BlocYear.objects.create(bloc=bloc_, year=2022)
+    rtree = rubric_tree(rubric)
+    agencies = Agency.objects.bulk_create(
+        Agency(
+            code=f"B{size}-{i}",
+            name=f"Đơn vị thử {i:04d}",
+            governing_body="UBND",
+            header_name="X",
+            symbol="X",
+            place="Quảng Ngãi",
+            head_title="Giám đốc",
+        )
+        for i in range(size)
+    )
+    BlocMember.objects.bulk_create(BlocMember(bloc_year=bloc_year, agency=a) for a in agencies)
+    sheets = Sheet.objects.bulk_create(Sheet(rubric=rubric, agency=a, status="accepted") for a in agencies)
+    Score.objects.bulk_create(bloc_scores(sheets, rtree), batch_size=5000)
+    return rubric, bloc_year
+
+
+def bloc_scores(sheets: list[Sheet], rtree: RubricTree) -> list[Score]:
+    """Every leaf and every line with a bonus of its own scored, varying by agency; some revised in review."""
+    scores = []
+    for i, sheet in enumerate(sheets):
+        for position, c in enumerate(rtree.criteria):
+            node = rtree.tree.node(c.key)
+            leaf = not rtree.tree.children[c.key]
+            bonus = rtree.tree.own_bonus_max(node) or None
+            if c.parent_id is None or not (leaf or bonus):
+                continue
+            points = c.max_points - (i + position) % 3 if leaf else None
+            scores.append(
+                Score(
+                    sheet=sheet,
+                    criterion=c,
+                    points=points,
+                    bonus=bonus,
+                    reviewed_points=points - 1 if points and (i + position) % 7 == 0 else None,
+                )
+            )
+    return scores
+
+
+def bloc_timings(rubric: Rubric, bloc_year: BlocYear, *, pdf: bool) -> tuple[float, int, float, int, str]:
+    """The ranking's median time and query count, then one Excel and (if `pdf`) one PDF of the tables."""
+    ranking_ms, ranking_q = measure(lambda run: bloc_round(rubric, bloc_year))
+    state = bloc_round(rubric, bloc_year)
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        bloc_xlsx(state)
+        xlsx_ms = (time.perf_counter() - started) * 1000
+    pdf_ms = ""
+    if pdf:
+        started = time.perf_counter()
+        bloc_pdf(state)
+        pdf_ms = f"{(time.perf_counter() - started) * 1000:.0f}"
+    return ranking_ms, ranking_q, xlsx_ms, len(captured), pdf_ms
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import rollup
-from ..models import Report, Sheet
+from ..models import Criterion, Document, Report, Sheet
 from ..notation import format_date
 from ..sheets.queries import SheetView, sheet_state, sheet_view
 
@@ -74,38 +74,7 @@ def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
             for key, s in view.scores.items()
         }
         reviewed_totals = rollup.rollup(tree, entries)
-    rows = []
-    for c in rtree.criteria:
-        node = tree.node(c.key)
-        score = view.scores.get(c.key)
-        total = view.totals[c.key]
-        is_leaf = not tree.children[c.key]
-        own_bonus = bool(tree.own_bonus_max(node))
-        row = Row(
-            key=c.key,
-            parent=node.parent,
-            depth=c.depth,
-            code="" if c.parent_id is None else c.code,
-            text=c.text,
-            max_points=c.max_points,
-            max_bonus=c.max_bonus,
-            own_bonus=own_bonus,
-            is_leaf=is_leaf,
-            points=total.points if (not is_leaf or (score and score.points is not None)) else None,
-            bonus=total.bonus
-            if (not is_leaf and total.bonus) or (score and score.bonus is not None)
-            else None,
-            explanation=score.explanation if score else "",
-            documents=[d.citation for d in state.cited.get(c.key, [])],
-            provisional=bool(score and score.provisional),
-            children=[k.key for k in tree.children[c.key]],
-        )
-        if reviewed_totals is not None:
-            r = reviewed_totals[c.key]
-            row.reviewed_points = r.points if row.points is not None else None
-            row.reviewed_bonus = r.bonus if row.bonus is not None else None
-            row.comment = score.review_comment if score else ""
-        rows.append(row)
+    rows = [_row(c, view, state.cited, reviewed_totals) for c in rtree.criteria]
     report = Report.objects.filter(sheet=sheet).first()
     return SheetDocument(
         sheet=sheet,
@@ -117,3 +86,41 @@ def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
         reviewed_total=rollup.grand_total(tree, reviewed_totals) if reviewed_totals else None,
         issued_with=issued_with_line(sheet, report),
     )
+
+
+def _row(
+    c: Criterion,
+    view: SheetView,
+    cited: dict[str, list[Document]],
+    reviewed_totals: dict[str, rollup.Total] | None,
+) -> Row:
+    """A criterion's line: a leaf's figures stay blank until scored, and so do the reviewed ones."""
+    tree = view.rubric_tree.tree
+    node = tree.node(c.key)
+    score = view.scores.get(c.key)
+    total = view.totals[c.key]
+    is_leaf = not tree.children[c.key]
+    own_bonus = bool(tree.own_bonus_max(node))
+    row = Row(
+        key=c.key,
+        parent=node.parent,
+        depth=c.depth,
+        code="" if c.parent_id is None else c.code,
+        text=c.text,
+        max_points=c.max_points,
+        max_bonus=c.max_bonus,
+        own_bonus=own_bonus,
+        is_leaf=is_leaf,
+        points=total.points if (not is_leaf or (score and score.points is not None)) else None,
+        bonus=total.bonus if (not is_leaf and total.bonus) or (score and score.bonus is not None) else None,
+        explanation=score.explanation if score else "",
+        documents=[d.citation for d in cited.get(c.key, [])],
+        provisional=bool(score and score.provisional),
+        children=[k.key for k in tree.children[c.key]],
+    )
+    if reviewed_totals is not None:
+        r = reviewed_totals[c.key]
+        row.reviewed_points = r.points if row.points is not None else None
+        row.reviewed_bonus = r.bonus if row.bonus is not None else None
+        row.comment = score.review_comment if score else ""
+    return row

@@ -1,7 +1,8 @@
-"""Digital signatures (PAdES, pyHanko) from a PKCS#12 certificate the head uploads for one signing.
+"""Signing a PDF (PAdES, pyHanko) with a PKCS#12 certificate the head uploads for one signing.
 
 Key material is only ever held in memory: the PKCS#12 blob is decrypted with ``cryptography`` and
-handed to pyHanko as asn1crypto objects; nothing of it is stored.
+handed to pyHanko as asn1crypto objects; nothing of it is stored. Checking the signatures of a PDF
+where it arrives is in ``verification``.
 """
 
 from __future__ import annotations
@@ -30,9 +31,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
-from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -299,131 +298,3 @@ def sign_pdf(
         },
     )
     return out.getvalue()
-
-
-# --------------------------------------------------------------------------
-# 4. Validation
-# --------------------------------------------------------------------------
-@dataclass
-class SignatureInfo:
-    field_name: str
-    signer_common_name: str | None
-    signing_time: dt.datetime | None  # signer-reported (CMS signingTime), VN tz
-    intact: bool  # digest over the signed /ByteRange matches
-    valid: bool  # CMS signature value verifies with the cert's public key
-    trusted: bool  # chain to a trust root in the ValidationContext
-    coverage: str | None  # ENTIRE_FILE / ENTIRE_REVISION / ...
-    modification_level: str | None  # NONE / LTA_UPDATES / FORM_FILLING / ... / OTHER
-    docmdp_ok: bool | None  # pyHanko's judgment of later incremental updates
-    trust_problem: str | None  # AdES sub-indication when not trusted
-    summary: str  # e.g. 'INTACT:UNTRUSTED,UNTOUCHED'
-    error: str | None = None
-
-    @property
-    def unmodified(self) -> bool:
-        """Crypto OK *and* nothing at all was added after the signature."""
-        return self.intact and self.valid and self.coverage == "ENTIRE_FILE"
-
-
-@dataclass
-class ValidationResult:
-    has_signature: bool
-    signatures: list[SignatureInfo]
-    error: str | None = None
-
-    @property
-    def intact(self) -> bool:
-        """Every signature is cryptographically OK, the last one covers the
-        whole file (not a single byte appended), and updates between earlier
-        signatures were judged acceptable (e.g. adding a 2nd signature).
-        Says nothing about trust."""
-        if not self.has_signature:
-            return False
-        *earlier, last = self.signatures
-        return (
-            all(s.intact and s.valid for s in self.signatures)
-            and last.coverage == "ENTIRE_FILE"
-            and all(s.docmdp_ok for s in earlier)
-        )
-
-    @property
-    def trusted(self) -> bool:
-        return self.intact and all(s.trusted for s in self.signatures)
-
-    @property
-    def verdict(self) -> str:
-        """'unreadable' | 'no_signature' | 'broken' (bytes under a signature
-        changed / bad CMS) | 'modified' (anything added after the last
-        signature, or disallowed changes between signatures)
-        | 'intact_untrusted' | 'trusted'."""
-        if self.error:
-            return "unreadable"
-        if not self.has_signature:
-            return "no_signature"
-        if not all(s.intact and s.valid for s in self.signatures):
-            return "broken"
-        if not self.intact:
-            return "modified"
-        return "trusted" if self.trusted else "intact_untrusted"
-
-
-def validate_pdf(pdf_bytes: bytes, trusted_certs=()) -> ValidationResult:
-    """``trusted_certs``: asn1crypto/DER/PEM certs to use as trust roots.
-    Empty -> nothing is trusted (never falls back to the OS store)."""
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf_bytes))
-        embedded = list(reader.embedded_regular_signatures)
-    except Exception as e:  # garbage that breaks the PDF structure itself
-        return ValidationResult(False, [], error=f"{type(e).__name__}: {e}")
-    infos = []
-    for sig in embedded:
-        vc = ValidationContext(trust_roots=list(trusted_certs), allow_fetching=False)
-        try:
-            st = validate_pdf_signature(sig, vc)
-        except Exception as e:
-            infos.append(
-                SignatureInfo(
-                    sig.field_name,
-                    None,
-                    None,
-                    False,
-                    False,
-                    False,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "INVALID",
-                    error=f"{type(e).__name__}: {e}",
-                )
-            )
-            continue
-        cn = st.signing_cert.subject.native.get("common_name")
-        ts = st.signer_reported_dt
-        infos.append(
-            SignatureInfo(
-                field_name=sig.field_name,
-                signer_common_name=cn,
-                signing_time=ts.astimezone(VN_TZ) if ts else None,
-                intact=st.intact,
-                valid=st.valid,
-                trusted=st.trusted,
-                coverage=st.coverage.name if st.coverage is not None else None,
-                modification_level=(
-                    st.modification_level.name if st.modification_level is not None else None
-                ),
-                docmdp_ok=st.docmdp_ok,
-                trust_problem=(st.trust_problem_indic.name if st.trust_problem_indic is not None else None),
-                summary=st.summary(),
-            )
-        )
-    return ValidationResult(bool(infos), infos)
-
-
-def trusted_roots() -> list:
-    """Certificates of the certification authorities the province trusts (settings.SIGNING_TRUST_ROOTS)."""
-    from django.conf import settings
-    from pyhanko.keys import load_certs_from_pemder
-
-    paths = getattr(settings, "SIGNING_TRUST_ROOTS", [])
-    return list(load_certs_from_pemder(paths)) if paths else []

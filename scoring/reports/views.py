@@ -11,7 +11,7 @@ from ..accounts.access import allowed, bound_data, get_sheet_for_user
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
 from ..models import BlocYear, Membership, Report, Sheet
 from ..sheets.services import SheetLocked
-from . import services, signing
+from . import services, signing, verification
 from .forms import ReportForm, SignForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -170,7 +170,7 @@ def received_reports(request):
     rows = []
     for report in reports:
         with report.signed_pdf.open("rb") as handle:
-            result = signing.validate_pdf(handle.read(), trusted_certs=signing.trusted_roots())
+            result = verification.validate_pdf(handle.read(), trusted_certs=verification.trusted_roots())
         tone, verdict = VERDICTS[result.verdict]
         last = result.signatures[-1] if result.signatures else None
         rows.append({"report": report, "tone": tone, "verdict": verdict, "signature": last})

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from ..evidence.citations import find_citations
-from ..models import Document
+from ..evidence.citations import ParsedCitation, find_citations
+from ..models import Criterion, Document, Score
 from ..notation import format_date
 from .queries import SheetView
 
@@ -16,62 +16,88 @@ class SheetWarning:
     kind: str  # "evidence" | "date" | "conflicting_dates" | "provisional"
 
 
+DatesByNumber = dict[str, dict[str, list[str]]]  # document number -> written date -> criterion labels
+
+
 def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[SheetWarning]:
-    """`cited` maps criterion keys to the register documents cited there."""
+    """`cited` maps criterion keys to the register documents cited there.
+
+    For each scored criterion in rubric order: points without evidence, documents issued outside the
+    year, dates in the explanation that do not exist, a provisional score; then, for the whole sheet,
+    each document number written with different dates in different places.
+    """
     year = view.sheet.rubric.year
     found: list[SheetWarning] = []
-    dates_by_number: dict[str, dict[str, list[str]]] = {}
-
-    def note(number: str, date, label: str) -> None:
-        labels = dates_by_number.setdefault(number, {}).setdefault(format_date(date), [])
-        if label not in labels:
-            labels.append(label)
-
+    dates_by_number: DatesByNumber = {}
     for criterion in view.rubric_tree.criteria:
         score = view.scores.get(criterion.key)
         if score is None or criterion.parent_id is None:
             continue
         documents = cited.get(criterion.key, [])
+        citations = find_citations(score.explanation)
         is_leaf = not view.rubric_tree.tree.children[criterion.key]
-        has_points = (score.points or 0) > 0 or (score.bonus or 0) > 0
-        if is_leaf and has_points and not documents:
-            found.append(
-                SheetWarning(
-                    criterion.key, criterion.label, "Có điểm nhưng chưa có tài liệu kiểm chứng.", "evidence"
-                )
-            )
-        for document in documents:
-            if document.issued_on.year != year:
-                found.append(
-                    SheetWarning(
-                        criterion.key,
-                        criterion.label,
-                        f"{document.citation}: ngày ban hành nằm ngoài năm {year}.",
-                        "date",
-                    )
-                )
-            note(document.number, document.issued_on, criterion.label)
-        for citation in find_citations(score.explanation):
-            if not citation.is_valid:
-                found.append(
-                    SheetWarning(
-                        criterion.key,
-                        criterion.label,
-                        f"Giải trình ghi văn bản {citation.number} ngày {citation.written_date}: ngày này không có thật.",
-                        "date",
-                    )
-                )
-                continue
-            note(citation.number, citation.issued_on, criterion.label)
-        if score.provisional:
-            found.append(
-                SheetWarning(
-                    criterion.key,
-                    criterion.label,
-                    "Điểm tạm tính: cập nhật khi có kết quả trước khi nộp.",
-                    "provisional",
-                )
-            )
+        found += _missing_evidence(criterion, score, documents, is_leaf=is_leaf)
+        found += _issued_outside_year(criterion, documents, year)
+        found += _impossible_dates(criterion, citations)
+        found += _provisional(criterion, score)
+        _note_dates(dates_by_number, criterion.label, documents, citations)
+    found += _one_number_two_dates(dates_by_number)
+    return found
+
+
+def _warning(criterion: Criterion, message: str, kind: str) -> SheetWarning:
+    return SheetWarning(criterion.key, criterion.label, message, kind)
+
+
+def _missing_evidence(
+    criterion: Criterion, score: Score, documents: list[Document], *, is_leaf: bool
+) -> list[SheetWarning]:
+    has_points = (score.points or 0) > 0 or (score.bonus or 0) > 0
+    if is_leaf and has_points and not documents:
+        return [_warning(criterion, "Có điểm nhưng chưa có tài liệu kiểm chứng.", "evidence")]
+    return []
+
+
+def _issued_outside_year(criterion: Criterion, documents: list[Document], year: int) -> list[SheetWarning]:
+    return [
+        _warning(criterion, f"{document.citation}: ngày ban hành nằm ngoài năm {year}.", "date")
+        for document in documents
+        if document.issued_on.year != year
+    ]
+
+
+def _impossible_dates(criterion: Criterion, citations: list[ParsedCitation]) -> list[SheetWarning]:
+    return [
+        _warning(
+            criterion,
+            f"Giải trình ghi văn bản {citation.number} ngày {citation.written_date}: ngày này không có thật.",
+            "date",
+        )
+        for citation in citations
+        if not citation.is_valid
+    ]
+
+
+def _provisional(criterion: Criterion, score: Score) -> list[SheetWarning]:
+    if score.provisional:
+        return [_warning(criterion, "Điểm tạm tính: cập nhật khi có kết quả trước khi nộp.", "provisional")]
+    return []
+
+
+def _note_dates(
+    dates_by_number: DatesByNumber, label: str, documents: list[Document], citations: list[ParsedCitation]
+) -> None:
+    """Add where each number is written with which date: register documents first, then the explanation."""
+    written = [(d.number, d.issued_on) for d in documents]
+    written += [(c.number, c.issued_on) for c in citations if c.is_valid]
+    for number, date in written:
+        labels = dates_by_number.setdefault(number, {}).setdefault(format_date(date), [])
+        if label not in labels:
+            labels.append(label)
+
+
+def _one_number_two_dates(dates_by_number: DatesByNumber) -> list[SheetWarning]:
+    found = []
     for number, dates in dates_by_number.items():
         places = [set(labels) for labels in dates.values()]
         # Numbers restart every year: two dates listed side by side in one place are two documents;

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from scoring import demo
 from scoring.models import Report, Sheet
-from scoring.reports import signing
+from scoring.reports import signing, verification
 from scoring.reports.services import report_for
 
 from ..conftest import PDF
@@ -56,10 +56,10 @@ def test_the_head_signs_with_the_demo_certificate_and_the_sheet_is_submitted(
     assert round_2022.status == Sheet.Status.SUBMITTED and round_2022.submitted_by.username == "vp.thutruong"
     assert report.signer_name == "Vũ Minh Tâm" and report.signed_at is not None
     signed = report.signed_pdf.read()
-    result = signing.validate_pdf(signed)
+    result = verification.validate_pdf(signed)
     assert result.verdict == "intact_untrusted"
     assert result.signatures[-1].signer_common_name == "Vũ Minh Tâm"
-    trusted = signing.validate_pdf(
+    trusted = verification.validate_pdf(
         signed, trusted_certs=[signing.load_signer(certificate, demo.CERT_PASSPHRASE.encode()).signing_cert]
     )
     assert trusted.verdict == "trusted"
@@ -82,12 +82,12 @@ def test_a_pdf_changed_after_signing_shows_as_invalid(round_2022, settings):
     signed = signing.sign_pdf(
         pdf, signer, box=box, page=page, signer_name="Vũ Minh Tâm", reason="Thử", location="Quảng Ngãi"
     )
-    assert signing.validate_pdf(signed).verdict == "intact_untrusted"
+    assert verification.validate_pdf(signed).verdict == "intact_untrusted"
     where = signed.index(b"/Producer")
     tampered = signed[:where] + b"/Producez" + signed[where + 9 :]
-    assert signing.validate_pdf(tampered).verdict == "broken"
-    assert signing.validate_pdf(signed + b"\n% added after signing\n").verdict == "modified"
-    assert signing.validate_pdf(PDF).verdict in ("no_signature", "unreadable")
+    assert verification.validate_pdf(tampered).verdict == "broken"
+    assert verification.validate_pdf(signed + b"\n% added after signing\n").verdict == "modified"
+    assert verification.validate_pdf(PDF).verdict in ("no_signature", "unreadable")
 
 
 @pytest.mark.parametrize(
