@@ -10,6 +10,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
+from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -130,8 +132,5 @@ def validate_pdf(pdf_bytes: bytes, trusted_certs=()) -> ValidationResult:
 
 def trusted_roots() -> list:
     """Certificates of the certification authorities the province trusts (settings.SIGNING_TRUST_ROOTS)."""
-    from django.conf import settings
-    from pyhanko.keys import load_certs_from_pemder
-
     paths = getattr(settings, "SIGNING_TRUST_ROOTS", [])
     return list(load_certs_from_pemder(paths)) if paths else []

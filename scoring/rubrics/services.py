@@ -76,7 +76,7 @@ class CriterionSpec:
 
 
 def criterion_specs(rtree) -> list[CriterionSpec]:
-    """An existing rubric's tree (selectors.rubric_tree) as specs, parents first."""
+    """An existing rubric's tree (rubrics.tree.rubric_tree) as specs, parents first."""
     specs: dict[int, CriterionSpec] = {}
     for c in rtree.criteria:
         specs[c.pk] = CriterionSpec(
