@@ -47,8 +47,8 @@ def bloc_xlsx(state) -> bytes:
             continue
         ws = wb.create_sheet(member.agency.code[:31])
         doc = sheet_document(member.sheet, state.rtree)
-        rows = write_sheet(ws, doc)
-        total_cells[member.agency.pk] = (ws.title, rows[""], doc.reviewed)
+        layout = write_sheet(ws, doc)
+        total_cells[member.agency.pk] = (ws.title, layout.total_row, doc.reviewed)
     _summary(summary, state, total_cells)
     _matrix(matrix, state)
     buffer = BytesIO()
