@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import subprocess
 from io import BytesIO, StringIO
 
 import pytest
@@ -14,6 +13,8 @@ from scoring.exports.bloc import SUMMARY, bloc_xlsx
 from scoring.models import Rubric, Score, Sheet
 from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
+
+from .conftest import recalculated
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
@@ -34,30 +35,6 @@ def note_before_the_points(monkeypatch):
     monkeypatch.setattr(xlsx, "COLUMNS", columns)
 
 
-def recompute(tmp_path, content: bytes):
-    """The workbook as LibreOffice computes it, formulas replaced by their values."""
-    source = tmp_path / "tong-hop.xlsx"
-    source.write_bytes(content)
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return load_workbook(out / "tong-hop.xlsx", data_only=True)
-
-
 @pytest.mark.skipif(not shutil.which("soffice") and not CI, reason="LibreOffice is not installed here")
 def test_it_keeps_the_summary_totals_when_the_sheet_gains_a_column(demo, note_before_the_points, tmp_path):
     # Two reviewed sheets, so the reviewed columns move too: STC's 1.1 reviewed down to 90.
@@ -70,7 +47,7 @@ def test_it_keeps_the_summary_totals_when_the_sheet_gains_a_column(demo, note_be
 
     vp = load_workbook(BytesIO(content))["VP"]
     assert [vp.cell(5, c).value for c in range(4, 7)] == ["Điểm thưởng", "Ghi chú", "Điểm tự chấm"]
-    computed = recompute(tmp_path, content)
+    computed = recalculated(tmp_path, content)
     summary = computed["Tổng hợp"]
     rows = {summary.cell(r, SUMMARY["agency"]).value: r for r in range(5, 5 + len(state.members))}
     members = [m for m in state.members if m.sheet is not None]
@@ -89,7 +66,7 @@ def test_it_keeps_the_summary_totals_when_the_sheet_gains_a_column(demo, note_be
         assert {name: got[name] for name in expected} == pytest.approx(
             {name: float(v) for name, v in expected.items()}
         ), member.agency.name
-    stc = rows["Sở Tài chính"]
-    assert summary.cell(stc, SUMMARY["reviewed_points"]).value == pytest.approx(
-        summary.cell(stc, SUMMARY["points"]).value - 10
+    stc_row = rows["Sở Tài chính"]
+    assert summary.cell(stc_row, SUMMARY["reviewed_points"]).value == pytest.approx(
+        summary.cell(stc_row, SUMMARY["points"]).value - 10
     )
