@@ -70,7 +70,7 @@ class SheetLayout:
         return any(c.name == name for c in self.columns)
 
     def column(self, name: str) -> int:
-        return next(i for i, c in enumerate(self.columns, start=1) if c.name == name)
+        return [c.name for c in self.columns].index(name) + 1  # ValueError names a missing column
 
     def letter(self, name: str) -> str:
         return get_column_letter(self.column(name))
