@@ -1,11 +1,12 @@
 """The cast: an editor and a head of one agency, a user of another agency, a bloc reviewer, an administrator."""
 
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Criterion, Document, Membership, Rubric, Sheet
 from scoring.rubrics.tree import rubric_tree
@@ -64,6 +65,30 @@ def make_workbook(
         ws.append(row)
     wb.save(path)
     return path
+
+
+def recalculated(tmp_path: Path, content: bytes, name: str = "book.xlsx"):
+    """The workbook as LibreOffice computes it: every formula read back as its value."""
+    source = tmp_path / name
+    source.write_bytes(content)
+    out = tmp_path / "recalculated"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return load_workbook(out / name, data_only=True)
 
 
 @pytest.fixture

@@ -5,26 +5,27 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 
 from ..models import Score
 from .pdf import render
 from .sheet import sheet_document
-from .xlsx import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, text, write_sheet
+from .xlsx import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, SheetLayout, text, write_sheet
 
-SUMMARY_HEADINGS = [
-    "STT",
-    "Đơn vị",
-    "Trạng thái",
-    "Điểm tự chấm",
-    "Thưởng tự chấm",
-    "Tổng tự chấm",
-    "Điểm thẩm định",
-    "Thưởng thẩm định",
-    "Tổng sau thẩm định",
-    "Xếp hạng",
-    "Đề nghị khen thưởng",
+SUMMARY_COLUMNS = [  # name, heading, width
+    ("index", "STT", 5),
+    ("agency", "Đơn vị", 38),
+    ("status", "Trạng thái", 12),
+    ("points", "Điểm tự chấm", 10),
+    ("bonus", "Thưởng tự chấm", 10),
+    ("total", "Tổng tự chấm", 10),
+    ("reviewed_points", "Điểm thẩm định", 11),
+    ("reviewed_bonus", "Thưởng thẩm định", 11),
+    ("final", "Tổng sau thẩm định", 12),
+    ("rank", "Xếp hạng", 9),
+    ("award", "Đề nghị khen thưởng", 26),
 ]
+SUMMARY = {name: index for index, (name, _, _) in enumerate(SUMMARY_COLUMNS, start=1)}
 
 
 def _style_row(ws, row: int, columns: int, *, bold: bool = False) -> None:
@@ -41,52 +42,34 @@ def bloc_xlsx(state) -> bytes:
     summary = wb.active
     summary.title = "Tổng hợp"
     matrix = wb.create_sheet("Ma trận điểm")
-    total_cells: dict[int, tuple[str, int, bool]] = {}  # agency pk → (sheet title, TỔNG CỘNG row, reviewed)
+    layouts: dict[int, SheetLayout] = {}  # agency pk → where its sheet put things
     for member in state.members:
         if member.sheet is None:
             continue
         ws = wb.create_sheet(member.agency.code[:31])
-        doc = sheet_document(member.sheet, state.rtree)
-        rows = write_sheet(ws, doc)
-        total_cells[member.agency.pk] = (ws.title, rows[""], doc.reviewed)
-    _summary(summary, state, total_cells)
+        layouts[member.agency.pk] = write_sheet(ws, sheet_document(member.sheet, state.rtree))
+    _summary(summary, state, layouts)
     _matrix(matrix, state)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _summary(ws, state, total_cells) -> None:
+def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {state.rubric.year}"
     for row, value in enumerate([title, state.rubric.bloc.name], start=1):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_HEADINGS))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_COLUMNS))
         cell = ws.cell(row, 1, value)
         cell.font = Font(name=FONT, size=13, bold=True)
         cell.alignment = CENTER
     header = 4
-    for column, heading in enumerate(SUMMARY_HEADINGS, start=1):
+    for column, (_, heading, width) in enumerate(SUMMARY_COLUMNS, start=1):
         ws.cell(header, column, heading)
-    _style_row(ws, header, len(SUMMARY_HEADINGS), bold=True)
-    for column, width in enumerate([5, 38, 12, 10, 10, 10, 11, 11, 12, 9, 26], start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
+    _style_row(ws, header, len(SUMMARY_COLUMNS), bold=True)
     ordered = state.ranked + [m for m in state.members if not m.rank]
     for index, member in enumerate(ordered, start=1):
-        n = header + index
-        ws.cell(n, 1, index)
-        text(ws.cell(n, 2), member.agency.name)
-        ws.cell(n, 3, member.status)
-        if member.agency.pk in total_cells:
-            title, total, reviewed = total_cells[member.agency.pk]
-            ref = quote_sheetname(title)
-            ws.cell(n, 4, f"={ref}!E{total}")
-            ws.cell(n, 5, f"={ref}!F{total}")
-            ws.cell(n, 6, f"=D{n}+E{n}")
-            ws.cell(n, 7, f"={ref}!H{total}" if reviewed else f"=D{n}")
-            ws.cell(n, 8, f"={ref}!I{total}" if reviewed else f"=E{n}")
-            ws.cell(n, 9, f"=G{n}+H{n}")
-        ws.cell(n, 10, member.rank)
-        text(ws.cell(n, 11), member.award)
-        _style_row(ws, n, len(SUMMARY_HEADINGS))
+        _summary_row(ws, header + index, index, member, layouts.get(member.agency.pk))
     note = header + len(ordered) + 2
     ws.cell(
         note,
@@ -95,11 +78,36 @@ def _summary(ws, state, total_cells) -> None:
         "hơn đứng trước, rồi điểm Nội dung 1 cao hơn; vẫn bằng nhau thì cùng hạng.",
     )
     ws.cell(note, 2).alignment = WRAP
-    ws.merge_cells(start_row=note, start_column=2, end_row=note, end_column=len(SUMMARY_HEADINGS))
+    ws.merge_cells(start_row=note, start_column=2, end_row=note, end_column=len(SUMMARY_COLUMNS))
     ws.row_dimensions[note].height = 32
     ws.print_title_rows = f"{header}:{header}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def _summary_row(ws, n: int, index: int, member, layout: SheetLayout | None) -> None:
+    """One member's line; its totals point at the TỔNG CỘNG row of its own sheet."""
+
+    def put(name: str, value) -> None:
+        ws.cell(n, SUMMARY[name], value)
+
+    def here(name: str) -> str:
+        return f"{get_column_letter(SUMMARY[name])}{n}"
+
+    put("index", index)
+    text(ws.cell(n, SUMMARY["agency"]), member.agency.name)
+    put("status", member.status)
+    if layout is not None:
+        reviewed = layout.has("reviewed_points")
+        put("points", f"={layout.ref('points')}")
+        put("bonus", f"={layout.ref('bonus')}")
+        put("total", f"={here('points')}+{here('bonus')}")
+        put("reviewed_points", f"={layout.ref('reviewed_points')}" if reviewed else f"={here('points')}")
+        put("reviewed_bonus", f"={layout.ref('reviewed_bonus')}" if reviewed else f"={here('bonus')}")
+        put("final", f"={here('reviewed_points')}+{here('reviewed_bonus')}")
+    put("rank", member.rank)
+    text(ws.cell(n, SUMMARY["award"]), member.award)
+    _style_row(ws, n, len(SUMMARY_COLUMNS))
 
 
 def _matrix(ws, state) -> None:

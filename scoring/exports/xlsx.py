@@ -1,35 +1,90 @@
-"""The Bảng chấm điểm as an Excel workbook: totals are live formulas, it prints on A4 landscape."""
+"""The Bảng chấm điểm as an Excel workbook: totals are live formulas, it prints on A4 landscape.
+
+The columns are declared once in `COLUMNS`; every position and formula letter is derived from it, and
+`write_sheet` hands back a `SheetLayout` so other sheets (the bloc's summary) can point at its cells.
+"""
 
 import math
+from dataclasses import dataclass
 from io import BytesIO
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models import Sheet
-from .sheet import SheetDocument, sheet_document
+from .sheet import Row, SheetDocument, sheet_document
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
-HEADINGS = [
-    "TT",
-    "Tiêu chí",
-    "Điểm chuẩn",
-    "Điểm thưởng",
-    "Điểm tự chấm",
-    "Điểm thưởng tự chấm",
-    "Giải trình/ tài liệu kiểm chứng",
-]
-REVIEW_HEADINGS = ["Điểm thẩm định", "Điểm thưởng thẩm định", "Nhận xét của khối"]
-WIDTHS = [6, 50, 9, 9, 9, 11, 50]
-REVIEW_WIDTHS = [10, 11, 30]
 POINT_FORMAT = "0.##"
 LINE_HEIGHT = 15  # points per line of 11-point text
+HEADER_ROW = 5
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    heading: str
+    width: float
+    # "text": user text, wrapped, counted for the row height; "center": centered;
+    # "points": a number, centered, formatted as points and summed in the TỔNG CỘNG row.
+    style: Literal["text", "center", "points"]
+    reviewed: bool = False  # only on a sheet the bloc has reviewed
+
+
+COLUMNS = [
+    Column("code", "TT", 6, "center"),
+    Column("text", "Tiêu chí", 50, "text"),
+    Column("max_points", "Điểm chuẩn", 9, "points"),
+    Column("max_bonus", "Điểm thưởng", 9, "points"),
+    Column("points", "Điểm tự chấm", 9, "points"),
+    Column("bonus", "Điểm thưởng tự chấm", 11, "points"),
+    Column("explanation", "Giải trình/ tài liệu kiểm chứng", 50, "text"),
+    Column("reviewed_points", "Điểm thẩm định", 10, "points", reviewed=True),
+    Column("reviewed_bonus", "Điểm thưởng thẩm định", 11, "points", reviewed=True),
+    Column("comment", "Nhận xét của khối", 30, "text", reviewed=True),
+]
+# The headings of an agency's own sheet, which the sheet import reads back.
+HEADINGS = [c.heading for c in COLUMNS if not c.reviewed]
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where `write_sheet` put things: the row of each criterion key ("" for TỔNG CỘNG), each column."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: dict[str, int]
+
+    @property
+    def total_row(self) -> int:
+        return self.rows[""]
+
+    def has(self, name: str) -> bool:
+        return any(c.name == name for c in self.columns)
+
+    def column(self, name: str) -> int:
+        return [c.name for c in self.columns].index(name) + 1  # ValueError names a missing column
+
+    def letter(self, name: str) -> str:
+        return get_column_letter(self.column(name))
+
+    def cell(self, name: str, key: str = "") -> str:
+        """cell("points") → "E45", the agency's own points in the TỔNG CỘNG row."""
+        return f"{self.letter(name)}{self.rows[key]}"
+
+    def ref(self, name: str, key: str = "") -> str:
+        """The same cell seen from another sheet of the workbook: "'VP'!E45"."""
+        return f"{quote_sheetname(self.title)}!{self.cell(name, key)}"
+
+    def sum(self, name: str, keys: list[str]) -> str:
+        return "=" + "+".join(self.cell(name, key) for key in keys)
 
 
 def text(cell, value: str) -> None:
@@ -58,14 +113,25 @@ def workbook_bytes(doc: SheetDocument) -> bytes:
     return buffer.getvalue()
 
 
-def write_sheet(ws, doc: SheetDocument) -> dict[str, int]:
-    """Write the table on `ws`; returns the row number of each criterion key ("" for TỔNG CỘNG)."""
-    headings = HEADINGS + (REVIEW_HEADINGS if doc.reviewed else [])
-    widths = WIDTHS + (REVIEW_WIDTHS if doc.reviewed else [])
-    last = get_column_letter(len(headings))
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+def write_sheet(ws, doc: SheetDocument) -> SheetLayout:
+    """Write the table on `ws`; returns where each criterion and column went."""
+    rows = {r.key: HEADER_ROW + 1 + i for i, r in enumerate(doc.rows)}
+    layout = SheetLayout(
+        title=ws.title,
+        columns=tuple(c for c in COLUMNS if doc.reviewed or not c.reviewed),
+        rows=rows | {"": HEADER_ROW + 1 + len(doc.rows)},
+    )
+    _write_titles(ws, doc, layout)
+    _write_header(ws, layout)
+    for row in doc.rows:
+        _write_row(ws, row, layout)
+    _write_total(ws, doc, layout)
+    _set_up_pages(ws, layout)
+    return layout
 
+
+def _write_titles(ws, doc: SheetDocument, layout: SheetLayout) -> None:
+    last = get_column_letter(len(layout.columns))
     for row, (value, font) in enumerate(
         [
             (doc.title, Font(name=FONT, size=13, bold=True)),
@@ -77,72 +143,78 @@ def write_sheet(ws, doc: SheetDocument) -> dict[str, int]:
         ws.merge_cells(f"A{row}:{last}{row}")
         cell = ws.cell(row, 1, value)
         cell.font, cell.alignment = font, Alignment(horizontal="center", wrap_text=True)
-    header = 5
-    for column, heading in enumerate(headings, start=1):
-        cell = ws.cell(header, column, heading)
+
+
+def _write_header(ws, layout: SheetLayout) -> None:
+    for index, column in enumerate(layout.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+        cell = ws.cell(HEADER_ROW, index, column.heading)
         cell.font, cell.alignment, cell.border = Font(name=FONT, size=11, bold=True), CENTER, BORDER
-    ws.row_dimensions[header].height = 3 * LINE_HEIGHT
+    ws.row_dimensions[HEADER_ROW].height = 3 * LINE_HEIGHT
 
-    rows = {r.key: header + 1 + i for i, r in enumerate(doc.rows)}
-    total_row = header + 1 + len(doc.rows)
-    for r in doc.rows:
-        n = rows[r.key]
-        bold = r.depth == 0
-        kids = [rows[k] for k in r.children]
 
-        def formula(column: str, kids=kids) -> str:
-            return "=" + "+".join(f"{column}{k}" for k in kids)
+def _row_values(r: Row, layout: SheetLayout) -> dict[str, object]:
+    """What each named column shows on the row of `r`."""
 
-        ws.cell(n, 1, r.code or None)
-        text(ws.cell(n, 2), r.text)
-        ws.cell(n, 3, r.max_points)
-        ws.cell(n, 4, r.max_bonus or None)
-        ws.cell(n, 5, formula("E") if kids else r.points)
-        ws.cell(n, 6, r.bonus if r.own_bonus or not kids else (formula("F") if r.bonus is not None else None))
-        explanation = "\n".join(
+    def summed(name: str, value, *, bonus: bool = False):
+        """A parent sums its children, except a bonus it awards itself or that nobody claimed."""
+        if not r.children or not layout.has(name) or (bonus and (r.own_bonus or value is None)):
+            return value
+        return layout.sum(name, r.children)
+
+    return {
+        "code": r.code or None,
+        "text": r.text,
+        "max_points": r.max_points,
+        "max_bonus": r.max_bonus or None,
+        "points": summed("points", r.points),
+        "bonus": summed("bonus", r.bonus, bonus=True),
+        "explanation": "\n".join(
             filter(None, ["Tạm tính." if r.provisional else "", r.explanation, *r.documents])
-        )
-        text(ws.cell(n, 7), explanation)
-        if doc.reviewed:
-            ws.cell(n, 8, formula("H") if kids else r.reviewed_points)
-            ws.cell(
-                n,
-                9,
-                r.reviewed_bonus
-                if r.own_bonus or not kids
-                else (formula("I") if r.reviewed_bonus is not None else None),
-            )
-            text(ws.cell(n, 10), r.comment)
-        for column in range(1, len(headings) + 1):
-            cell = ws.cell(n, column)
-            cell.border = BORDER
-            cell.font = Font(name=FONT, size=11, bold=bold)
-            cell.alignment = WRAP if column in (2, 7, 10) else CENTER
-            if column in (3, 4, 5, 6, 8, 9):
-                cell.number_format = POINT_FORMAT
-        ws.row_dimensions[n].height = (
-            LINE_HEIGHT
-            * max(
-                _lines(r.text, widths[1]),
-                _lines(explanation, widths[6]),
-                _lines(r.comment, widths[9]) if doc.reviewed else 1,
-            )
-            + 4
-        )
+        ),
+        "reviewed_points": summed("reviewed_points", r.reviewed_points),
+        "reviewed_bonus": summed("reviewed_bonus", r.reviewed_bonus, bonus=True),
+        "comment": r.comment,
+    }
 
-    sections = [rows[r.key] for r in doc.rows if r.parent is None]
-    ws.cell(total_row, 2, "TỔNG CỘNG")
-    totals = {3: "C", 4: "D", 5: "E", 6: "F"} | ({8: "H", 9: "I"} if doc.reviewed else {})
-    for column, letter in totals.items():
-        ws.cell(total_row, column, "=" + "+".join(f"{letter}{s}" for s in sections))
-    for column in range(1, len(headings) + 1):
-        cell = ws.cell(total_row, column)
+
+def _write_row(ws, r: Row, layout: SheetLayout) -> None:
+    n = layout.rows[r.key]
+    values = _row_values(r, layout)
+    lines = 1
+    for index, column in enumerate(layout.columns, start=1):
+        value = values.get(column.name)
+        cell = ws.cell(n, index)
+        if column.style == "text":
+            text(cell, value)
+            lines = max(lines, _lines(value, column.width))
+        elif value is not None:
+            cell.value = value
+        cell.border = BORDER
+        cell.font = Font(name=FONT, size=11, bold=r.depth == 0)
+        cell.alignment = WRAP if column.style == "text" else CENTER
+        if column.style == "points":
+            cell.number_format = POINT_FORMAT
+    ws.row_dimensions[n].height = LINE_HEIGHT * lines + 4
+
+
+def _write_total(ws, doc: SheetDocument, layout: SheetLayout) -> None:
+    n = layout.total_row
+    sections = [r.key for r in doc.rows if r.parent is None]
+    for index, column in enumerate(layout.columns, start=1):
+        cell = ws.cell(n, index)
+        if column.name == "text":
+            cell.value = "TỔNG CỘNG"
+        elif column.style == "points":
+            cell.value = layout.sum(column.name, sections)
         cell.border, cell.font = BORDER, Font(name=FONT, size=11, bold=True)
-        cell.alignment = CENTER if column != 2 else WRAP
+        cell.alignment = WRAP if column.name == "text" else CENTER
         cell.number_format = POINT_FORMAT
-    ws.row_dimensions[total_row].height = LINE_HEIGHT + 4
+    ws.row_dimensions[n].height = LINE_HEIGHT + 4
 
-    ws.print_title_rows = f"{header}:{header}"
+
+def _set_up_pages(ws, layout: SheetLayout) -> None:
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -150,5 +222,5 @@ def write_sheet(ws, doc: SheetDocument) -> dict[str, int]:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.freeze_panes = ws.cell(header + 1, 3)
-    return rows | {"": total_row}
+    # Code and text stay in view while scrolling across the numbers.
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, layout.column("text") + 1)
