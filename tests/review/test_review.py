@@ -17,7 +17,7 @@ from scoring.review.standings import bloc_round
 from scoring.rubrics.services import RoundClosed
 from scoring.sheets.services import sheet_for, sheet_save
 
-from ..conftest import edit_data, field, make_agency
+from ..conftest import edit_data, field, make_agency, recalculated
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
@@ -146,24 +146,7 @@ def test_a_full_round_return_fix_resubmit_accept_rank_and_export(client, demo, d
     pdf = client.get(reverse("bloc_export_pdf", args=["TMTH", 2022])).content
     assert pdf.startswith(b"%PDF")
     if shutil.which("soffice") or CI:
-        out = tmp_path / "out"
-        subprocess.run(
-            [
-                "soffice",
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation=file://{tmp_path}/lo",
-                "--convert-to",
-                "xlsx",
-                "--outdir",
-                str(out),
-                str(path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        computed = load_workbook(out / "tong-hop.xlsx", data_only=True)
+        computed = recalculated(tmp_path, path.read_bytes())
         rows = {computed["Tổng hợp"].cell(r, 2).value: r for r in range(5, 12)}
         for member in ranked:
             r = rows[member.agency.name]

@@ -14,7 +14,7 @@ from scoring.models import Rubric, Score, Sheet
 from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
 
-from .conftest import recalculated
+from ..conftest import recalculated
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
