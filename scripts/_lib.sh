@@ -21,9 +21,11 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Install the app into .venv from a lock file (requirements/app.txt or requirements/test.txt): exact versions,
+# each checked against its hash; then the project itself, without letting pip resolve anything else.
 venv_install() {
   local python="${PYTHON:-python3}"
   [ -x .venv/bin/python ] || "$python" -m venv .venv
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e "$1"
+  .venv/bin/python -m pip install --quiet --require-hashes -r "requirements/$1.txt"
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 }

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_lib.sh
 apt_install "${APP_PACKAGES[@]}"
-venv_install ".[test]"
+venv_install test
 .venv/bin/python scripts/loadtest.py "$@"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # chromium for the browser test (Playwright drives Debian's build; it cannot download its own here),
 # poppler-utils to read the PDFs, LibreOffice Calc to recompute the Excel files
 apt_install "${APP_PACKAGES[@]}" chromium poppler-utils libreoffice-calc-nogui
-venv_install ".[test]"
+venv_install test
 
 .venv/bin/ruff check --quiet .
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {

@@ -1,6 +1,7 @@
 """Backup and restore of a full round: every score, citation, file and history row comes back."""
 
 import hashlib
+import re
 from io import StringIO
 
 import pytest
@@ -42,15 +43,24 @@ MODELS = [
 ]
 
 
+MILLISECONDS_ZERO = re.compile(r"\.000Z")
+
+
 def state() -> dict:
     """Everything, with natural keys standing for the primary keys of the models that have them: a restore
-    may renumber those (PostgreSQL's flush restarts its sequences), and nothing refers to them by number."""
+    may renumber those (PostgreSQL's flush restarts its sequences), and nothing refers to them by number.
+
+    Times as the archive keeps them, to the millisecond (Django's serializer): a time 0.4 ms past a second
+    reads "…:30.000Z" before and "…:30Z" once restored, the same instant to the archive's precision."""
     return {
-        label: serializers.serialize(
-            "json",
-            apps.get_model(label).objects.order_by("pk"),
-            use_natural_foreign_keys=True,
-            use_natural_primary_keys=True,
+        label: MILLISECONDS_ZERO.sub(
+            "Z",
+            serializers.serialize(
+                "json",
+                apps.get_model(label).objects.order_by("pk"),
+                use_natural_foreign_keys=True,
+                use_natural_primary_keys=True,
+            ),
         )
         for label in MODELS
     }
