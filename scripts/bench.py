@@ -40,6 +40,7 @@ from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubri
 from scoring.review.standings import bloc_round  # noqa: E402
 from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_write_criteria  # noqa: E402
 from scoring.rubrics.tree import RubricTree, rubric_tree  # noqa: E402
+from scoring.sheets.forms import SheetForm  # noqa: E402
 from scoring.sheets.services import sheet_for  # noqa: E402
 from tests.conftest import edit_data, make_agency  # noqa: E402
 
@@ -87,8 +88,9 @@ def filled(sheet: Sheet, run: int) -> dict:
     """Every manual criterion changed on every run, so each save writes the whole sheet."""
     data = edit_data(sheet)
     rtree = rubric_tree(sheet.rubric)
+    typed = SheetForm(rtree=rtree, documents=[]).fields  # the criteria whose points are typed in a box
     for c in rtree.criteria:
-        if not rtree.tree.children[c.key] and c.rule == "manual":
+        if f"p-{c.pk}" in typed:
             data[f"p-{c.pk}"] = str(c.max_points - Decimal(run % 2 + 1)).replace(".00", "")
             data[f"e-{c.pk}"] = f"Giải trình lần {run}"
     return data

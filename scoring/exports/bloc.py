@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .. import rollup
 from ..models import Score
 from .pdf import render
 from .sheet import sheet_document
@@ -170,7 +171,7 @@ def _final_points(state) -> dict[int, dict[str, object]]:
     ).values_list("sheet_id", "criterion_id", "points", "reviewed_points"):
         key = key_of[criterion_id]
         if not tree.children[key]:
-            finals.setdefault(sheet_id, {})[key] = reviewed if reviewed is not None else points
+            finals.setdefault(sheet_id, {})[key] = rollup.reviewed_or_own(points, reviewed)
     for member in state.members:
         if member.sheet is not None:
             finals.setdefault(member.sheet.pk, {})

@@ -66,14 +66,7 @@ def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
     )
     reviewed_totals = None
     if reviewed:
-        entries = {
-            key: rollup.Entry(
-                points=s.reviewed_points if s.reviewed_points is not None else s.points,
-                bonus=s.reviewed_bonus if s.reviewed_bonus is not None else s.bonus,
-            )
-            for key, s in view.scores.items()
-        }
-        reviewed_totals = rollup.rollup(tree, entries)
+        reviewed_totals = rollup.rollup(tree, {key: s.final for key, s in view.scores.items()})
     rows = [_row(c, view, state.cited, reviewed_totals) for c in rtree.criteria]
     report = Report.objects.filter(sheet=sheet).first()
     return SheetDocument(

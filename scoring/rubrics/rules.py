@@ -66,11 +66,12 @@ class Rule:
 
     # ---- worked out
 
-    def choice_max(self, tiers: Sequence[tuple[str, Decimal]], components: Sequence[str]) -> Decimal | None:
-        """The best score the criterion's choices give; `tiers` are (component name or "", points)."""
+    def choice_max(self, tiers: Sequence[tuple[object, Decimal]], components: Sequence) -> Decimal | None:
+        """The best score the criterion's choices give. `tiers` are (component, points) with a false component
+        for the criterion's own tiers; `components` name each component the same way (pk or unique name)."""
         return None
 
-    def node_choice(self, tiers: Sequence[tuple[str, Decimal]], components: Sequence[str]) -> dict:
+    def node_choice(self, tiers: Sequence[tuple[object, Decimal]], components: Sequence) -> dict:
         """The `choice_max` and `choice_words` of the criterion's rollup.Node."""
         best = self.choice_max(tiers, components)
         return {"choice_max": best, "choice_words": self.choice_words if best is not None else ""}
@@ -202,7 +203,7 @@ class Components(Rule):
     def choice_max(self, tiers, components):
         if not components:
             return None
-        best = (max((p for c, p in tiers if c == name), default=rollup.ZERO) for name in components)
+        best = (max((p for c, p in tiers if c == component), default=rollup.ZERO) for component in components)
         return sum(best, rollup.ZERO)
 
     def points(self, criterion, value):

@@ -73,8 +73,9 @@ def rubric_tree(rubric: Rubric) -> RubricTree:
     return RubricTree(rubric=rubric, criteria=ordered, tree=rollup.Tree(nodes))
 
 
-def choice_parts(criterion: Criterion) -> tuple[list[tuple[str, Decimal]], list[str]]:
-    """The criterion's tiers as (component name or "", points), and its components' names."""
-    tiers = [("", t.points) for t in criterion.tier_list]
-    tiers += [(comp.name, t.points) for comp in criterion.component_list for t in comp.tier_list]
-    return tiers, [comp.name for comp in criterion.component_list]
+def choice_parts(criterion: Criterion) -> tuple[list[tuple[int | None, Decimal]], list[int]]:
+    """The criterion's tiers as (component pk, or None for its own tiers; points), and its components' pks:
+    pks, because two organisations of one criterion may carry the same name."""
+    tiers = [(None, t.points) for t in criterion.tier_list]
+    tiers += [(comp.pk, t.points) for comp in criterion.component_list for t in comp.tier_list]
+    return tiers, [comp.pk for comp in criterion.component_list]

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from scoring.models import Criterion, Score
+from scoring.models import Criterion, Score, Tier
 from scoring.notation import format_points
 from scoring.rubrics import rules
 from scoring.rubrics.rules import PointsField, Rule, rule_of
@@ -71,3 +71,27 @@ def test_a_new_rule_is_one_class_the_page_and_the_save_follow(client, cast, vp_s
     too_much = client.post(reverse("sheet_edit", args=[vp_sheet.pk]), edit_data(vp_sheet, **{name: "120"}))
     assert "Tỷ lệ tối đa là 100; bạn nhập 120." in too_much.content.decode()
     assert Score.objects.get(sheet=vp_sheet, criterion__key="1:4").points == D(40)
+
+
+def test_a_choice_sets_the_best_score_and_names_what_the_maximum_is_compared_with():
+    """Tiers 20/15/10/0 → 20; two organisations of the same name rated up to 10 and 4 → 14, not 20."""
+    assert rules.Tiered().node_choice([(None, D(20)), (None, D(15)), (None, D(0))], []) == {
+        "choice_max": D(20),
+        "choice_words": "điểm chuẩn so với mức cao nhất",
+    }
+    tiers = [(1, D(10)), (1, D(5)), (2, D(4)), (2, D(2))]
+    assert rules.Components().node_choice(tiers, [1, 2]) == {
+        "choice_max": D(14),
+        "choice_words": "điểm chuẩn so với tổng các tổ chức",
+    }
+    assert rules.Manual().node_choice([], []) == {"choice_max": None, "choice_words": ""}
+
+
+def test_organisations_of_the_same_name_keep_their_own_best_tier(rubric_2022):
+    """The 2022 components criterion with its last two organisations both named “Chi hội”, the last rated
+    at most 10: 20 + 20 + 10 = 50 (not 20 + 20 + 20, as if the two were one)."""
+    criterion = rubric_2022.criteria.get(key="2:7")
+    criterion.components.exclude(position=1).update(name="Chi hội")
+    last = criterion.components.order_by("position").last()
+    Tier.objects.filter(component=last).update(points=D(10))
+    assert rubric_tree(rubric_2022).tree.node("2:7").choice_max == D(50)
