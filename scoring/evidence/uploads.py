@@ -2,6 +2,7 @@
 
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
@@ -106,3 +107,9 @@ def _refuse_markup(upload) -> None:
         if any(marker in window for marker in MARKUP):
             raise ValidationError(POLYGLOT, code="polyglot")
         tail = chunk[-32:]
+
+
+def download_name(original: str, kind: FileKind | None, stored: str) -> str:
+    """The name a file is downloaded under: the name it was uploaded with, the extension of what it is."""
+    extension = kind.extension if kind else PurePath(stored).suffix
+    return (PurePath(original).stem if original else "tep") + extension

@@ -188,3 +188,27 @@ def test_user_text_is_escaped(client, cast, vp_sheet):
     post(client, {**GOOD, "subject": "<script>alert('x')</script>"})
     page = client.get(reverse("evidence_list", args=["VP"])).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "served_name"),
+    [
+        ("x.html", PDF, "application/pdf", "x.pdf"),
+        ("a.hta", PNG, "image/png", "a.png"),
+        ("anh chup.svg", JPEG, "image/jpeg", "anh chup.jpg"),
+        ("bang.xlsx.exe", office("xlsx"), uploads.XLSX.content_type, "bang.xlsx.xlsx"),
+    ],
+    ids=["pdf-as-html", "png-as-hta", "jpeg-as-svg", "xlsx-as-exe"],
+)
+def test_a_download_is_served_as_what_its_content_is_not_what_its_name_says(
+    client, cast, vp_sheet, name, content, content_type, served_name
+):
+    client.force_login(cast["editor"])
+    assert post(client, GOOD, SimpleUploadedFile(name, content, content_type="text/html")).status_code == 302
+    document = Document.objects.get()
+    assert document.original_name == name
+    assert document.file.name.endswith(uploads.KINDS[document.file_type].extension)
+    download = client.get(reverse("evidence_file", args=["VP", document.pk]))
+    assert download["Content-Type"] == content_type
+    assert download["Content-Disposition"] == f'attachment; filename="{served_name}"'
+    assert b"".join(download.streaming_content) == content
