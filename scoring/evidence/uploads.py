@@ -1,5 +1,6 @@
 """Evidence files: what they are is read from their content, never from their name."""
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -38,6 +39,9 @@ REFUSED = "Chỉ nhận tệp PDF, Word, Excel, JPEG hoặc PNG; nội dung tệ
 POLYGLOT = "Tệp có lẫn mã trang web (HTML/script) bên trong: không nhận."
 # Markup that makes a file a polyglot (an image or PDF that a browser could also run as a page).
 MARKUP = (b"<script", b"<html", b"<!doctype html", b"<svg", b"<iframe", b"<body", b"javascript:")
+# A tag with an event handler (`<img src=x onerror=…>`, `<img/onload=…>`), read from lowercased bytes.
+EVENT_HANDLER = re.compile(rb"<[a-z][^<>]{0,1000}?[\s/\"']on[a-z]+\s*=")
+OVERLAP = 1100  # bytes carried from one chunk to the next, so that a match across the seam is seen
 
 
 def _office_zip(upload) -> FileKind:
@@ -104,9 +108,9 @@ def _refuse_markup(upload) -> None:
     tail = b""
     while chunk := upload.read(1024 * 1024):
         window = (tail + chunk).lower()
-        if any(marker in window for marker in MARKUP):
+        if any(marker in window for marker in MARKUP) or EVENT_HANDLER.search(window):
             raise ValidationError(POLYGLOT, code="polyglot")
-        tail = chunk[-32:]
+        tail = window[-OVERLAP:]
 
 
 def download_name(original: str, kind: FileKind | None, stored: str) -> str:

@@ -212,3 +212,27 @@ def test_a_download_is_served_as_what_its_content_is_not_what_its_name_says(
     assert download["Content-Type"] == content_type
     assert download["Content-Disposition"] == f'attachment; filename="{served_name}"'
     assert b"".join(download.streaming_content) == content
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        b"<img src=x onerror=alert(1)>",
+        b"<IMG SRC=x OnError = alert(1)>",
+        b"<img/src/onerror=alert(1)>",
+        b'<div class="a" onmouseover="alert(1)">',
+        b"<a href='#' onclick='alert(1)'>",
+        b"<image href=x onload=alert(1)>",
+    ],
+    ids=["onerror", "upper-case-with-spaces", "slashes", "quoted", "onclick", "onload"],
+)
+@pytest.mark.parametrize(
+    ("name", "head"), [("anh.png", PNG), ("anh.jpg", JPEG), ("vb.pdf", PDF)], ids=["png", "jpeg", "pdf"]
+)
+def test_it_refuses_an_event_handler_hidden_in_a_file(client, cast, vp_sheet, settings, markup, name, head):
+    client.force_login(cast["editor"])
+    response = post(client, GOOD, SimpleUploadedFile(name, head + b"\x00" * 2000 + markup + b"\x00" * 64))
+    page = response.content.decode()
+    assert response.status_code == 200 and uploads.POLYGLOT in page
+    assert 'value="02/QĐ-VP"' in page
+    assert not Document.objects.exists() and files_on_disk(settings) == []
