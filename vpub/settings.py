@@ -245,6 +245,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Values marked with sensitive_variables / sensitive_post_parameters stay hidden even with DEBUG on.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "scoring.system.ExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

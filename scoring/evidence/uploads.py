@@ -1,7 +1,11 @@
 """Evidence files: what they are is read from their content, never from their name."""
 
+import re
 import zipfile
+import zlib
+from bisect import bisect_left
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
@@ -37,6 +41,45 @@ REFUSED = "Chỉ nhận tệp PDF, Word, Excel, JPEG hoặc PNG; nội dung tệ
 POLYGLOT = "Tệp có lẫn mã trang web (HTML/script) bên trong: không nhận."
 # Markup that makes a file a polyglot (an image or PDF that a browser could also run as a page).
 MARKUP = (b"<script", b"<html", b"<!doctype html", b"<svg", b"<iframe", b"<body", b"javascript:")
+# A tag with an event handler (`<img src=x onerror=…>`, `<img/onload=…>`), read from lowercased bytes.
+EVENT_HANDLER = re.compile(rb"<[a-z][^<>]{0,1000}?[\s/\"']on[a-z]+\s*=")
+OVERLAP = 1100  # bytes carried from one chunk to the next, so that a match across the seam is seen
+
+ACTIVE_PDF = (
+    "Tệp PDF có mã tự chạy (JavaScript), lệnh mở chương trình khác hoặc tệp đính kèm bên trong: không nhận. "
+    "Hãy in văn bản ra một tệp PDF mới (In → Lưu dưới dạng PDF) rồi tải lên tệp đó."
+)
+STRANGE_PDF = (
+    "Tệp PDF có cấu trúc bất thường: không nhận. "
+    "Hãy in văn bản ra một tệp PDF mới (In → Lưu dưới dạng PDF) rồi tải lên tệp đó."
+)
+UNCHECKABLE_PDF = (
+    "Tệp PDF được mã hóa nên không kiểm tra được nội dung: không nhận. "
+    "Hãy in văn bản ra một tệp PDF mới (In → Lưu dưới dạng PDF) rồi tải lên tệp đó."
+)
+
+
+def _pdf_name(*names: str) -> re.Pattern:
+    """A PDF name however it is spelt: each letter may be written as a `#xx` escape (/J#61vaScript)."""
+
+    def letter(char: str) -> str:
+        code = f"{ord(char):02x}"
+        escaped = f"#{code[0]}[{code[1]}{code[1].upper()}]" if code[1].isalpha() else f"#{code}"
+        return f"(?:{re.escape(char)}|{escaped})"
+
+    spelt = "|".join("".join(letter(char) for char in name) for name in names)
+    return re.compile(f"/(?:{spelt})(?![^\\x00\\t\\n\\x0c\\r /\\[\\]()<>{{}}%])".encode())
+
+
+# A JavaScript action must say /S /JavaScript, so the long names are looked for in every byte; the short
+# /JS only where random compressed bytes cannot spell it: outside streams, and inside object streams.
+ACTIVE_PDF_NAME = _pdf_name("JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles")
+ANY_ACTIVE_PDF_NAME = _pdf_name("JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles")
+JS_NAME = _pdf_name("JS")
+OBJECT_STREAM_NAME = _pdf_name("ObjStm")
+ENCRYPT_NAME = _pdf_name("Encrypt")
+PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+MAX_INFLATED_BYTES = 50 * 1024 * 1024
 
 
 def _office_zip(upload) -> FileKind:
@@ -94,6 +137,8 @@ def sniff(upload) -> FileKind:
         raise ValidationError(REFUSED, code="file_type")
     if kind in (PDF, PNG, JPEG):
         _refuse_markup(upload)
+    if kind is PDF:
+        _refuse_active_pdf(upload)
     upload.seek(0)
     return kind
 
@@ -103,6 +148,63 @@ def _refuse_markup(upload) -> None:
     tail = b""
     while chunk := upload.read(1024 * 1024):
         window = (tail + chunk).lower()
-        if any(marker in window for marker in MARKUP):
+        if any(marker in window for marker in MARKUP) or EVENT_HANDLER.search(window):
             raise ValidationError(POLYGLOT, code="polyglot")
-        tail = chunk[-32:]
+        tail = window[-OVERLAP:]
+
+
+def _refuse_active_pdf(upload) -> None:
+    upload.seek(0)
+    data = upload.read()
+    if ACTIVE_PDF_NAME.search(data) or JS_NAME.search(_outside_streams(data)):
+        raise ValidationError(ACTIVE_PDF, code="active_pdf")
+    encrypted = ENCRYPT_NAME.search(data) is not None
+    for objects in _object_streams(data):
+        if encrypted:  # its object streams are encrypted too: what they hold cannot be read here
+            raise ValidationError(UNCHECKABLE_PDF, code="encrypted_pdf")
+        if ANY_ACTIVE_PDF_NAME.search(objects):
+            raise ValidationError(ACTIVE_PDF, code="active_pdf")
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """The PDF without its streams' bytes (pages, images, fonts), where a dictionary declares actions."""
+    parts, position = [], 0
+    while start := PDF_STREAM.search(data, position):
+        parts.append(data[position : start.start()])
+        end = data.find(b"endstream", start.end())
+        position = len(data) if end < 0 else end
+    parts.append(data[position:])
+    return b"".join(parts)
+
+
+def _object_streams(data: bytes):
+    """What each object stream holds (PDF 1.5 packs dictionaries into compressed streams).
+
+    Every "stream" keyword is looked at on its own, with the bytes just before it as its dictionary, so
+    that a stream the skipping above got wrong is still found; one that does not inflate is read as is.
+    Work is bounded: streams declared inside one another to make the same bytes read again are refused.
+    """
+    names = [match.start() for match in OBJECT_STREAM_NAME.finditer(data)]
+    ends = [match.start() for match in re.finditer(rb"endstream", data)]
+    budget, work = MAX_INFLATED_BYTES, 0
+    for start in PDF_STREAM.finditer(data):
+        first = bisect_left(names, start.start() - 512)
+        if first == len(names) or names[first] > start.start():
+            continue  # no /ObjStm just before this stream
+        end = bisect_left(ends, start.end())
+        body = memoryview(data)[start.end() : ends[end] if end < len(ends) else len(data)]
+        work += len(body)
+        try:
+            objects = zlib.decompressobj().decompress(body, budget + 1)
+        except zlib.error:
+            objects = body
+        if len(objects) > budget or work > 2 * len(data):
+            raise ValidationError(STRANGE_PDF, code="pdf_structure")
+        budget -= len(objects)
+        yield objects
+
+
+def download_name(original: str, kind: FileKind | None, stored: str) -> str:
+    """The name a file is downloaded under: the name it was uploaded with, the extension of what it is."""
+    extension = kind.extension if kind else PurePath(stored).suffix
+    return (PurePath(original).stem if original else "tep") + extension

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ..accounts.access import allowed, bound_data, get_agency_for_user
 from ..models import Document
-from . import services
+from . import services, uploads
 from .citations import parse_citation
 from .forms import EvidenceForm
 
@@ -78,8 +78,13 @@ def evidence_file(request, code: str, pk: int):
     document = get_object_or_404(Document, pk=pk, agency=agency)
     if not document.file:
         raise Http404
+    # What the file is was read from its content when it was uploaded; its name could say anything.
+    kind = uploads.KINDS.get(document.file_type)
     response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name or document.file.name
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=uploads.download_name(document.original_name, kind, document.file.name),
+        content_type=kind.content_type if kind else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

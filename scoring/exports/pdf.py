@@ -1,11 +1,15 @@
 """PDF with WeasyPrint: A4, Nghị định 30/2020 margins, a Times-metric font embedded (Tinos)."""
 
+import os
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 import mistune
 from django.conf import settings
 from django.template.loader import render_to_string
+from mistune.util import striptags
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
@@ -23,16 +27,47 @@ FONT_FACES = [
     ("Tinos-BoldItalic.ttf", "bold", "italic"),
 ]
 
-_markup = mistune.create_markdown(escape=True)
+
+class _TextOnlyRenderer(mistune.HTMLRenderer):
+    """An image in the report's text is shown as its description: no file or URL is ever fetched."""
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        return striptags(text)  # the description is already rendered, so already escaped
+
+
+_markup = mistune.create_markdown(escape=True, renderer=_TextOnlyRenderer(escape=True))
+
+
+def _real_path(url: str) -> str | None:
+    """The real path a file URL names, decoded until nothing is left to decode; None if it is not one."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
+        return None
+    path = parts.path
+    while (decoded := unquote(path)) != path:
+        path = decoded
+    path = url2pathname(path)
+    if "\0" in path or not os.path.isabs(path):
+        return None
+    return os.path.realpath(path)
 
 
 class LocalOnlyFetcher(URLFetcher):
-    """Documents may load our fonts and nothing else: no network, no other file on the server."""
+    """Documents may load our font files and nothing else: no network, no other file on the server.
+
+    The URL is decoded and resolved (``..``, symlinks) before it is compared with the real paths of the
+    fonts, and the file read is the resolved one: what is checked is what is read.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.allowed = frozenset(os.path.realpath(FONT_DIR / name) for name, _, _ in FONT_FACES)
 
     def fetch(self, url, headers=None):
-        if url.startswith(FONT_DIR.as_uri() + "/"):
-            return super().fetch(url, headers)
-        raise ValueError(f"refused to fetch {url!r} while rendering a document")
+        real = _real_path(url)
+        if real is None or real not in self.allowed:
+            raise ValueError(f"refused to fetch {url!r} while rendering a document")
+        return super().fetch(Path(real).as_uri(), headers)
 
 
 def font_css() -> str:

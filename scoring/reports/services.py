@@ -3,6 +3,7 @@
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from ..exports.pdf import report_pdf_with_signature_box
 from ..models import BlocYear, Report, Sheet
@@ -30,36 +31,38 @@ def report_for(*, sheet: Sheet) -> Report:
     return report
 
 
-@transaction.atomic
+@sensitive_variables("p12", "passphrase", "signer")
 def report_sign(*, report: Report, p12: bytes, passphrase: bytes, by) -> Report:
     """Sign the report (and the sheet attached to it) with the head's certificate, then submit the sheet.
 
     The certificate is used for this signing only; a failure at any step changes nothing.
     """
-    sheet = Sheet.objects.select_for_update().get(pk=report.sheet_id)
-    if not sheet.is_editable:
-        raise SheetLocked(sheet.get_status_display())
-    signer = signing.load_signer(p12, passphrase)
-    signer_name = signer.signing_cert.subject.native.get("common_name") or sheet.agency.head_name
-    pdf, page, box = report_pdf_with_signature_box(report)
-    signed = signing.sign_pdf(
-        pdf,
-        signer,
-        box=box,
-        page=page,
-        signer_name=signer_name,
-        reason=f"Ký Báo cáo số {report.reference}",
-        location=sheet.agency.place,
-    )
-    report.signed_pdf.save(f"bao-cao-{report.pk}.pdf", ContentFile(signed), save=False)
-    stored = report.signed_pdf.name
-    try:
-        report.signed_at = timezone.now()
-        report.signed_by = by
-        report.signer_name = signer_name
-        report.save()
-        sheet_submit(sheet=sheet, base_version=sheet.version, by=by)
-    except Exception:
-        report.signed_pdf.storage.delete(stored)
-        raise
-    return report
+    # atomic as a block, not a decorator: the decorator's frame would show the passphrase on an error page.
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=report.sheet_id)
+        if not sheet.is_editable:
+            raise SheetLocked(sheet.get_status_display())
+        signer = signing.load_signer(p12, passphrase)
+        signer_name = signer.signing_cert.subject.native.get("common_name") or sheet.agency.head_name
+        pdf, page, box = report_pdf_with_signature_box(report)
+        signed = signing.sign_pdf(
+            pdf,
+            signer,
+            box=box,
+            page=page,
+            signer_name=signer_name,
+            reason=f"Ký Báo cáo số {report.reference}",
+            location=sheet.agency.place,
+        )
+        report.signed_pdf.save(f"bao-cao-{report.pk}.pdf", ContentFile(signed), save=False)
+        stored = report.signed_pdf.name
+        try:
+            report.signed_at = timezone.now()
+            report.signed_by = by
+            report.signer_name = signer_name
+            report.save()
+            sheet_submit(sheet=sheet, base_version=sheet.version, by=by)
+        except Exception:
+            report.signed_pdf.storage.delete(stored)
+            raise
+        return report

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from django.views.decorators.debug import sensitive_variables
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
@@ -137,6 +138,7 @@ def _looks_like_pkcs12(data: bytes) -> bool:
         return False
 
 
+@sensitive_variables("p12", "passphrase", "key", "signing_key")
 def load_signer(p12: bytes, passphrase: bytes, *, now: dt.datetime | None = None) -> signers.SimpleSigner:
     if not isinstance(p12, (bytes, bytearray)) or not _looks_like_pkcs12(bytes(p12)):
         raise NotPkcs12Error("Tệp không phải là chứng thư số PKCS#12 (.p12/.pfx).")

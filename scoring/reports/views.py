@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
 from ..accounts.access import allowed, bound_data, get_sheet_for_user
@@ -104,6 +105,8 @@ def _signed_file(report: Report) -> FileResponse:
     return response
 
 
+@sensitive_post_parameters("passphrase")
+@sensitive_variables("form")
 @login_required
 def report_sign(request, pk: int):
     sheet, _ = get_sheet_for_user(request, pk, "sheet.submit")

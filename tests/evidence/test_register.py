@@ -1,6 +1,8 @@
 import io
 import re
+import time
 import zipfile
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -188,3 +190,146 @@ def test_user_text_is_escaped(client, cast, vp_sheet):
     post(client, {**GOOD, "subject": "<script>alert('x')</script>"})
     page = client.get(reverse("evidence_list", args=["VP"])).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "served_name"),
+    [
+        ("x.html", PDF, "application/pdf", "x.pdf"),
+        ("a.hta", PNG, "image/png", "a.png"),
+        ("anh chup.svg", JPEG, "image/jpeg", "anh chup.jpg"),
+        ("bang.xlsx.exe", office("xlsx"), uploads.XLSX.content_type, "bang.xlsx.xlsx"),
+    ],
+    ids=["pdf-as-html", "png-as-hta", "jpeg-as-svg", "xlsx-as-exe"],
+)
+def test_a_download_is_served_as_what_its_content_is_not_what_its_name_says(
+    client, cast, vp_sheet, name, content, content_type, served_name
+):
+    client.force_login(cast["editor"])
+    assert post(client, GOOD, SimpleUploadedFile(name, content, content_type="text/html")).status_code == 302
+    document = Document.objects.get()
+    assert document.original_name == name
+    assert document.file.name.endswith(uploads.KINDS[document.file_type].extension)
+    download = client.get(reverse("evidence_file", args=["VP", document.pk]))
+    assert download["Content-Type"] == content_type
+    assert download["Content-Disposition"] == f'attachment; filename="{served_name}"'
+    assert b"".join(download.streaming_content) == content
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        b"<img src=x onerror=alert(1)>",
+        b"<IMG SRC=x OnError = alert(1)>",
+        b"<img/src/onerror=alert(1)>",
+        b'<div class="a" onmouseover="alert(1)">',
+        b"<a href='#' onclick='alert(1)'>",
+        b"<image href=x onload=alert(1)>",
+    ],
+    ids=["onerror", "upper-case-with-spaces", "slashes", "quoted", "onclick", "onload"],
+)
+@pytest.mark.parametrize(
+    ("name", "head"), [("anh.png", PNG), ("anh.jpg", JPEG), ("vb.pdf", PDF)], ids=["png", "jpeg", "pdf"]
+)
+def test_it_refuses_an_event_handler_hidden_in_a_file(client, cast, vp_sheet, settings, markup, name, head):
+    client.force_login(cast["editor"])
+    response = post(client, GOOD, SimpleUploadedFile(name, head + b"\x00" * 2000 + markup + b"\x00" * 64))
+    page = response.content.decode()
+    assert response.status_code == 200 and uploads.POLYGLOT in page
+    assert 'value="02/QĐ-VP"' in page
+    assert not Document.objects.exists() and files_on_disk(settings) == []
+
+
+def pdf(*objects: bytes) -> bytes:
+    body = b"".join(b"%d 0 obj\n%s\nendobj\n" % (n, o) for n, o in enumerate(objects, start=1))
+    return b"%PDF-1.7\n" + body + b"trailer\n<</Root 1 0 R>>\n%%EOF\n"
+
+
+def object_stream(hidden: bytes, *, compress=True, kind=b"/ObjStm", encrypt=b"") -> bytes:
+    packed = zlib.compress(b"2 0 " + hidden) if compress else b"2 0 " + hidden
+    flate = b"/Filter/FlateDecode" if compress else b""
+    return b"<</Type%s/N 1/First 4%s/Length %d%s>>stream\n%s\nendstream" % (
+        kind,
+        flate,
+        len(packed),
+        encrypt,
+        packed,
+    )
+
+
+CATALOG = b"<</Type/Catalog/Pages 3 0 R/OpenAction 2 0 R>>"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(pdf(CATALOG, b"<</S/JavaScript/JS(app.alert(1))>>"), id="open-action-javascript"),
+        pytest.param(pdf(b"<</Type/Catalog/AA<</WC<</JS 2 0 R>>>>>>", b"(app.alert(1))"), id="js-alone"),
+        pytest.param(pdf(CATALOG, b"<</S/J#61vaScript/J#53(app.alert(1))>>"), id="escaped-names"),
+        pytest.param(pdf(CATALOG, b"<</S/Launch/F(cmd.exe)>>"), id="launch"),
+        pytest.param(pdf(b"<</Type/Catalog/Names<</EmbeddedFiles 2 0 R>>>>", b"<<>>"), id="embedded-files"),
+        pytest.param(
+            pdf(b"<</Type/Catalog>>", b"<</Type/EmbeddedFile/Length 5>>stream\nhello\nendstream"),
+            id="embedded-file",
+        ),
+        pytest.param(
+            pdf(CATALOG, object_stream(b"<</S/JavaScript/JS(app.alert(1))>>")), id="in-an-object-stream"
+        ),
+        pytest.param(pdf(CATALOG, object_stream(b"<</JS(app.alert(1))>>")), id="js-in-an-object-stream"),
+        pytest.param(
+            pdf(CATALOG, object_stream(b"<</JS(app.alert(1))>>", compress=False)), id="plain-object-stream"
+        ),
+        pytest.param(
+            pdf(CATALOG, object_stream(b"<</JS(app.alert(1))>>", kind=b"/Obj#53tm")),
+            id="escaped-object-stream",
+        ),
+    ],
+)
+def test_it_refuses_a_pdf_that_runs_code_or_carries_files(client, cast, vp_sheet, settings, content):
+    client.force_login(cast["editor"])
+    response = post(client, GOOD, SimpleUploadedFile("cong-van.pdf", content))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'<span id="error_1_id_upload"><strong>{uploads.ACTIVE_PDF}</strong>' in page  # beside the field
+    assert 'value="02/QĐ-VP"' in page and "Chương trình công tác" in page
+    assert not Document.objects.exists() and files_on_disk(settings) == []
+
+
+def test_it_refuses_an_encrypted_pdf_whose_objects_it_cannot_read(client, cast, vp_sheet, settings):
+    client.force_login(cast["editor"])
+    content = pdf(CATALOG, object_stream(b"<<>>", encrypt=b"/Encrypt 9 0 R"))
+    page = post(client, GOOD, SimpleUploadedFile("mat.pdf", content)).content.decode()
+    assert f'<span id="error_1_id_upload"><strong>{uploads.UNCHECKABLE_PDF}</strong>' in page
+    assert not Document.objects.exists() and files_on_disk(settings) == []
+
+
+def test_it_refuses_streams_declared_inside_one_another_in_bounded_time(client, cast, vp_sheet, settings):
+    client.force_login(cast["editor"])
+    nested = b"/ObjStm stream\n" * 200_000 + b"x" * 1_000_000 + b"endstream"
+    started = time.monotonic()
+    page = post(
+        client, GOOD, SimpleUploadedFile("long.pdf", pdf(b"<</Type/Catalog>>", nested))
+    ).content.decode()
+    assert time.monotonic() - started < 2
+    assert uploads.STRANGE_PDF in page and not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(pdf(b"<</Type/Catalog/OpenAction[3 0 R/Fit]>>"), id="open-action-to-a-page"),
+        pytest.param(
+            pdf(b"<</Type/Catalog>>", b"<</Length 9/Filter/FlateDecode>>stream\nx/JS /Lau\nendstream"),
+            id="name-like-bytes-inside-a-compressed-stream",
+        ),
+        pytest.param(pdf(CATALOG, object_stream(b"<</Type/Page>>")), id="object-stream"),
+        pytest.param(
+            pdf(CATALOG, b"<</Title(JSON /JSX)>>", b"<</Encrypt 4 0 R>>"),
+            id="encrypted-without-object-streams",
+        ),
+    ],
+)
+def test_it_accepts_a_pdf_without_active_content(client, cast, vp_sheet, content):
+    client.force_login(cast["editor"])
+    assert post(client, GOOD, SimpleUploadedFile("cong-van.pdf", content)).status_code == 302
+    assert Document.objects.get().file_type == "pdf"
