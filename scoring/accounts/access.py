@@ -149,8 +149,10 @@ def sees_board(roles: Roles, bloc_year) -> bool:
 
 
 def may_review(roles: Roles, sheet: Sheet, bloc_year) -> bool:
-    """Nobody reviews their own agency: the leader reviews the members, the deputy reviews the leader."""
-    if sheet.agency_id in roles.by_agency:
+    """Nobody reviews their own agency: the leader reviews the members, the deputy reviews the leader.
+
+    A draft is the agency's own until it is submitted: nobody on the bloc's side opens it."""
+    if not sheet.seen_by_bloc or sheet.agency_id in roles.by_agency:
         return False
     if roles.province_admin:
         return True

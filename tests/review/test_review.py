@@ -1,16 +1,18 @@
 """The bloc leader's review: a full round on the demo data, the ranking, the tables, closing the year."""
 
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal as D
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from scoring.exports.bloc import bloc_html
 from scoring.models import (
     Agency,
     Bloc,
@@ -282,6 +284,32 @@ def test_an_agency_admin_neither_reopens_the_year_nor_accepts_a_sheet(
     assert response.status_code == 404
     assert sheet_of("STC").status == Sheet.Status.SUBMITTED
     assert client.get(reverse("received_reports")).status_code == 404
+
+
+@pytest.mark.parametrize("username", ["ttr.chamdiem", "quantri"])
+def test_a_draft_is_the_agencys_own_until_it_is_submitted(client, demo, django_user_model, username):
+    """Văn phòng UBND tỉnh's sheet is a draft of 945 + 48: nobody on the bloc's side reads it."""
+    vp = sheet_of("VP")
+    as_user(client, django_user_model, username)
+    assert client.get(reverse("sheet_review", args=[vp.pk])).status_code == 404
+    response = client.post(reverse("sheet_review", args=[vp.pk]), {"version": vp.version, "action": "accept"})
+    assert response.status_code == 404 and sheet_of("VP").status == Sheet.Status.DRAFT
+
+    board = client.get(reverse("bloc_board", args=["TMTH", 2022])).content.decode()
+    row = re.search(r"<tr>\s*<td>Văn phòng UBND tỉnh.*?</tr>", board, re.S).group(0)
+    assert "Đang nhập" in row and not re.search(r"\d", row.replace("UBND", ""))
+    assert reverse("sheet_review", args=[vp.pk]) not in board
+    assert ">945<" not in board and ">993<" not in board  # nor in the chart
+
+    wb = load_workbook(BytesIO(client.get(reverse("bloc_export_xlsx", args=["TMTH", 2022])).content))
+    assert "VP" not in wb.sheetnames and len(wb.sheetnames) == 8  # two tables, six submitted sheets
+    summary = wb["Tổng hợp"]
+    vp_row = next(r for r in range(5, 12) if summary.cell(r, 2).value == "Văn phòng UBND tỉnh")
+    assert [summary.cell(vp_row, c).value for c in range(3, 10)] == ["Đang nhập"] + [None] * 6
+    assert "Văn phòng UBND tỉnh" not in [c.value for c in wb["Ma trận điểm"][1]]
+    html = bloc_html(bloc_round(demo, demo.bloc.years.get(year=2022)))
+    row = re.search(r"<tr><td[^>]*>—</td><td[^>]*>Văn phòng UBND tỉnh.*?</tr>", html, re.S).group(0)
+    assert "Đang nhập" in row and not re.search(r"\d", row.replace("UBND", ""))
 
 
 def test_a_return_needs_a_reason_and_keeps_the_review_unsaved(client, demo, django_user_model):
