@@ -9,8 +9,8 @@ from .rubrics.services import rubric_copy
 
 @admin.register(models.Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "symbol", "head_title", "head_name", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["code", "name", "symbol", "head_title", "head_name", "is_active", "is_province_office"]
+    list_filter = ["is_active", "is_province_office"]
     search_fields = ["code", "name"]
 
 

@@ -31,7 +31,8 @@ AGENCIES = [
         "Huỳnh Thị Dương",
     ),
 ]
-# The provincial emulation office administers the blocs; it is not itself a member of this one.
+# The provincial emulation office (Agency.is_province_office) administers the blocs; it is not itself a member
+# of this one.
 ADMIN_AGENCY = (
     "BTDKT",
     "Ban Thi đua - Khen thưởng tỉnh",

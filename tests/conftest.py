@@ -1,4 +1,5 @@
-"""The cast: an editor and a head of one agency, a user of another agency, a bloc reviewer, an administrator."""
+"""The cast: an editor and a head of one agency, a user of another agency, a bloc reviewer, the province's
+administrator, and "admin" memberships of ordinary agencies (which reach nothing beyond their agency)."""
 
 import subprocess
 from decimal import Decimal
@@ -100,7 +101,10 @@ def rubric_2022(db) -> Rubric:
 
 @pytest.fixture
 def agencies(db):
-    return {code: make_agency(code) for code in ("VP", "TTR", "STC", "OTHER", "BTDKT")}
+    made = {code: make_agency(code) for code in ("VP", "TTR", "STC", "OTHER", "BTDKT")}
+    Agency.objects.filter(code="BTDKT").update(is_province_office=True)  # the province's emulation office
+    made["BTDKT"].refresh_from_db()
+    return made
 
 
 @pytest.fixture
@@ -120,7 +124,13 @@ def cast(django_user_model, agencies):
         "head": make_user(django_user_model, "thutruong", agencies["VP"], Membership.Role.HEAD),
         "other": make_user(django_user_model, "donvikhac", agencies["OTHER"], Membership.Role.EDITOR),
         "reviewer": make_user(django_user_model, "chamdiem", agencies["TTR"], Membership.Role.REVIEWER),
+        # the province's administrator: "admin" in the province's emulation office
         "admin": make_user(django_user_model, "quantri", agencies["BTDKT"], Membership.Role.ADMIN),
+        # "admin" of an ordinary agency, made past Membership.clean (as older versions of the app allowed):
+        # of an agency outside the bloc, of a member of the bloc, of the bloc's leader
+        "other_admin": make_user(django_user_model, "khac.quantri", agencies["OTHER"], Membership.Role.ADMIN),
+        "own_admin": make_user(django_user_model, "vp.quantri", agencies["VP"], Membership.Role.ADMIN),
+        "leader_admin": make_user(django_user_model, "ttr.quantri", agencies["TTR"], Membership.Role.ADMIN),
         # an editor of another member of the same bloc
         "same_bloc": make_user(django_user_model, "stc.bientap", agencies["STC"], Membership.Role.EDITOR),
         # a reviewer who works in VP itself: sees VP's sheet but does not score it

@@ -1,7 +1,8 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from scoring.models import Criterion, Rubric, Sheet
+from scoring.models import Criterion, Membership, Rubric, Sheet
 
 
 @pytest.fixture
@@ -67,3 +68,29 @@ def test_a_draft_rubric_is_opened_for_scoring_by_an_action(admin_client_, rubric
     )
     rubric_2022.refresh_from_db()
     assert rubric_2022.status == Rubric.Status.OPEN
+
+
+def test_the_province_administrator_role_is_given_only_in_the_province_office(admin_client_, agencies):
+    user = get_user_model().objects.create_user("vp.quantri")
+    url = reverse("admin:scoring_membership_add")
+    page = admin_client_.post(url, {"user": user.pk, "agency": agencies["VP"].pk, "role": "admin"})
+    assert "chỉ dành cho người của cơ quan thường trực thi đua" in page.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
+    response = admin_client_.post(url, {"user": user.pk, "agency": agencies["BTDKT"].pk, "role": "admin"})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=user).agency.code == "BTDKT"
+
+
+def test_the_province_has_one_emulation_office(admin_client_, agencies):
+    vp = agencies["VP"]
+    data = {
+        field: getattr(vp, field)
+        for field in ("code", "name", "governing_body", "header_name", "symbol", "place", "head_title")
+    }
+    page = admin_client_.post(
+        reverse("admin:scoring_agency_change", args=[vp.pk]),
+        {**data, "is_active": "on", "is_province_office": "on"},
+    )
+    assert "Tỉnh chỉ có một cơ quan thường trực thi đua." in page.content.decode()
+    vp.refresh_from_db()
+    assert not vp.is_province_office

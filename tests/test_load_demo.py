@@ -52,6 +52,11 @@ def test_it_builds_the_2022_round_of_the_tmth_bloc(db):
     assert Agency.objects.get(code="VP").name == "Văn phòng UBND tỉnh"
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"editor", "head", "reviewer", "admin"}
+    # the province's administrator is the only "admin", in the province's emulation office
+    assert list(Membership.objects.filter(role="admin").values_list("user__username", "agency__code")) == [
+        ("quantri", "BTDKT")
+    ]
+    assert list(Agency.objects.filter(is_province_office=True).values_list("code", flat=True)) == ["BTDKT"]
     for user in demo.USERS:
         assert f"{user.username:<15} {user.password}" in output
     assert "Bảng tự chấm 2022 của Văn phòng UBND tỉnh (Đang nhập): 945 điểm, 48 điểm thưởng." in output

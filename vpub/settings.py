@@ -154,9 +154,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind the proxy the client's address is in X-Forwarded-For (see docs/deploy.md).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Reverse proxies in front of the app (nginx: 1). Behind them the client's address is the entry the outermost
+# one appended to X-Forwarded-For (see docs/deploy.md); throttling and the security log use the same resolver.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "scoring.accounts.security.client_ip"
 
 # Sessions live in the database (several app servers may share them): 30 minutes idle, 8 hours in all.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -1,5 +1,7 @@
 """Who may do what: one policy table, and access helpers that answer 404 for other agencies' data."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -109,38 +111,62 @@ def bound_data(request) -> tuple:
 # ---------------------------------------------------------------- the bloc's side
 
 
-def roles_by_agency(user) -> dict[int, set[str]]:
-    roles: dict[int, set[str]] = {}
-    if user.is_authenticated:
-        for agency_id, role in Membership.objects.filter(user=user).values_list("agency_id", "role"):
-            roles.setdefault(agency_id, set()).add(role)
-    return roles
+@dataclass(frozen=True)
+class Roles:
+    """A user's roles agency by agency, and whether they administer the province.
+
+    Only an administrator of the province office (Agency.is_province_office) acts beyond their own
+    agency; any other agency's roles, its "admin" included, stay inside that agency.
+    """
+
+    by_agency: dict[int, frozenset[str]]
+    province_admin: bool = False
+
+    def in_agency(self, agency_id: int | None) -> frozenset[str]:
+        return self.by_agency.get(agency_id, frozenset())
 
 
-def is_administrator(roles: dict[int, set[str]]) -> bool:
-    return any(Role.ADMIN in r for r in roles.values())
+def roles_of(user) -> Roles:
+    if not user.is_authenticated:
+        return Roles({})
+    by_agency: dict[int, set[str]] = {}
+    province_admin = False
+    rows = Membership.objects.filter(user=user).values_list("agency_id", "role", "agency__is_province_office")
+    for agency_id, role, province_office in rows:
+        by_agency.setdefault(agency_id, set()).add(role)
+        province_admin = province_admin or (role == Role.ADMIN and province_office)
+    return Roles({pk: frozenset(r) for pk, r in by_agency.items()}, province_admin)
 
 
-def sees_board(roles: dict[int, set[str]], bloc_year) -> bool:
+def sees_board(roles: Roles, bloc_year) -> bool:
     """The leader's and deputy's reviewers, and the province's administrators, follow the whole bloc."""
-    if is_administrator(roles):
+    if roles.province_admin:
         return True
     return any(
-        Role.REVIEWER in roles.get(agency_id, ())
+        Role.REVIEWER in roles.in_agency(agency_id)
         for agency_id in (bloc_year.leader_id, bloc_year.deputy_leader_id)
     )
 
 
-def may_review(roles: dict[int, set[str]], sheet: Sheet, bloc_year) -> bool:
-    """Nobody reviews their own agency: the leader reviews the members, the deputy reviews the leader."""
-    if sheet.agency_id in roles:
+def may_review(roles: Roles, sheet: Sheet, bloc_year) -> bool:
+    """Nobody reviews their own agency: the leader reviews the members, the deputy reviews the leader.
+
+    A draft is the agency's own until it is submitted: nobody on the bloc's side opens it."""
+    if not sheet.seen_by_bloc or sheet.agency_id in roles.by_agency:
         return False
-    if is_administrator(roles):
+    if roles.province_admin:
         return True
     reviewer_agency = (
         bloc_year.deputy_leader_id if sheet.agency_id == bloc_year.leader_id else bloc_year.leader_id
     )
-    return Role.REVIEWER in roles.get(reviewer_agency, ())
+    return Role.REVIEWER in roles.in_agency(reviewer_agency)
+
+
+def bloc_years_followed(user) -> list[BlocYear]:
+    """The bloc-years whose board the user sees, newest first."""
+    roles = roles_of(user)
+    bloc_years = BlocYear.objects.select_related("bloc").order_by("-year", "bloc__name")
+    return [bloc_year for bloc_year in bloc_years if sees_board(roles, bloc_year)]
 
 
 def get_bloc_year(request, code: str, year: int, *, members_once_closed: bool = False):
@@ -149,10 +175,10 @@ def get_bloc_year(request, code: str, year: int, *, members_once_closed: bool = 
         BlocYear.objects.select_related("bloc", "leader", "deputy_leader"), bloc__code=code, year=year
     )
     rubric = get_object_or_404(Rubric.objects.select_related("bloc"), bloc=bloc_year.bloc, year=year)
-    roles = roles_by_agency(request.user)
+    roles = roles_of(request.user)
     if sees_board(roles, bloc_year):
         return bloc_year, rubric, roles
-    is_member = bloc_year.memberships.filter(agency_id__in=roles).exists()
+    is_member = bloc_year.memberships.filter(agency_id__in=roles.by_agency).exists()
     if members_once_closed and is_member and rubric.status == rubric.Status.CLOSED:
         return bloc_year, rubric, roles
     _denied(request, Http404(), "not_found")
@@ -162,7 +188,7 @@ def get_sheet_for_reviewer(request, pk: int):
     """(sheet, bloc_year, roles) if the user reviews this sheet; 404 otherwise."""
     sheet = get_object_or_404(Sheet.objects.select_related("rubric__bloc", "agency"), pk=pk)
     bloc_year = BlocYear.objects.filter(bloc=sheet.rubric.bloc, year=sheet.rubric.year).first()
-    roles = roles_by_agency(request.user)
+    roles = roles_of(request.user)
     if bloc_year is None or not may_review(roles, sheet, bloc_year):
         _denied(request, Http404(), "not_found")
     return sheet, bloc_year, roles

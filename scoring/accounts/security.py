@@ -7,9 +7,11 @@ import datetime
 import logging
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.shortcuts import render
+from ipware import get_client_ip
 
 from ..models import Membership
 
@@ -19,7 +21,26 @@ FIELDS = ("time", "event", "outcome", "user", "agency", "ip", "path", "request_i
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The browser's address: the one resolver of django-axes (AXES_CLIENT_IP_CALLABLE) and of this log.
+
+    Behind settings.PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest proxy and each proxy appended
+    the address it received from to X-Forwarded-For: the client is that many entries from the right.
+    Whatever the browser itself put further left is never trusted.
+    """
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not settings.PROXY_COUNT:
+        return remote
+    # ipware counts the proxies *listed* in the header; the nearest one is REMOTE_ADDR, not listed.
+    # Not strict: junk the browser sent is skipped, it cannot push the proxy's entry out of place.
+    address, _routable = get_client_ip(
+        request,
+        proxy_count=settings.PROXY_COUNT - 1,
+        request_header_order=["HTTP_X_FORWARDED_FOR"],
+        strict=False,
+    )
+    return address or remote
 
 
 def _agencies(user) -> str:

@@ -1,4 +1,7 @@
-"""The bloc's year-end tables: summary and ranking, criteria × agencies, and every member's sheet."""
+"""The bloc's year-end tables: summary and ranking, criteria × agencies, and every member's sheet.
+
+A member still typing its draft appears by its status only: no sheet, no numbers (standings.Member.shown).
+"""
 
 from io import BytesIO
 
@@ -8,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .. import rollup
-from ..models import Score
+from ..models import Score, Sheet
 from .pdf import render
 from .sheet import sheet_document
 from .xlsx import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, SheetLayout, text, write_sheet
@@ -45,7 +48,7 @@ def bloc_xlsx(state) -> bytes:
     matrix = wb.create_sheet("Ma trận điểm")
     layouts: dict[int, SheetLayout] = {}  # agency pk → where its sheet put things
     for member in state.members:
-        if member.sheet is None:
+        if not member.shown:
             continue
         ws = wb.create_sheet(member.agency.code[:31])
         layouts[member.agency.pk] = write_sheet(ws, sheet_document(member.sheet, state.rtree))
@@ -112,7 +115,7 @@ def _summary_row(ws, n: int, index: int, member, layout: SheetLayout | None) -> 
 
 
 def _matrix(ws, state) -> None:
-    members = [m for m in state.members if m.sheet is not None]
+    members = [m for m in state.members if m.shown]
     tree = state.rtree.tree
     finals = _final_points(state)
     headings = ["TT", "Tiêu chí", "Điểm chuẩn", "Điểm thưởng"] + [m.agency.name for m in members]
@@ -162,18 +165,18 @@ def _matrix(ws, state) -> None:
 
 
 def _final_points(state) -> dict[int, dict[str, object]]:
-    """Each started sheet's final points per leaf: reviewed where reviewed, else the agency's own."""
+    """Each sheet the bloc sees, its final points per leaf: reviewed where reviewed, else the agency's own."""
     tree = state.rtree.tree
     key_of = {c.pk: c.key for c in state.rtree.criteria}
     finals: dict[int, dict[str, object]] = {}
     for sheet_id, criterion_id, points, reviewed in Score.objects.filter(
-        sheet__rubric=state.rubric
+        sheet__rubric=state.rubric, sheet__status__in=Sheet.SEEN_BY_BLOC
     ).values_list("sheet_id", "criterion_id", "points", "reviewed_points"):
         key = key_of[criterion_id]
         if not tree.children[key]:
             finals.setdefault(sheet_id, {})[key] = rollup.reviewed_or_own(points, reviewed)
     for member in state.members:
-        if member.sheet is not None:
+        if member.shown:
             finals.setdefault(member.sheet.pk, {})
     return finals
 

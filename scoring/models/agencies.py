@@ -31,6 +31,13 @@ class Agency(models.Model):
     head_title = models.CharField("chức vụ thủ trưởng", max_length=100)
     head_name = models.CharField("họ tên thủ trưởng", max_length=100, blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
+    # The one agency whose administrators act on every bloc; every other agency's roles stay inside it.
+    is_province_office = models.BooleanField(
+        "cơ quan thường trực thi đua của tỉnh",
+        default=False,
+        help_text="Ban Thi đua - Khen thưởng tỉnh (Sở Nội vụ): người có vai trò “Quản trị cấp tỉnh” của "
+        "cơ quan này quản trị mọi khối thi đua. Chỉ một cơ quan.",
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -38,6 +45,14 @@ class Agency(models.Model):
         verbose_name = "cơ quan, đơn vị"
         verbose_name_plural = "cơ quan, đơn vị"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_province_office"],
+                condition=Q(is_province_office=True),
+                name="scoring_one_province_office",
+                violation_error_message="Tỉnh chỉ có một cơ quan thường trực thi đua.",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -139,7 +154,8 @@ class Membership(models.Model):
         EDITOR = "editor", "Cán bộ nhập liệu"
         HEAD = "head", "Thủ trưởng"
         REVIEWER = "reviewer", "Cán bộ chấm điểm của khối"
-        ADMIN = "admin", "Quản trị"
+        # Province-wide, so only in the province office (Agency.is_province_office): see clean().
+        ADMIN = "admin", "Quản trị cấp tỉnh"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
@@ -156,3 +172,12 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.agency} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.role == self.Role.ADMIN and self.agency_id and not self.agency.is_province_office:
+            raise ValidationError(
+                {
+                    "role": "Vai trò “Quản trị cấp tỉnh” chỉ dành cho người của cơ quan thường trực thi đua "
+                    "của tỉnh (Ban Thi đua - Khen thưởng)."
+                }
+            )

@@ -28,6 +28,8 @@ class Sheet(models.Model):
         ACCEPTED = "accepted", "Đã duyệt"
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
+    # Sent to the bloc at least once; a draft is the agency's own: no reviewer, board or table shows it.
+    SEEN_BY_BLOC = (Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED)
 
     rubric = models.ForeignKey(
         Rubric, on_delete=models.PROTECT, related_name="sheets", verbose_name="bảng tiêu chí"
@@ -63,6 +65,10 @@ class Sheet(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def seen_by_bloc(self) -> bool:
+        return self.status in self.SEEN_BY_BLOC
 
 
 class SheetTransition(AppendOnlyModel):

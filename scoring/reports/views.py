@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
-from ..accounts.access import allowed, bound_data, get_sheet_for_user
+from ..accounts.access import allowed, bloc_years_followed, bound_data, get_sheet_for_user
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
-from ..models import BlocYear, Membership, Report, Sheet
+from ..models import BlocYear, Report, Sheet
 from ..sheets.services import SheetLocked
 from . import services, signing, verification
 from .forms import ReportForm, SignForm
@@ -137,20 +137,9 @@ def report_sign(request, pk: int):
 # ---------------------------------------------------------------- the bloc leader receives
 
 
-def _receiving_bloc_years(user) -> list[BlocYear]:
-    """Bloc-years whose leader or deputy agency the user reviews for (or administers)."""
-    agencies = Membership.objects.filter(
-        user=user, role__in=[Membership.Role.REVIEWER, Membership.Role.ADMIN]
-    ).values("agency_id")
-    return list(
-        BlocYear.objects.filter(Q(leader_id__in=agencies) | Q(deputy_leader_id__in=agencies))
-        .select_related("bloc")
-        .order_by("-year")
-    )
-
-
 def _received(bloc_years: list[BlocYear]):
-    """Signed reports of the sheets scored against those bloc-years' rubrics."""
+    """Signed reports of the sheets scored against those bloc-years' rubrics: the reports of the blocs
+    whose board the user follows (accounts.access.bloc_years_followed)."""
     if not bloc_years:
         return Report.objects.none()
     match = Q()
@@ -162,7 +151,7 @@ def _received(bloc_years: list[BlocYear]):
 @login_required
 @require_GET
 def received_reports(request):
-    bloc_years = _receiving_bloc_years(request.user)
+    bloc_years = bloc_years_followed(request.user)
     if not bloc_years:
         raise Http404
     reports = (
@@ -184,7 +173,7 @@ def received_reports(request):
 @require_GET
 def received_report_file(request, report_pk: int):
     report = get_object_or_404(
-        _received(_receiving_bloc_years(request.user)).select_related("sheet__agency", "sheet__rubric"),
+        _received(bloc_years_followed(request.user)).select_related("sheet__agency", "sheet__rubric"),
         pk=report_pk,
     )
     return _signed_file(report)

@@ -23,7 +23,7 @@ def totals_chart(members) -> SafeString:
     for i, member in enumerate(members):
         y = i * ROW + 4
         own = (member.own.points + member.own.bonus) if member.own else Decimal(0)
-        final = member.final_total if member.sheet and member.sheet.status != "draft" else None
+        final = member.final_total
         rows.append(
             f'<text x="0" y="{y + 15}" font-size="13">{escape(member.agency.name)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{float(own / top) * BAR_WIDTH:.1f}" height="11" fill="#adb5bd"/>'

@@ -1,6 +1,7 @@
 """A bloc's round for a year: every member's status and totals, the ranking and the proposed awards.
 
-Read in a fixed number of queries whatever the number of members.
+Read in a fixed number of queries whatever the number of members. A draft's numbers are never read: the
+board, the chart and the bloc's tables show a member still typing by its status alone.
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +28,11 @@ class Member:
     @property
     def status(self) -> str:
         return self.sheet.get_status_display() if self.sheet else NOT_STARTED
+
+    @property
+    def shown(self) -> bool:
+        """Whether the bloc sees this member's numbers: never a draft's (Sheet.SEEN_BY_BLOC)."""
+        return bool(self.sheet and self.sheet.seen_by_bloc)
 
     @property
     def accepted(self) -> bool:
@@ -63,7 +69,7 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
     own: dict[int, dict[str, rollup.Entry]] = {}
     final: dict[int, dict[str, rollup.Entry]] = {}
     for sheet_id, criterion_id, points, bonus, r_points, r_bonus in Score.objects.filter(
-        sheet__rubric=rubric
+        sheet__rubric=rubric, sheet__status__in=Sheet.SEEN_BY_BLOC
     ).values_list("sheet_id", "criterion_id", "points", "bonus", "reviewed_points", "reviewed_bonus"):
         key = key_of[criterion_id]
         own.setdefault(sheet_id, {})[key] = rollup.Entry(points, bonus)
@@ -76,7 +82,7 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
     standings = []
     for agency in sorted(members, key=lambda a: a.name):
         member = Member(agency=agency, sheet=sheets.get(agency.pk))
-        if member.sheet is not None:
+        if member.shown:
             own_totals = rollup.rollup(tree, own.get(member.sheet.pk, {}))
             final_totals = rollup.rollup(tree, final.get(member.sheet.pk, {}))
             member.own = rollup.grand_total(tree, own_totals)

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from ..accounts.access import bound_data, get_bloc_year, get_sheet_for_reviewer, is_administrator, may_review
+from ..accounts.access import bound_data, get_bloc_year, get_sheet_for_reviewer, may_review
 from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import RoundEvent
 from ..rubrics.services import RoundClosed
@@ -39,7 +39,7 @@ def bloc_board(request, code: str, year: int):
             "bloc_year": bloc_year,
             "rows": rows,
             "chart": totals_chart(state.members),
-            "is_admin": is_administrator(roles),
+            "is_admin": roles.province_admin,
             "events": rubric.round_events.select_related("by"),
         },
     )
@@ -135,7 +135,7 @@ def bloc_export(request, code: str, year: int, fmt: str):
 @require_POST
 def round_action(request, code: str, year: int, action: str):
     bloc_year, rubric, roles = get_bloc_year(request, code, year)
-    if not is_administrator(roles):
+    if not roles.province_admin:  # only the province's administrators close and reopen a year
         raise Http404
     reason = request.POST.get("reason", "").strip()
     if action == RoundEvent.Action.CLOSE:

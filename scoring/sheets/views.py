@@ -14,13 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import rollup
 from ..accounts.access import (
     allowed,
+    bloc_years_followed,
     get_agencies_for_user,
     get_rubric_to_start,
     get_sheet_for_user,
-    roles_by_agency,
-    sees_board,
 )
-from ..models import BlocYear, Document, Sheet
+from ..models import Document, Sheet
 from ..notation import format_points
 from ..rubrics.tree import rubric_tree
 from . import services
@@ -32,12 +31,7 @@ from .queries import agency_card, sheet_progress, sheet_state, sheet_view
 @login_required
 def home(request):
     cards = [agency_card(agency, roles) for agency, roles in get_agencies_for_user(request)]
-    roles = roles_by_agency(request.user)
-    followed = [
-        bloc_year
-        for bloc_year in BlocYear.objects.select_related("bloc").order_by("-year", "bloc__name")
-        if sees_board(roles, bloc_year)
-    ]
+    followed = bloc_years_followed(request.user)
     return render(request, "scoring/home.html", {"cards": cards, "followed": followed})
 
 

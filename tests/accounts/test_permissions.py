@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from scoring.accounts.access import POLICY
@@ -12,36 +13,38 @@ from ..conftest import PDF, edit_data, field
 pytestmark = pytest.mark.django_db
 
 OWN = ("editor", "head")
-# role → expected status, for views on VP's data; "own_reviewer" works in VP but does not score
+# role → expected status, for views on VP's data; "own_reviewer" works in VP but does not score, nor does
+# "own_admin" (an "admin" of VP: nothing beyond reading its own agency's pages)
 VIEWS = {
-    "sheet_detail GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "sheet_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403},
-    "sheet_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403},
-    "sheet_submit GET": {"editor": 403, "head": 200, "own_reviewer": 403},
-    "sheet_submit POST": {"editor": 403, "head": 302, "own_reviewer": 403},
-    "sheet_history GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "sheet_start POST": {"editor": 302, "head": 302, "own_reviewer": 404},
-    "evidence_list GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "evidence_create GET": {"editor": 200, "head": 200, "own_reviewer": 403},
-    "evidence_create POST": {"editor": 302, "head": 302, "own_reviewer": 403},
-    "evidence_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403},
-    "evidence_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403},
-    "evidence_file GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "citation_parse GET": {"editor": 200, "head": 200, "own_reviewer": 403},
-    "sheet_pdf GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "sheet_xlsx GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "report_edit GET": {"editor": 200, "head": 200, "own_reviewer": 200},
+    "sheet_detail GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    "sheet_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "sheet_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
+    "sheet_submit GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "sheet_submit POST": {"editor": 403, "head": 302, "own_reviewer": 403, "own_admin": 403},
+    "sheet_history GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    "sheet_start POST": {"editor": 302, "head": 302, "own_reviewer": 404, "own_admin": 404},
+    "evidence_list GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    "evidence_create GET": {"editor": 200, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "evidence_create POST": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
+    "evidence_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "evidence_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
+    "evidence_file GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    "citation_parse GET": {"editor": 200, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "sheet_pdf GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    "sheet_xlsx GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    "report_edit GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "report_edit POST": {
         "editor": 302,
         "head": 302,
         "own_reviewer": 302,
+        "own_admin": 302,
     },  # the reviewer is told it is read-only
-    "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200},
-    "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403},
+    "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
 }
 # users of other agencies: another member of the same bloc, an agency of another bloc, the bloc leader's
-# reviewer, an administrator of the province
-OUTSIDERS = ("same_bloc", "other", "reviewer", "admin")
+# reviewer, the province's administrator, an "admin" of another agency (outside the bloc, and the leader)
+OUTSIDERS = ("same_bloc", "other", "reviewer", "admin", "other_admin", "leader_admin")
 
 
 @pytest.fixture
@@ -99,7 +102,7 @@ def state(world):
 
 
 @pytest.mark.parametrize("name", VIEWS)
-@pytest.mark.parametrize("role", [*OWN, "own_reviewer"])
+@pytest.mark.parametrize("role", [*OWN, "own_reviewer", "own_admin"])
 def test_own_agency_roles(client, cast, world, name, role):
     client.force_login(cast[role])
     assert request(client, name, world).status_code == VIEWS[name][role]
@@ -151,3 +154,60 @@ def test_the_policy_table_names_every_action_the_views_use():
         "evidence.view",
         "evidence.edit",
     }
+
+
+# ---------------------------------------------------------------- the bloc's side
+
+# view → identities that get in (with this status); everybody else gets 404 and changes nothing. VP's sheet
+# is submitted; TTR leads the bloc: its reviewer follows and reviews it, the province's administrator too.
+BLOC_VIEWS = {
+    "bloc_board GET": {"reviewer": 200, "admin": 200},
+    "bloc_ranking GET": {"reviewer": 200, "admin": 200},
+    "bloc_export_xlsx GET": {"reviewer": 200, "admin": 200},
+    "received_reports GET": {"reviewer": 200, "admin": 200},
+    "sheet_review GET": {"reviewer": 200, "admin": 200},
+    "sheet_review POST": {"reviewer": 302, "admin": 302},  # accepts VP's sheet
+    "round_close POST": {"admin": 302},  # only the province's administrators close a year
+}
+IDENTITIES = (*OWN, "own_reviewer", "own_admin", *OUTSIDERS)
+
+
+def bloc_state(sheet):
+    sheet = Sheet.objects.select_related("rubric").get(pk=sheet.pk)
+    return sheet.status, sheet.version, sheet.rubric.status, sheet.rubric.round_events.count()
+
+
+def bloc_request(client, name: str, sheet, review_form: dict):
+    view, method = name.split()
+    args = {"received_reports": [], "sheet_review": [sheet.pk]}.get(view, ["TMTH", 2022])
+    url = reverse(view, args=args)
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, review_form if view == "sheet_review" else {})
+
+
+@pytest.fixture
+def submitted(vp_sheet, cast):
+    Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    reviewer = Client()
+    reviewer.force_login(cast["reviewer"])
+    form = reviewer.get(reverse("sheet_review", args=[vp_sheet.pk])).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "")}
+    return vp_sheet, {**data, "action": "accept"}
+
+
+@pytest.mark.parametrize("name", BLOC_VIEWS)
+@pytest.mark.parametrize("role", IDENTITIES)
+def test_the_bloc_is_followed_by_its_leaders_reviewers_and_the_provinces_administrators_only(
+    client, cast, submitted, name, role
+):
+    sheet, review_form = submitted
+    client.force_login(cast[role])
+    before = bloc_state(sheet)
+    response = bloc_request(client, name, sheet, review_form)
+    expected = BLOC_VIEWS[name].get(role, 404)
+    assert response.status_code == expected
+    if expected == 404:
+        assert bloc_state(sheet) == before
+    elif name.endswith("POST"):
+        assert bloc_state(sheet) != before

@@ -13,6 +13,7 @@ from scoring.exports.bloc import SUMMARY, bloc_xlsx
 from scoring.models import Rubric, Score, Sheet
 from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
+from scoring.sheets.services import sheet_submit
 
 from ..conftest import recalculated
 
@@ -37,7 +38,10 @@ def note_before_the_points(monkeypatch):
 
 @pytest.mark.skipif(not shutil.which("soffice") and not CI, reason="LibreOffice is not installed here")
 def test_it_keeps_the_summary_totals_when_the_sheet_gains_a_column(demo, note_before_the_points, tmp_path):
-    # Two reviewed sheets, so the reviewed columns move too: STC's 1.1 reviewed down to 90.
+    # Every member submitted (the bloc never sees a draft), two reviewed, so the reviewed columns move too:
+    # STC's 1.1 reviewed down to 90.
+    vp = Sheet.objects.get(agency__code="VP")
+    sheet_submit(sheet=vp, base_version=vp.version, by=None)
     stc = Sheet.objects.get(agency__code="STC")
     Score.objects.filter(sheet=stc, criterion__key="1:1.1").update(reviewed_points=90)
     ttr = Sheet.objects.get(agency__code="TTR")
@@ -50,7 +54,7 @@ def test_it_keeps_the_summary_totals_when_the_sheet_gains_a_column(demo, note_be
     computed = recalculated(tmp_path, content)
     summary = computed["Tổng hợp"]
     rows = {summary.cell(r, SUMMARY["agency"]).value: r for r in range(5, 5 + len(state.members))}
-    members = [m for m in state.members if m.sheet is not None]
+    members = [m for m in state.members if m.shown]
     assert len(members) == 7
     for member in members:
         got = {name: summary.cell(rows[member.agency.name], c).value for name, c in SUMMARY.items()}

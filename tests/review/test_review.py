@@ -1,17 +1,30 @@
 """The bloc leader's review: a full round on the demo data, the ranking, the tables, closing the year."""
 
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal as D
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scoring.models import RoundEvent, Rubric, Score, ScoreChange, Sheet
+from scoring.exports.bloc import bloc_html
+from scoring.models import (
+    Agency,
+    Bloc,
+    BlocMember,
+    BlocYear,
+    Membership,
+    RoundEvent,
+    Rubric,
+    Score,
+    ScoreChange,
+    Sheet,
+)
 from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
 from scoring.rubrics.services import RoundClosed
@@ -27,6 +40,19 @@ CI = os.environ.get("CI") == "true"
 def demo(db):
     call_command("load_demo", stdout=StringIO())
     return Rubric.objects.get(bloc__code="TMTH", year=2022)
+
+
+@pytest.fixture
+def agency_admins(demo, django_user_model):
+    """ "Quản trị" memberships outside the province's emulation office: one in Văn phòng UBND tỉnh (a member
+    of the bloc), one in Sở Y tế, a member of another bloc. Made as a careless administrator (or an older
+    version of the app) would have made them, past the admin's check."""
+    other_bloc = Bloc.objects.create(code="VHXH", name="Khối Văn hóa - Xã hội")
+    syt = make_agency("SYT", "Sở Y tế")
+    BlocMember.objects.create(bloc_year=BlocYear.objects.create(bloc=other_bloc, year=2022), agency=syt)
+    for username, agency in (("vp.quantri", Agency.objects.get(code="VP")), ("syt.quantri", syt)):
+        user = django_user_model.objects.create_user(username=username, password="mat-khau-thu-nghiem-1")
+        Membership.objects.create(user=user, agency=agency, role=Membership.Role.ADMIN)
 
 
 def as_user(client, django_user_model, username):
@@ -214,10 +240,12 @@ def test_closing_the_year_freezes_everything_and_opens_the_ranking_to_members(
         ("quantri", 200, 200, 200),  # the province's administrator
         ("vp.bientap", 404, 404, 404),  # members see neither the board nor each other's sheets
         ("stc.thutruong", 404, 404, 404),
+        ("vp.quantri", 404, 404, 404),  # an agency's "Quản trị" reaches no other agency, not even in its bloc
+        ("syt.quantri", 404, 404, 404),  # nor another bloc
     ],
 )
 def test_who_follows_and_reviews_the_bloc(
-    client, demo, django_user_model, username, board, review_vp, review_ttr
+    client, demo, agency_admins, django_user_model, username, board, review_vp, review_ttr
 ):
     Sheet.objects.filter(agency__code="VP").update(status=Sheet.Status.SUBMITTED)
     as_user(client, django_user_model, username)
@@ -236,6 +264,52 @@ def test_who_follows_and_reviews_the_bloc(
         assert closing.status_code == 302 and demo.status == Rubric.Status.CLOSED
     else:
         assert closing.status_code == 404 and demo.status == Rubric.Status.OPEN
+
+
+@pytest.mark.parametrize("username", ["vp.quantri", "syt.quantri"])
+def test_an_agency_admin_neither_reopens_the_year_nor_accepts_a_sheet(
+    client, demo, agency_admins, django_user_model, username
+):
+    as_user(client, django_user_model, "quantri")
+    client.post(reverse("round_close", args=["TMTH", 2022]))
+    as_user(client, django_user_model, username)
+    response = client.post(reverse("round_reopen", args=["TMTH", 2022]), {"reason": "Mở lại"})
+    assert response.status_code == 404
+    demo.refresh_from_db()
+    assert demo.status == Rubric.Status.CLOSED and RoundEvent.objects.count() == 1
+    stc = sheet_of("STC")
+    response = client.post(
+        reverse("sheet_review", args=[stc.pk]), {"version": stc.version, "action": "accept"}
+    )
+    assert response.status_code == 404
+    assert sheet_of("STC").status == Sheet.Status.SUBMITTED
+    assert client.get(reverse("received_reports")).status_code == 404
+
+
+@pytest.mark.parametrize("username", ["ttr.chamdiem", "quantri"])
+def test_a_draft_is_the_agencys_own_until_it_is_submitted(client, demo, django_user_model, username):
+    """Văn phòng UBND tỉnh's sheet is a draft of 945 + 48: nobody on the bloc's side reads it."""
+    vp = sheet_of("VP")
+    as_user(client, django_user_model, username)
+    assert client.get(reverse("sheet_review", args=[vp.pk])).status_code == 404
+    response = client.post(reverse("sheet_review", args=[vp.pk]), {"version": vp.version, "action": "accept"})
+    assert response.status_code == 404 and sheet_of("VP").status == Sheet.Status.DRAFT
+
+    board = client.get(reverse("bloc_board", args=["TMTH", 2022])).content.decode()
+    row = re.search(r"<tr>\s*<td>Văn phòng UBND tỉnh.*?</tr>", board, re.S).group(0)
+    assert "Đang nhập" in row and not re.search(r"\d", row.replace("UBND", ""))
+    assert reverse("sheet_review", args=[vp.pk]) not in board
+    assert ">945<" not in board and ">993<" not in board  # nor in the chart
+
+    wb = load_workbook(BytesIO(client.get(reverse("bloc_export_xlsx", args=["TMTH", 2022])).content))
+    assert "VP" not in wb.sheetnames and len(wb.sheetnames) == 8  # two tables, six submitted sheets
+    summary = wb["Tổng hợp"]
+    vp_row = next(r for r in range(5, 12) if summary.cell(r, 2).value == "Văn phòng UBND tỉnh")
+    assert [summary.cell(vp_row, c).value for c in range(3, 10)] == ["Đang nhập"] + [None] * 6
+    assert "Văn phòng UBND tỉnh" not in [c.value for c in wb["Ma trận điểm"][1]]
+    html = bloc_html(bloc_round(demo, demo.bloc.years.get(year=2022)))
+    row = re.search(r"<tr><td[^>]*>—</td><td[^>]*>Văn phòng UBND tỉnh.*?</tr>", html, re.S).group(0)
+    assert "Đang nhập" in row and not re.search(r"\d", row.replace("UBND", ""))
 
 
 def test_a_return_needs_a_reason_and_keeps_the_review_unsaved(client, demo, django_user_model):

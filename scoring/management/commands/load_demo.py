@@ -90,6 +90,10 @@ class Command(BaseCommand):
                     "head_name": head_name,
                 },
             )
+        # Its "quantri" administers every bloc (other agencies' roles stay in their agency) — also in a
+        # database filled before agencies had the flag, unless another agency holds it.
+        if not Agency.objects.filter(is_province_office=True).exists():
+            Agency.objects.filter(code=demo.ADMIN_AGENCY[0]).update(is_province_office=True)
         return agencies
 
     def _rubric(self) -> Rubric:
