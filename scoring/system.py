@@ -1,8 +1,44 @@
-"""Health check and error pages."""
+"""Health check, error pages, and the guard against NUL bytes."""
 
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+
+NUL = "\x00"
+
+
+class RefuseNulBytesMiddleware:
+    """400 for a NUL byte anywhere in the path, query string, form data or cookies.
+
+    No Vietnamese text has one, and PostgreSQL refuses any string that does, so without this guard each
+    such request that reached a query was a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            response = HttpResponseBadRequest(
+                "Yêu cầu có ký tự không hợp lệ (NUL). Hãy xóa ký tự đó rồi gửi lại.\n",
+                content_type="text/plain; charset=utf-8",
+            )
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if NUL in request.path_info or NUL in request.path:
+        return True
+    parts = [request.GET, request.COOKIES]
+    if request.method == "POST":
+        parts.append(request.POST)  # files are checked by content where they are used
+    for part in parts:
+        items = part.lists() if hasattr(part, "lists") else ((k, [v]) for k, v in part.items())
+        if any(NUL in key or any(NUL in value for value in values) for key, values in items):
+            return True
+    return False
 
 
 def healthz(request):
