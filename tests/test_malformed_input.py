@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from scoring.models import Document, Score
+from scoring.models import Document, Score, Sheet
 
 from .conftest import edit_data, field
 
@@ -69,3 +69,19 @@ def test_a_nul_byte_in_the_session_cookie_is_a_400(vp_sheet):
     client = Client(raise_request_exception=False)
     response = client.get(reverse("home"), HTTP_COOKIE='sessionid="abcdefgh\\000ijklmnop"')
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["abc", "", "1.5"])
+def test_a_malformed_version_on_submit_asks_for_a_reload_and_changes_nothing(cast, vp_sheet, version):
+    client = Client(raise_request_exception=False)
+    client.force_login(cast["head"])
+    url = reverse("sheet_submit", args=[vp_sheet.pk])
+    response = client.post(url, {"version": version}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(url, 302)]
+    assert (
+        "Trang nộp bài đã cũ hoặc không đầy đủ; hãy xem lại rồi bấm nộp lần nữa." in response.content.decode()
+    )
+    vp_sheet.refresh_from_db()
+    assert vp_sheet.status == Sheet.Status.DRAFT and vp_sheet.version == 1
