@@ -85,3 +85,16 @@ def test_a_malformed_version_on_submit_asks_for_a_reload_and_changes_nothing(cas
     )
     vp_sheet.refresh_from_db()
     assert vp_sheet.status == Sheet.Status.DRAFT and vp_sheet.version == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["1" * 30, "123456789012345678901234567,5", "100000"])
+def test_a_score_with_too_many_digits_is_explained_beside_its_box(editor, vp_sheet, typed):
+    name = field(vp_sheet, "p", "1:1.1")
+    response = editor.post(reverse("sheet_edit", args=[vp_sheet.pk]), edit_data(vp_sheet, **{name: typed}))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Số quá dài" in page
+    assert f'value="{typed}"' in page
+    assert "Chưa lưu: có 1 ô cần sửa" in page
+    assert not Score.objects.filter(sheet=vp_sheet).exists()
