@@ -1,8 +1,20 @@
 """Health check, error pages, and the guard against NUL bytes."""
 
 from django.db import connection
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import render
+
+
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for the load balancer)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
 
 NUL = "\x00"
 
@@ -19,9 +31,10 @@ class RefuseNulBytesMiddleware:
 
     def __call__(self, request):
         if _has_nul(request):
-            response = HttpResponseBadRequest(
+            response = HttpResponse(
                 "Yêu cầu có ký tự không hợp lệ (NUL). Hãy xóa ký tự đó rồi gửi lại.\n",
                 content_type="text/plain; charset=utf-8",
+                status=400,
             )
             response["X-Content-Type-Options"] = "nosniff"
             return response
@@ -39,17 +52,6 @@ def _has_nul(request) -> bool:
         if any(NUL in key or any(NUL in value for value in values) for key, values in items):
             return True
     return False
-
-
-def healthz(request):
-    """200 when the database answers, 503 when it does not (for the load balancer)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def server_error(request):
