@@ -3,12 +3,16 @@
 `backup` writes a zip with data.json (Django's serialisation, natural keys), every file under
 MEDIA_ROOT, and a manifest with each file's SHA-256; `restore` loads it into an empty database in one
 transaction and puts the files back, checking every hash. A failure leaves the database as it was.
+
+An archive holds every password hash and every agency's files, so only its owner may read it (0600).
 """
 
 import datetime
 import hashlib
 import io
 import json
+import os
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
@@ -33,6 +37,26 @@ def _sha256(data: bytes) -> str:
 
 
 def backup(target: Path) -> dict:
+    """Write the archive to a private temporary file beside `target`, then rename it into place: the
+    archive is 0600 from its first byte, whatever the umask, and `target` is never half-written."""
+    target = Path(target)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            manifest = _write_archive(out)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return manifest
+
+
+def readable_by_others(path: Path) -> bool:
+    return bool(Path(path).stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+
+
+def _write_archive(out) -> dict:
     data = io.StringIO()
     call_command("dumpdata", *APPS, natural_foreign=True, natural_primary=True, indent=None, stdout=data)
     media = Path(settings.MEDIA_ROOT)
@@ -43,7 +67,7 @@ def backup(target: Path) -> dict:
         "objects": len(json.loads(data.getvalue())),
         "files": {},
     }
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", data.getvalue())
         for path in files:
             content = path.read_bytes()

@@ -4,6 +4,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+# Points are stored as numeric(7, 2) (scoring.models.rubrics.POINTS): at most 99.999,99.
+INTEGER_DIGITS = 5
 
 
 class NumberError(ValueError):
@@ -31,6 +33,13 @@ def parse_points(value) -> Decimal | None:
             number = Decimal(text.replace(",", "."))
         except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
             raise NumberError(f"“{text}” không phải là số.") from exc
+    if not number.is_finite():
+        raise NumberError(f"“{value}” không phải là số.")
+    if number.adjusted() >= INTEGER_DIGITS:
+        raise NumberError(
+            f"Số quá dài: điểm có nhiều nhất {INTEGER_DIGITS} chữ số trước dấu phẩy"
+            f" (số đã nhập có {number.adjusted() + 1} chữ số)."
+        )
     if number < 0:
         raise NumberError(f"Điểm không được âm ({format_points(number)}).")
     if number != number.quantize(Decimal("0.01")):

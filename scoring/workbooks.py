@@ -8,6 +8,7 @@ text of the row above, and a TỔNG CỘNG row. Nothing here touches the databas
 
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,12 @@ from openpyxl.utils import get_column_letter
 from .notation import NumberError, parse_points, parse_points_list
 
 HEADER_SCAN_ROWS = 40
+# Bounds on what is read, whatever size the file claims (its <dimension>, or one cell at XFD1048576): a
+# rubric or sheet is some 100 rows of a few columns.
+MAX_COLUMNS = 50  # nothing right of this column is read
+MAX_ROWS = 5_000  # a longer table is refused
+END_GAP = 500  # this many empty rows one after another end the table
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the seed workbook unpacks to 49 KB
 
 COLUMN_LABELS = {
     "tt": ("tt", "stt", "số tt", "số thứ tự"),
@@ -128,14 +135,15 @@ def _match_column(label: str) -> str | None:
 
 
 def _header(ws, required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
-    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, HEADER_SCAN_ROWS)):
+    rows = ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS, values_only=True)
+    for number, row in enumerate(rows, start=1):
         columns: dict[str, int] = {}
-        for cell in row:
-            key = _match_column(normalize(cell.value))
+        for column, value in enumerate(row, start=1):
+            key = _match_column(normalize(value))
             if key and key not in columns:
-                columns[key] = cell.column
+                columns[key] = column
         if all(k in columns for k in required):
-            return row[0].row, columns
+            return number, columns
     return None
 
 
@@ -145,38 +153,77 @@ def _code(value) -> str:
     return str(value).strip().rstrip(".") if value is not None else ""
 
 
+def _open(path: str | Path):
+    """The workbook in read-only mode, which streams each sheet instead of building every cell it claims."""
+    name = Path(path).name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise WorkbookError(
+                [
+                    f"Tệp Excel {name} quá lớn ({unpacked // (1024 * 1024)} MB khi giải nén, tối đa"
+                    f" {MAX_UNPACKED_BYTES // (1024 * 1024)} MB): hãy chép riêng bảng cần nhập sang một tệp mới."
+                ]
+            )
+        return load_workbook(path, read_only=True, data_only=True)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # zipfile and openpyxl raise many kinds for a file that is not a workbook
+        raise WorkbookError([f"Không đọc được tệp Excel {name}: {exc}"]) from exc
+
+
 def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
     """The first worksheet that has the header row, with its rows classified."""
+    workbook = _open(path)
     try:
-        workbook = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookError([f"Không đọc được tệp Excel {Path(path).name}: {exc}"]) from exc
-
+        for ws in workbook.worksheets:
+            found = _header(ws, required)
+            if found is None:
+                continue
+            header_row, columns = found
+            # max_row=0 would mean "to the end" to openpyxl, hence the empty list for a header on row 1
+            above = ws.iter_rows(min_row=1, max_row=header_row - 1, max_col=MAX_COLUMNS, values_only=True)
+            titles = [clean_text(v) for row in above for v in row if clean_text(v)] if header_row > 1 else []
+            return Table(ws.title, header_row, titles, list(_rows(ws, header_row, columns)))
+        sheets = ", ".join(f"“{ws.title}”" for ws in workbook.worksheets)
+    finally:
+        workbook.close()
     wanted = " | ".join(COLUMN_LABELS[k][0].capitalize() if k != "tt" else "TT" for k in required)
-    for ws in workbook.worksheets:
-        found = _header(ws, required)
-        if found is None:
-            continue
-        header_row, columns = found
-        titles = [
-            clean_text(cell.value)
-            for row in ws.iter_rows(min_row=1, max_row=header_row - 1)
-            for cell in row
-            if clean_text(cell.value)
-        ]
-        return Table(ws.title, header_row, titles, list(_rows(ws, header_row, columns)))
-    sheets = ", ".join(f"“{ws.title}”" for ws in workbook.worksheets)
     raise WorkbookError(
-        [f"Không tìm thấy dòng tiêu đề ({wanted}) trong {HEADER_SCAN_ROWS} dòng đầu của trang tính {sheets}."]
+        [
+            f"Không tìm thấy dòng tiêu đề ({wanted}) trong {HEADER_SCAN_ROWS} dòng, {MAX_COLUMNS} cột đầu"
+            f" của trang tính {sheets}."
+        ]
     )
 
 
-def _rows(ws, header_row: int, columns: dict[str, int]):
-    for row in ws.iter_rows(min_row=header_row + 1):
-        cells = {key: row[col - 1].value if col - 1 < len(row) else None for key, col in columns.items()}
+def _cells(ws, header_row: int, columns: dict[str, int]):
+    """(row number, the cells of `columns`) below the header, up to TỔNG CỘNG's row or a long empty gap."""
+    width = max(columns.values())
+    rows = ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
+    gap = 0
+    for number, row in enumerate(rows, start=header_row + 1):
+        cells = {key: row[col - 1] if col - 1 < len(row) else None for key, col in columns.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            gap += 1
+            if gap >= END_GAP:
+                return
             continue
-        place = Place(ws.title, row[0].row)
+        gap = 0
+        if number - header_row > MAX_ROWS:
+            raise WorkbookError(
+                [
+                    f"Trang tính “{ws.title}” có bảng dài hơn {MAX_ROWS} dòng (còn dữ liệu ở dòng {number}):"
+                    " một bảng tiêu chí không dài như vậy. Hãy xóa các dòng thừa bên dưới bảng rồi nhập lại."
+                ]
+            )
+        yield number, cells
+
+
+def _rows(ws, header_row: int, columns: dict[str, int]):
+    for number, cells in _cells(ws, header_row, columns):
+        place = Place(ws.title, number)
         tt = _code(cells.get("tt"))
         text = clean_text(cells.get("text"))
         section = SECTION.match(text) or SECTION.match(tt)

@@ -18,6 +18,8 @@ from scoring.notation import NumberError, format_points, parse_points, parse_poi
         ("", None),
         (None, None),
         ("\u00a010", D(10)),
+        ("99999,99", D("99999.99")),
+        ("000000000000000000000000000001", D(1)),
     ],
 )
 def test_it_reads_a_score_as_people_type_it(typed, value):
@@ -32,6 +34,11 @@ def test_it_reads_a_score_as_people_type_it(typed, value):
         ("-1", "Điểm không được âm (-1)."),
         ("1,234", "Điểm chỉ lấy tối đa hai chữ số thập phân (1,234)."),
         (True, "“True” không phải là số."),
+        ("1" * 30, "Số quá dài: điểm có nhiều nhất 5 chữ số trước dấu phẩy (số đã nhập có 30 chữ số)."),
+        ("100000,5", "Số quá dài: điểm có nhiều nhất 5 chữ số trước dấu phẩy (số đã nhập có 6 chữ số)."),
+        (1e30, "Số quá dài: điểm có nhiều nhất 5 chữ số trước dấu phẩy (số đã nhập có 31 chữ số)."),
+        (float("inf"), "“inf” không phải là số."),
+        (D("NaN"), "“NaN” không phải là số."),
     ],
 )
 def test_it_refuses_what_is_not_a_score_with_a_vietnamese_message(typed, message):

@@ -14,7 +14,7 @@ from .. import rollup
 from ..models import Score, Sheet
 from .pdf import render
 from .sheet import sheet_document
-from .xlsx import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, SheetLayout, text, write_sheet
+from .xlsx import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, Formula, SheetLayout, put, write_sheet
 
 SUMMARY_COLUMNS = [  # name, heading, width
     ("index", "STT", 5),
@@ -63,25 +63,25 @@ def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {state.rubric.year}"
     for row, value in enumerate([title, state.rubric.bloc.name], start=1):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_COLUMNS))
-        cell = ws.cell(row, 1, value)
+        cell = put(ws, row, 1, value)
         cell.font = Font(name=FONT, size=13, bold=True)
         cell.alignment = CENTER
     header = 4
     for column, (_, heading, width) in enumerate(SUMMARY_COLUMNS, start=1):
-        ws.cell(header, column, heading)
+        put(ws, header, column, heading)
         ws.column_dimensions[get_column_letter(column)].width = width
     _style_row(ws, header, len(SUMMARY_COLUMNS), bold=True)
     ordered = state.ranked + [m for m in state.members if not m.rank]
     for index, member in enumerate(ordered, start=1):
         _summary_row(ws, header + index, index, member, layouts.get(member.agency.pk))
     note = header + len(ordered) + 2
-    ws.cell(
+    put(
+        ws,
         note,
         2,
         "Xếp hạng: tổng điểm sau thẩm định (chuẩn + thưởng) từ cao xuống; bằng nhau thì điểm chuẩn cao "
         "hơn đứng trước, rồi điểm Nội dung 1 cao hơn; vẫn bằng nhau thì cùng hạng.",
-    )
-    ws.cell(note, 2).alignment = WRAP
+    ).alignment = WRAP
     ws.merge_cells(start_row=note, start_column=2, end_row=note, end_column=len(SUMMARY_COLUMNS))
     ws.row_dimensions[note].height = 32
     ws.print_title_rows = f"{header}:{header}"
@@ -92,25 +92,28 @@ def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
 def _summary_row(ws, n: int, index: int, member, layout: SheetLayout | None) -> None:
     """One member's line; its totals point at the TỔNG CỘNG row of its own sheet."""
 
-    def put(name: str, value) -> None:
-        ws.cell(n, SUMMARY[name], value)
+    def at(name: str, value) -> None:
+        put(ws, n, SUMMARY[name], value)
 
     def here(name: str) -> str:
         return f"{get_column_letter(SUMMARY[name])}{n}"
 
-    put("index", index)
-    text(ws.cell(n, SUMMARY["agency"]), member.agency.name)
-    put("status", member.status)
+    at("index", index)
+    at("agency", member.agency.name)
+    at("status", member.status)
     if layout is not None:
         reviewed = layout.has("reviewed_points")
-        put("points", f"={layout.ref('points')}")
-        put("bonus", f"={layout.ref('bonus')}")
-        put("total", f"={here('points')}+{here('bonus')}")
-        put("reviewed_points", f"={layout.ref('reviewed_points')}" if reviewed else f"={here('points')}")
-        put("reviewed_bonus", f"={layout.ref('reviewed_bonus')}" if reviewed else f"={here('bonus')}")
-        put("final", f"={here('reviewed_points')}+{here('reviewed_bonus')}")
-    put("rank", member.rank)
-    text(ws.cell(n, SUMMARY["award"]), member.award)
+        at("points", Formula(f"={layout.ref('points')}"))
+        at("bonus", Formula(f"={layout.ref('bonus')}"))
+        at("total", Formula(f"={here('points')}+{here('bonus')}"))
+        at(
+            "reviewed_points",
+            Formula(f"={layout.ref('reviewed_points')}" if reviewed else f"={here('points')}"),
+        )
+        at("reviewed_bonus", Formula(f"={layout.ref('reviewed_bonus')}" if reviewed else f"={here('bonus')}"))
+        at("final", Formula(f"={here('reviewed_points')}+{here('reviewed_bonus')}"))
+    at("rank", member.rank)
+    at("award", member.award)
     _style_row(ws, n, len(SUMMARY_COLUMNS))
 
 
@@ -121,7 +124,7 @@ def _matrix(ws, state) -> None:
     headings = ["TT", "Tiêu chí", "Điểm chuẩn", "Điểm thưởng"] + [m.agency.name for m in members]
     header = 1
     for column, heading in enumerate(headings, start=1):
-        ws.cell(header, column, heading)
+        put(ws, header, column, heading)
     _style_row(ws, header, len(headings), bold=True)
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 48
@@ -131,32 +134,32 @@ def _matrix(ws, state) -> None:
     for criterion in state.rtree.criteria:
         n = rows[criterion.key]
         kids = [rows[k.key] for k in tree.children[criterion.key]]
-        ws.cell(n, 1, criterion.code if criterion.parent_id else None)
-        text(ws.cell(n, 2), criterion.text if criterion.parent_id else criterion.text.split(":")[0])
-        ws.cell(n, 3, criterion.max_points)
-        ws.cell(n, 4, criterion.max_bonus or None)
+        put(ws, n, 1, criterion.code if criterion.parent_id else None)
+        put(ws, n, 2, criterion.text if criterion.parent_id else criterion.text.split(":")[0])
+        put(ws, n, 3, criterion.max_points)
+        put(ws, n, 4, criterion.max_bonus or None)
         for offset, member in enumerate(members):
             letter = get_column_letter(5 + offset)
             if kids:
-                ws.cell(n, 5 + offset, "=" + "+".join(f"{letter}{k}" for k in kids))
+                put(ws, n, 5 + offset, Formula("=" + "+".join(f"{letter}{k}" for k in kids)))
             else:
-                ws.cell(n, 5 + offset, finals[member.sheet.pk].get(criterion.key))
+                put(ws, n, 5 + offset, finals[member.sheet.pk].get(criterion.key))
         _style_row(ws, n, len(headings), bold=criterion.parent_id is None)
     sections = [rows[root.key] for root in tree.roots]
     last = header + len(state.rtree.criteria)
     labels = [("Cộng điểm chuẩn", None), ("Điểm thưởng", "bonus"), ("TỔNG CỘNG", "total")]
     for i, (label, kind) in enumerate(labels, start=1):
         n = last + i
-        ws.cell(n, 2, label)
+        put(ws, n, 2, label)
         for offset, member in enumerate(members):
             letter = get_column_letter(5 + offset)
             if kind is None:
-                value = "=" + "+".join(f"{letter}{s}" for s in sections)
+                value = Formula("=" + "+".join(f"{letter}{s}" for s in sections))
             elif kind == "bonus":
                 value = member.final.bonus
             else:
-                value = f"={letter}{last + 1}+{letter}{last + 2}"
-            ws.cell(n, 5 + offset, value)
+                value = Formula(f"={letter}{last + 1}+{letter}{last + 2}")
+            put(ws, n, 5 + offset, value)
         _style_row(ws, n, len(headings), bold=True)
     ws.freeze_panes = ws.cell(header + 1, 5)
     ws.print_title_rows = f"{header}:{header}"

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models import Sheet
+from .cells import Formula, put
 from .sheet import Row, SheetDocument, sheet_document
 
 FONT = "Times New Roman"
@@ -83,15 +84,8 @@ class SheetLayout:
         """The same cell seen from another sheet of the workbook: "'VP'!E45"."""
         return f"{quote_sheetname(self.title)}!{self.cell(name, key)}"
 
-    def sum(self, name: str, keys: list[str]) -> str:
-        return "=" + "+".join(self.cell(name, key) for key in keys)
-
-
-def text(cell, value: str) -> None:
-    """User text is always text: a cell that begins with =, +, - or @ never becomes a formula."""
-    cell.value = value or None
-    if value:
-        cell.data_type = "s"
+    def sum(self, name: str, keys: list[str]) -> Formula:
+        return Formula("=" + "+".join(self.cell(name, key) for key in keys))
 
 
 def _lines(value: str, width: float) -> int:
@@ -141,14 +135,14 @@ def _write_titles(ws, doc: SheetDocument, layout: SheetLayout) -> None:
         start=1,
     ):
         ws.merge_cells(f"A{row}:{last}{row}")
-        cell = ws.cell(row, 1, value)
+        cell = put(ws, row, 1, value)
         cell.font, cell.alignment = font, Alignment(horizontal="center", wrap_text=True)
 
 
 def _write_header(ws, layout: SheetLayout) -> None:
     for index, column in enumerate(layout.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-        cell = ws.cell(HEADER_ROW, index, column.heading)
+        cell = put(ws, HEADER_ROW, index, column.heading)
         cell.font, cell.alignment, cell.border = Font(name=FONT, size=11, bold=True), CENTER, BORDER
     ws.row_dimensions[HEADER_ROW].height = 3 * LINE_HEIGHT
 
@@ -184,12 +178,9 @@ def _write_row(ws, r: Row, layout: SheetLayout) -> None:
     lines = 1
     for index, column in enumerate(layout.columns, start=1):
         value = values.get(column.name)
-        cell = ws.cell(n, index)
+        cell = put(ws, n, index, value)
         if column.style == "text":
-            text(cell, value)
             lines = max(lines, _lines(value, column.width))
-        elif value is not None:
-            cell.value = value
         cell.border = BORDER
         cell.font = Font(name=FONT, size=11, bold=r.depth == 0)
         cell.alignment = WRAP if column.style == "text" else CENTER
@@ -202,11 +193,11 @@ def _write_total(ws, doc: SheetDocument, layout: SheetLayout) -> None:
     n = layout.total_row
     sections = [r.key for r in doc.rows if r.parent is None]
     for index, column in enumerate(layout.columns, start=1):
-        cell = ws.cell(n, index)
-        if column.name == "text":
-            cell.value = "TỔNG CỘNG"
-        elif column.style == "points":
-            cell.value = layout.sum(column.name, sections)
+        if column.style == "points":
+            value = layout.sum(column.name, sections)
+        else:
+            value = "TỔNG CỘNG" if column.name == "text" else None
+        cell = put(ws, n, index, value)
         cell.border, cell.font = BORDER, Font(name=FONT, size=11, bold=True)
         cell.alignment = WRAP if column.name == "text" else CENTER
         cell.number_format = POINT_FORMAT

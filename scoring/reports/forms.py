@@ -5,6 +5,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from ..models import Report
+from .signing import MAX_PKCS12_BYTES
 
 MARKUP_HELP = (
     "Đoạn văn cách nhau một dòng trống; **chữ đậm**, *chữ nghiêng*; dòng bắt đầu bằng “- ” là danh sách."
@@ -90,6 +91,6 @@ class SignForm(forms.Form):
 
     def clean_certificate(self):
         upload = self.cleaned_data["certificate"]
-        if upload.size > 200 * 1024:
+        if upload.size > MAX_PKCS12_BYTES:
             raise forms.ValidationError("Tệp quá lớn để là một chứng thư số (.p12).")
         return upload

@@ -35,6 +35,8 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from .pfx import kdf_iterations
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_FONT = "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf"
 
@@ -66,6 +68,14 @@ class CertificateExpiredError(SigningError):
 
 class CertificateNotYetValidError(SigningError):
     code = "certificate_not_yet_valid"
+
+
+class Pkcs12TooLargeError(SigningError):
+    code = "pkcs12_too_large"
+
+
+class TooManyIterationsError(SigningError):
+    code = "too_many_iterations"
 
 
 # --------------------------------------------------------------------------
@@ -125,6 +135,38 @@ def make_demo_p12(
 # --------------------------------------------------------------------------
 # 2. Load credential -> pyHanko signer
 # --------------------------------------------------------------------------
+# A PKCS#12 is a few KB (a key and a chain of three or four certificates).
+MAX_PKCS12_BYTES = 200 * 1024
+# Key derivation rounds: OpenSSL writes 2048, Windows 2000, Java's keytool 10,000, cryptography 20,000;
+# OWASP's 600,000 for PBKDF2-SHA256 is the most a current tool is advised to use. 1,000,000 leaves room
+# above that and costs about 0.13 s here; a file has three derivations (the MAC, the key, the
+# certificates), hence the total. (.NET's loader refuses more than 300,000 a derivation, 1,000,000 in all.)
+MAX_KDF_ITERATIONS = 1_000_000
+MAX_TOTAL_ITERATIONS = 3 * MAX_KDF_ITERATIONS
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _check_cost(data: bytes) -> None:
+    """Refuse, before any key is derived, a file that would hold the worker: too big, or too many rounds."""
+    if len(data) > MAX_PKCS12_BYTES:
+        raise Pkcs12TooLargeError(
+            f"Tệp quá lớn để là một chứng thư số (.p12): tối đa {MAX_PKCS12_BYTES // 1024} KB."
+        )
+    try:
+        counts = kdf_iterations(data)
+    except ValueError as e:
+        raise NotPkcs12Error(f"Không đọc được tệp PKCS#12: {e}") from e
+    if max(counts, default=0) > MAX_KDF_ITERATIONS or sum(counts) > MAX_TOTAL_ITERATIONS:
+        raise TooManyIterationsError(
+            f"Chứng thư số dùng số vòng mã hóa quá lớn ({_thousands(max(counts))} vòng; phần mềm nhận tối"
+            f" đa {_thousands(MAX_KDF_ITERATIONS)} vòng mỗi lần, {_thousands(MAX_TOTAL_ITERATIONS)} vòng cả"
+            " tệp). Hãy xuất lại tệp .p12 bằng công cụ thông thường (Windows, OpenSSL) rồi ký lại."
+        )
+
+
 def _looks_like_pkcs12(data: bytes) -> bool:
     """Structural check (no decryption). cryptography raises a bare ValueError
     for both "bad password" and "not PKCS#12", so we decide with asn1crypto."""
@@ -142,6 +184,7 @@ def _looks_like_pkcs12(data: bytes) -> bool:
 def load_signer(p12: bytes, passphrase: bytes, *, now: dt.datetime | None = None) -> signers.SimpleSigner:
     if not isinstance(p12, (bytes, bytearray)) or not _looks_like_pkcs12(bytes(p12)):
         raise NotPkcs12Error("Tệp không phải là chứng thư số PKCS#12 (.p12/.pfx).")
+    _check_cost(bytes(p12))
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(bytes(p12), passphrase)
     except ValueError as e:  # 'Invalid password or PKCS12 data'

@@ -4,6 +4,8 @@ Each view fetches through an access helper (scoring/accounts/access.py) that ans
 agencies' data, validates, calls a service, and redirects or renders.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -26,6 +28,8 @@ from . import services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
 from .queries import agency_card, sheet_progress, sheet_state, sheet_view
+
+VERSION = re.compile(r"[0-9]{1,9}")
 
 
 @login_required
@@ -203,10 +207,12 @@ def sheet_submit(request, pk: int):
     state = sheet_state(view)
     warnings = sheet_warnings(view, state.cited)
     if request.method == "POST":
+        version = request.POST.get("version", "")
+        if not VERSION.fullmatch(version):  # a tampered or cut-off form: show the page afresh
+            messages.error(request, "Trang nộp bài đã cũ hoặc không đầy đủ; hãy xem lại rồi bấm nộp lần nữa.")
+            return redirect("sheet_submit", pk=sheet.pk)
         try:
-            services.sheet_submit(
-                sheet=sheet, base_version=int(request.POST.get("version", -1)), by=request.user
-            )
+            services.sheet_submit(sheet=sheet, base_version=int(version), by=request.user)
         except services.SheetConflict as exc:
             messages.error(
                 request,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...backups import BackupError, restore
+from ...backups import BackupError, readable_by_others, restore
 
 
 class Command(BaseCommand):
@@ -12,6 +12,13 @@ class Command(BaseCommand):
         parser.add_argument("file", help="tệp .zip của lệnh backup")
 
     def handle(self, *args, file, **options):
+        # A warning, not a refusal: an archive copied by scp or from a USB stick often loses its mode, and
+        # the restore after a loss should not wait for that.
+        if Path(file).is_file() and readable_by_others(Path(file)):
+            self.stderr.write(
+                f"Cảnh báo: người khác trên máy này đọc được tệp sao lưu {file}, trong khi tệp chứa mật khẩu"
+                f" (đã băm) của mọi tài khoản và tài liệu của mọi đơn vị. Hãy chạy: chmod 600 {file}"
+            )
         try:
             manifest = restore(Path(file))
         except BackupError as exc:
