@@ -5,7 +5,6 @@ The rounds are read from the file's structure before any key is derived; OpenSSL
 
 import datetime
 import time
-from io import StringIO
 
 import pytest
 from asn1crypto import algos, core
@@ -13,14 +12,12 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from scoring import demo
 from scoring.models import Report, Sheet
 from scoring.reports import pfx, signing
 from scoring.reports.pfx import PBMAC1, Pbmac1Params
-from scoring.reports.services import report_for
 
 NOW = datetime.datetime.now(datetime.UTC)
 PASSPHRASE = b"dung-mat-khau"
@@ -132,16 +129,6 @@ def test_a_file_larger_than_a_certificate_is_refused_before_it_is_parsed():
     ).dump()
     with pytest.raises(signing.Pkcs12TooLargeError, match="tối đa 200 KB"):
         signing.load_signer(big, PASSPHRASE)
-
-
-@pytest.fixture
-def round_2022(db):
-    call_command("load_demo", stdout=StringIO())
-    sheet = Sheet.objects.get(agency__code="VP")
-    report = report_for(sheet=sheet)
-    report.number, report.issued_on = "25", datetime.date(2022, 12, 12)
-    report.save()
-    return sheet
 
 
 @pytest.mark.django_db

@@ -1,32 +1,19 @@
 """Signing the report with the head's PKCS#12, and checking it where it arrives."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from scoring import demo
 from scoring.models import Report, Sheet
 from scoring.reports import signing, verification
-from scoring.reports.services import report_for
 
 from ..conftest import PDF
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime.now(datetime.UTC)
-
-
-@pytest.fixture
-def round_2022(db, settings):
-    call_command("load_demo", stdout=StringIO())
-    sheet = Sheet.objects.get(agency__code="VP")
-    report = report_for(sheet=sheet)
-    report.number, report.issued_on = "25", datetime.date(2022, 12, 12)
-    report.save()
-    return sheet
 
 
 def login(client, django_user_model, username):
