@@ -128,16 +128,30 @@ def test_a_full_round_comes_back_exactly(settings, tmp_path, django_user_model):
 
 @pytest.mark.django_db
 def test_a_damaged_archive_is_refused_and_writes_nothing(tmp_path, settings):
+    import json
     import zipfile
 
+    from scoring.backups import _applied_migrations, app_version
+
     bad = tmp_path / "hong.zip"
+    manifest = {
+        "format": 2,
+        "version": app_version(),
+        "created": "x",
+        "migrations": _applied_migrations(),
+        "objects": 0,
+        "data_sha256": hashlib.sha256(b"[]").hexdigest(),
+        "files": {"evidence/a.pdf": "0" * 64},
+    }
     with zipfile.ZipFile(bad, "w") as archive:
-        archive.writestr(
-            "manifest.json", '{"format": 1, "objects": 0, "created": "x", "files": {"evidence/a.pdf": "0"}}'
-        )
+        archive.writestr("manifest.json", json.dumps(manifest))
         archive.writestr("data.json", "[]")
         archive.writestr("media/evidence/a.pdf", b"%PDF-1.4")
-    with pytest.raises(CommandError, match="bị hỏng"):
+    with pytest.raises(CommandError, match="Tệp evidence/a.pdf trong bản sao lưu bị hỏng"):
+        call_command("restore", str(bad))
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({**manifest, "format": 1}))
+    with pytest.raises(CommandError, match="Tệp sao lưu có định dạng 1, phần mềm này đọc định dạng 2"):
         call_command("restore", str(bad))
     with pytest.raises(CommandError, match="Không đọc được tệp sao lưu"):
         call_command("restore", str(tmp_path / "khong-co.zip"))
