@@ -210,6 +210,8 @@ def _check_fields(manifest: dict) -> None:
         not isinstance(manifest.get("data_sha256"), str) or not SHA256.fullmatch(manifest["data_sha256"]),
         not isinstance(files, dict)
         or not all(_safe_name(k) and isinstance(v, str) and SHA256.fullmatch(v) for k, v in files.items()),
+        not isinstance(manifest.setdefault("missing", []), list)
+        or not all(isinstance(m, str) for m in manifest["missing"]),
         not isinstance(migrations, list)
         or not all(
             isinstance(m, list) and len(m) == 2 and all(isinstance(p, str) for p in m) for m in migrations

@@ -275,3 +275,8 @@ def test_a_file_named_by_a_row_but_gone_from_disk_is_reported_not_fatal(settings
         f"Cảnh báo: tệp {document.file.name} có trong cơ sở dữ liệu nhưng không có trên đĩa" in err.getvalue()
     )
     assert [n for n in zipfile.ZipFile(tmp_path / "sao-luu.zip").namelist() if n.startswith("media/")] == []
+    _empty(settings)
+    err = StringIO()
+    call_command("restore", str(tmp_path / "sao-luu.zip"), stdout=StringIO(), stderr=err)
+    assert f"Cảnh báo: tệp {document.file.name} đã thiếu trên đĩa khi sao lưu" in err.getvalue()
+    assert Document.objects.get().file.name == document.file.name and _media_files(settings) == []

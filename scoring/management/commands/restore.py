@@ -23,6 +23,10 @@ class Command(BaseCommand):
             manifest = restore(Path(file))
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        for name in manifest["missing"]:
+            self.stderr.write(
+                f"Cảnh báo: tệp {name} đã thiếu trên đĩa khi sao lưu, nên không có trong bản sao lưu."
+            )
         self.stdout.write(
             f"Đã khôi phục {manifest['objects']} bản ghi và {len(manifest['files'])} tệp (sao lưu lúc {manifest['created']})."
         )
