@@ -1,9 +1,13 @@
 """Backups taken while people save are snapshots; a broken archive is refused with a message and leaves
 nothing; restoring a large file takes constant memory."""
 
+import errno
 import hashlib
 import io
 import json
+import os
+import shutil
+import subprocess
 import threading
 import time
 import tracemalloc
@@ -280,3 +284,39 @@ def test_a_file_named_by_a_row_but_gone_from_disk_is_reported_not_fatal(settings
     call_command("restore", str(tmp_path / "sao-luu.zip"), stdout=StringIO(), stderr=err)
     assert f"Cảnh báo: tệp {document.file.name} đã thiếu trên đĩa khi sao lưu" in err.getvalue()
     assert Document.objects.get().file.name == document.file.name and _media_files(settings) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_on_a_full_disk_says_so_and_leaves_nothing(tmp_path, agencies, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    with pytest.raises(CommandError, match="Không ghi được tệp sao lưu .*No space left on device"):
+        call_command("backup", "-o", str(tmp_path / "sao-luu.zip"), stdout=StringIO())
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not shutil.which("pg_restore"), reason="the PostgreSQL client tools are not installed")
+@pytest.mark.django_db(transaction=True)
+def test_the_documented_pg_dump_drill_restores_the_sheets(tmp_path, bloc_2022, agencies):
+    """deploy.md's drill: pg_dump --format=custom, pg_restore --exit-on-error into a scratch database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump is the PostgreSQL backup")
+    sheet_for(rubric=bloc_2022.bloc.rubrics.get(year=2022), agency=agencies["VP"])
+    db = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": db["PASSWORD"] or "", "PGHOST": db["HOST"] or "", "PGUSER": db["USER"]}
+    env["PGPORT"] = str(db["PORT"] or 5432)
+    dump, scratch = tmp_path / "db.dump", f"{db['NAME']}_drill"
+    subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", db["NAME"]], env=env, check=True)
+    subprocess.run(["dropdb", "--if-exists", scratch], env=env, check=True)
+    subprocess.run(["createdb", scratch], env=env, check=True)
+    try:
+        restore_cmd = ["pg_restore", "--exit-on-error", "--no-owner", f"--dbname={scratch}", str(dump)]
+        subprocess.run(restore_cmd, env=env, check=True)
+        count = ["psql", "-tA", scratch, "-c", "select count(*) from scoring_sheet"]
+        assert (
+            subprocess.run(count, env=env, check=True, capture_output=True, text=True).stdout.strip() == "1"
+        )
+    finally:
+        subprocess.run(["dropdb", scratch], env=env, check=True)
