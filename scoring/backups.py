@@ -245,20 +245,22 @@ def _check_schema(manifest: dict) -> None:
     )
 
 
+def _member(archive: zipfile.ZipFile, name: str):
+    try:
+        return archive.open(name)
+    except KeyError:
+        raise BackupError(f"Tệp sao lưu thiếu {name}.") from None
+
+
 def _verify(archive: zipfile.ZipFile, manifest: dict, data_copy) -> None:
     """Every hash, read a chunk at a time; data.json lands in `data_copy`, the file loaddata reads."""
-    try:
-        with archive.open("data.json") as member:
-            if _copy(member, data_copy) != manifest["data_sha256"]:
-                raise BackupError("data.json trong tệp sao lưu bị hỏng hoặc đã bị sửa (mã băm không khớp).")
-        for name, digest in manifest["files"].items():
-            with archive.open(f"media/{name}") as member:
-                if _copy(member) != digest:
-                    raise BackupError(
-                        f"Tệp {name} trong bản sao lưu bị hỏng hoặc đã bị sửa (mã băm không khớp)."
-                    )
-    except KeyError as exc:
-        raise BackupError(f"Tệp sao lưu thiếu {exc.args[0]}.") from None
+    with _member(archive, "data.json") as member:
+        if _copy(member, data_copy) != manifest["data_sha256"]:
+            raise BackupError("data.json trong tệp sao lưu bị hỏng hoặc đã bị sửa (mã băm không khớp).")
+    for name, digest in manifest["files"].items():
+        with _member(archive, f"media/{name}") as member:
+            if _copy(member) != digest:
+                raise BackupError(f"Tệp {name} trong bản sao lưu bị hỏng hoặc đã bị sửa (mã băm không khớp).")
     data_copy.flush()
 
 
