@@ -6,6 +6,7 @@ The layout is the seed's: title rows, then a header row `TT | Tiêu chí | Đi�
 text of the row above, and a TỔNG CỘNG row. Nothing here touches the database.
 """
 
+import bisect
 import re
 import unicodedata
 import zipfile
@@ -14,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 
 from .notation import NumberError, parse_points, parse_points_list
 
@@ -26,6 +27,8 @@ MAX_ROWS = 5_000  # a longer table is refused
 END_GAP = 500  # this many empty rows one after another end the table
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the seed workbook unpacks to 49 KB
 NAMED_CELLS = 20  # an error names at most this many cells
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]{1,40})"')
+CHUNK = 1024 * 1024
 
 COLUMN_LABELS = {
     "tt": ("tt", "stt", "số tt", "số thứ tự"),
@@ -211,6 +214,56 @@ def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
     )
 
 
+class _Hidden:
+    """The cells of some columns that a merge hides: every cell of a merged range but its top-left one.
+
+    Read from the sheet's `<mergeCells>` (read-only worksheets do not parse it), a chunk at a time; kept as
+    sorted runs of rows per column, so that a range spanning the whole grid costs what a small one does."""
+
+    def __init__(self, ws, columns: list[int]):
+        runs: dict[int, list[tuple[int, int]]] = {c: [] for c in columns}
+        for ref in self._refs(ws):
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+            except (TypeError, ValueError):
+                continue
+            for column in runs:
+                if min_col <= column <= max_col:
+                    first = min_row + 1 if column == min_col else min_row
+                    if first <= max_row:
+                        runs[column].append((first, max_row))
+        self.runs = {c: sorted(r) for c, r in runs.items() if r}
+        self.reach = {c: _reach(r) for c, r in self.runs.items()}
+
+    @staticmethod
+    def _refs(ws):
+        tail = b""
+        with ws._get_source() as source:
+            while chunk := source.read(CHUNK):
+                buffer = tail + chunk
+                last = 0
+                for match in MERGE_CELL.finditer(buffer):
+                    last = match.end()
+                    yield match.group(1).decode("ascii", "replace")
+                tail = buffer[max(last, len(buffer) - 200) :]
+
+    def __call__(self, row: int, column: int) -> bool:
+        runs = self.runs.get(column)
+        if not runs:
+            return False
+        at = bisect.bisect_right(runs, (row, float("inf"))) - 1
+        return at >= 0 and self.reach[column][at] >= row
+
+
+def _reach(runs: list[tuple[int, int]]) -> list[int]:
+    """For sorted runs, the furthest row any run up to each one reaches."""
+    reach, furthest = [], 0
+    for _, last in runs:
+        furthest = max(furthest, last)
+        reach.append(furthest)
+    return reach
+
+
 def _uncomputed_problem(sheet: str, cells: list[str]) -> str:
     named = ", ".join(cells[:NAMED_CELLS]) + (
         f" và {len(cells) - NAMED_CELLS} ô khác" if len(cells) > NAMED_CELLS else ""
@@ -230,11 +283,15 @@ def _cells(ws, header_row: int, columns: dict[str, int], written, uncomputed: li
     width = max(columns.values())
     rows = ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
     formulas = written.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
+    hidden = _Hidden(ws, list(columns.values()))
     gap = 0
     for number, (row, as_written) in enumerate(zip(rows, formulas, strict=False), start=header_row + 1):
-        cells = {key: row[col - 1] if col - 1 < len(row) else None for key, col in columns.items()}
+        cells = {
+            key: row[col - 1] if col - 1 < len(row) and not hidden(number, col) else None
+            for key, col in columns.items()
+        }
         for key, col in columns.items():
-            formula = as_written[col - 1] if col - 1 < len(as_written) else None
+            formula = as_written[col - 1] if col - 1 < len(as_written) and not hidden(number, col) else None
             if cells[key] is None and isinstance(formula, str) and formula.startswith("="):
                 uncomputed.append(f"{quote_sheetname(ws.title)}!{get_column_letter(col)}{number}")
                 cells[key] = formula  # not an empty cell: the row is part of the table

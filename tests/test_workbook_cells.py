@@ -4,16 +4,20 @@ An openpyxl-written (or never-opened) workbook holds formulas with no computed v
 empty cells, and `import_sheet` exited 0 with VP's 945 points become 60.
 """
 
+import re
+import zipfile
 from decimal import Decimal as D
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from scoring.exports.xlsx import HEADINGS
 from scoring.models import Score, Sheet
+from scoring.workbooks import clean_text
 
-from .conftest import make_workbook, recalculated
+from .conftest import SEED_SHEET, make_workbook, recalculated
 
 ROWS = [
     [None, "Nội dung 1: Kinh tế", 650, 30, None, None, None],
@@ -55,3 +59,39 @@ def test_the_same_file_saved_by_libreoffice_is_read_as_its_values(bloc_2022, tmp
     assert "Tổng cộng: điểm tự chấm 35, điểm thưởng tự chấm 2" in output
     scores = {s.criterion.key: s for s in Score.objects.select_related("criterion")}
     assert (scores["1:1.1"].points, scores["1:1.2"].points, scores["1:1"].bonus) == (D(15), D(20), D(2))
+
+
+def merged_with_copies(path, merges: dict[str, object], source=SEED_SHEET):
+    """The seed sheet with `merges` added, each range's hidden cells holding a copy of its top-left value
+    (as exporters that fill every cell of a merge write them)."""
+    wb = load_workbook(source)
+    ws = wb.active
+    for ref in merges:
+        first, _, last = ref.partition(":")
+        for row in ws[ref]:
+            for cell in row:
+                cell.value = ws[first].value
+    wb.save(path)
+    patched = path.with_name("gop-" + path.name)
+    added = "".join(f'<mergeCell ref="{ref}"/>' for ref in merges).encode()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(patched, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<mergeCells count="\d+">', b"<mergeCells>" + added, data)
+            zout.writestr(item, data)
+    return patched
+
+
+def test_a_score_merged_over_two_rows_is_read_once_for_the_first_row(bloc_2022, tmp_path):
+    """Nội dung 3, criterion 2 (row 38) continues on row 39; its TT, score and bonus cells are merged over both
+    rows, the hidden cells holding copies. The copies are not a second criterion 2 wiping the first's
+    explanation; the totals stay 945 / 48."""
+    explanation = load_workbook(SEED_SHEET).active["G38"].value
+    path = merged_with_copies(tmp_path / "gop.xlsx", {"A38:A39": 2, "E38:E39": 20, "F38:F39": 2})
+    output, err, failure = run(path, "--clamp")
+    assert failure is None, err
+    assert "Tổng cộng: điểm tự chấm 945, điểm thưởng tự chấm 48" in output
+    score = Score.objects.get(criterion__key="3:2")
+    assert (score.points, score.bonus) == (D(20), D(2))
+    assert score.explanation == clean_text(explanation)
