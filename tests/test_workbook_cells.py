@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 
 from scoring.exports.xlsx import HEADINGS
 from scoring.models import Score, Sheet
-from scoring.workbooks import clean_text
+from scoring.workbooks import RUBRIC_COLUMNS, clean_text, read_table
 
 from .conftest import SEED_SHEET, make_workbook, recalculated
+from .test_workbooks import bounded
 
 ROWS = [
     [None, "Nội dung 1: Kinh tế", 650, 30, None, None, None],
@@ -95,3 +96,23 @@ def test_a_score_merged_over_two_rows_is_read_once_for_the_first_row(bloc_2022, 
     score = Score.objects.get(criterion__key="3:2")
     assert (score.points, score.bonus) == (D(20), D(2))
     assert score.explanation == clean_text(explanation)
+
+
+def test_a_merge_over_the_whole_grid_costs_what_a_small_one_does(tmp_path):
+    """Criterion 1's max-points cell merged down to the last row Excel has, plus 2,000 small merges to the
+    right of the table: row 4's cell is hidden (read as empty), and reading stays bounded."""
+    rows = [[None, "Nội dung 1: Chuyên môn", 30, 0], [1, "Kế hoạch năm", 10, None], [2, "Báo cáo", 20, None]]
+    path = make_workbook(tmp_path / "gop-rong.xlsx", rows)
+    patched = tmp_path / "gop-rong-2.xlsx"
+    merges = b'<mergeCell ref="C3:C1048576"/>' + b"".join(
+        f'<mergeCell ref="H{n}:I{n}"/>'.encode() for n in range(1, 2_001)
+    )
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(patched, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"</sheetData><mergeCells>" + merges + b"</mergeCells>")
+            zout.writestr(item, data)
+    with bounded(seconds=2, megabytes=50):
+        table = read_table(patched, RUBRIC_COLUMNS)
+    assert [(r.code, r.cells["max"]) for r in table.rows] == [("Nội dung 1", 30), ("1", 10), ("2", None)]
