@@ -6,6 +6,7 @@ The layout is the seed's: title rows, then a header row `TT | Tiêu chí | Đi�
 text of the row above, and a TỔNG CỘNG row. Nothing here touches the database.
 """
 
+import bisect
 import re
 import unicodedata
 import zipfile
@@ -14,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 
 from .notation import NumberError, parse_points, parse_points_list
 
@@ -25,6 +26,9 @@ MAX_COLUMNS = 50  # nothing right of this column is read
 MAX_ROWS = 5_000  # a longer table is refused
 END_GAP = 500  # this many empty rows one after another end the table
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the seed workbook unpacks to 49 KB
+NAMED_CELLS = 20  # an error names at most this many cells
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]{1,40})"')
+CHUNK = 1024 * 1024
 
 COLUMN_LABELS = {
     "tt": ("tt", "stt", "số tt", "số thứ tự"),
@@ -153,8 +157,9 @@ def _code(value) -> str:
     return str(value).strip().rstrip(".") if value is not None else ""
 
 
-def _open(path: str | Path):
-    """The workbook in read-only mode, which streams each sheet instead of building every cell it claims."""
+def _open(path: str | Path, *, data_only: bool = True):
+    """The workbook in read-only mode, which streams each sheet instead of building every cell it claims;
+    `data_only` gives each formula's value as last computed, else the formula as written."""
     name = Path(path).name
     try:
         with zipfile.ZipFile(path) as archive:
@@ -166,7 +171,7 @@ def _open(path: str | Path):
                     f" {MAX_UNPACKED_BYTES // (1024 * 1024)} MB): hãy chép riêng bảng cần nhập sang một tệp mới."
                 ]
             )
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except WorkbookError:
         raise
     except Exception as exc:  # zipfile and openpyxl raise many kinds for a file that is not a workbook
@@ -174,8 +179,14 @@ def _open(path: str | Path):
 
 
 def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
-    """The first worksheet that has the header row, with its rows classified."""
+    """The first worksheet that has the header row, with its rows classified.
+
+    A file written by a program (openpyxl among them) and never opened in a spreadsheet holds formulas with
+    no computed value: read as values they would be empty cells, so they are refused, each one named. The
+    same file saved once by Excel or LibreOffice holds the values, which are read.
+    """
     workbook = _open(path)
+    written = _open(path, data_only=False)  # a second stream over the same file, for the formulas
     try:
         for ws in workbook.worksheets:
             found = _header(ws, required)
@@ -185,10 +196,15 @@ def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
             # max_row=0 would mean "to the end" to openpyxl, hence the empty list for a header on row 1
             above = ws.iter_rows(min_row=1, max_row=header_row - 1, max_col=MAX_COLUMNS, values_only=True)
             titles = [clean_text(v) for row in above for v in row if clean_text(v)] if header_row > 1 else []
-            return Table(ws.title, header_row, titles, list(_rows(ws, header_row, columns)))
+            uncomputed: list[str] = []
+            rows = list(_rows(ws, header_row, columns, written[ws.title], uncomputed))
+            if uncomputed:
+                raise WorkbookError([_uncomputed_problem(ws.title, uncomputed)])
+            return Table(ws.title, header_row, titles, rows)
         sheets = ", ".join(f"“{ws.title}”" for ws in workbook.worksheets)
     finally:
         workbook.close()
+        written.close()
     wanted = " | ".join(COLUMN_LABELS[k][0].capitalize() if k != "tt" else "TT" for k in required)
     raise WorkbookError(
         [
@@ -198,13 +214,87 @@ def read_table(path: str | Path, required: tuple[str, ...]) -> Table:
     )
 
 
-def _cells(ws, header_row: int, columns: dict[str, int]):
-    """(row number, the cells of `columns`) below the header, up to TỔNG CỘNG's row or a long empty gap."""
+class _Hidden:
+    """The cells of some columns that a merge hides: every cell of a merged range but its top-left one.
+
+    Read from the sheet's `<mergeCells>` (read-only worksheets do not parse it), a chunk at a time; kept as
+    sorted runs of rows per column, so that a range spanning the whole grid costs what a small one does."""
+
+    def __init__(self, ws, columns: list[int]):
+        runs: dict[int, list[tuple[int, int]]] = {c: [] for c in columns}
+        for ref in self._refs(ws):
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+            except (TypeError, ValueError):
+                continue
+            for column in runs:
+                if min_col <= column <= max_col:
+                    first = min_row + 1 if column == min_col else min_row
+                    if first <= max_row:
+                        runs[column].append((first, max_row))
+        self.runs = {c: sorted(r) for c, r in runs.items() if r}
+        self.reach = {c: _reach(r) for c, r in self.runs.items()}
+
+    @staticmethod
+    def _refs(ws):
+        tail = b""
+        with ws._get_source() as source:
+            while chunk := source.read(CHUNK):
+                buffer = tail + chunk
+                last = 0
+                for match in MERGE_CELL.finditer(buffer):
+                    last = match.end()
+                    yield match.group(1).decode("ascii", "replace")
+                tail = buffer[max(last, len(buffer) - 200) :]
+
+    def __call__(self, row: int, column: int) -> bool:
+        runs = self.runs.get(column)
+        if not runs:
+            return False
+        at = bisect.bisect_right(runs, (row, float("inf"))) - 1
+        return at >= 0 and self.reach[column][at] >= row
+
+
+def _reach(runs: list[tuple[int, int]]) -> list[int]:
+    """For sorted runs, the furthest row any run up to each one reaches."""
+    reach, furthest = [], 0
+    for _, last in runs:
+        furthest = max(furthest, last)
+        reach.append(furthest)
+    return reach
+
+
+def _uncomputed_problem(sheet: str, cells: list[str]) -> str:
+    named = ", ".join(cells[:NAMED_CELLS]) + (
+        f" và {len(cells) - NAMED_CELLS} ô khác" if len(cells) > NAMED_CELLS else ""
+    )
+    return (
+        f"Trang tính “{sheet}” có công thức chưa được tính ở {named}: tệp chưa từng được mở bằng Excel hay"
+        " LibreOffice nên không có giá trị của công thức. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi"
+        " nhập lại (hoặc ghi số thay cho công thức)."
+    )
+
+
+def _cells(ws, header_row: int, columns: dict[str, int], written, uncomputed: list[str]):
+    """(row number, the cells of `columns`) below the header, up to TỔNG CỘNG's row or a long empty gap.
+
+    `written` is the same worksheet read with its formulas; each cell of `columns` that holds a formula with
+    no computed value is added to `uncomputed` as `'Sheet'!E5`."""
     width = max(columns.values())
     rows = ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
+    formulas = written.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
+    hidden = _Hidden(ws, list(columns.values()))
     gap = 0
-    for number, row in enumerate(rows, start=header_row + 1):
-        cells = {key: row[col - 1] if col - 1 < len(row) else None for key, col in columns.items()}
+    for number, (row, as_written) in enumerate(zip(rows, formulas, strict=False), start=header_row + 1):
+        cells = {
+            key: row[col - 1] if col - 1 < len(row) and not hidden(number, col) else None
+            for key, col in columns.items()
+        }
+        for key, col in columns.items():
+            formula = as_written[col - 1] if col - 1 < len(as_written) and not hidden(number, col) else None
+            if cells[key] is None and isinstance(formula, str) and formula.startswith("="):
+                uncomputed.append(f"{quote_sheetname(ws.title)}!{get_column_letter(col)}{number}")
+                cells[key] = formula  # not an empty cell: the row is part of the table
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             gap += 1
             if gap >= END_GAP:
@@ -221,8 +311,8 @@ def _cells(ws, header_row: int, columns: dict[str, int]):
         yield number, cells
 
 
-def _rows(ws, header_row: int, columns: dict[str, int]):
-    for number, cells in _cells(ws, header_row, columns):
+def _rows(ws, header_row: int, columns: dict[str, int], written, uncomputed: list[str]):
+    for number, cells in _cells(ws, header_row, columns, written, uncomputed):
         place = Place(ws.title, number)
         tt = _code(cells.get("tt"))
         text = clean_text(cells.get("text"))

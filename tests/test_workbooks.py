@@ -87,7 +87,7 @@ def test_the_rubric_import_takes_such_a_workbook_as_the_table_it_holds(tmp_path)
     with bounded(seconds=5, megabytes=100):
         call_command("import_rubric", str(path), "--bloc", "TMTH", "--year", "2023", stdout=StringIO())
     rubric = Rubric.objects.get(year=2023)
-    assert list(rubric.criteria.order_by("position").values_list("code", "max_points")) == [
+    assert list(rubric.criteria.order_by("position", "pk").values_list("code", "max_points")) == [
         ("Nội dung 1", 30),
         ("1", 10),
         ("2", 20),

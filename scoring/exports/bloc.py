@@ -3,6 +3,7 @@
 A member still typing its draft appears by its status only: no sheet, no numbers (standings.Member.shown).
 """
 
+import re
 from io import BytesIO
 
 from django.template.loader import render_to_string
@@ -30,6 +31,22 @@ SUMMARY_COLUMNS = [  # name, heading, width
     ("award", "Đề nghị khen thưởng", 26),
 ]
 SUMMARY = {name: index for index, (name, _, _) in enumerate(SUMMARY_COLUMNS, start=1)}
+SUMMARY_TITLE, MATRIX_TITLE = "Tổng hợp", "Ma trận điểm"
+# What Excel refuses in a sheet name; it also takes at most 31 characters, and no two differing only in case.
+NOT_IN_TITLE = re.compile(r"[:\\/?*\[\]]")
+MAX_TITLE = 31
+
+
+def sheet_title(code: str, taken: set[str]) -> str:
+    """A sheet name Excel takes for an agency's code, unlike every name in `taken` (casefolded; added to)."""
+    base = NOT_IN_TITLE.sub("-", code).strip().strip("'")[:MAX_TITLE] or "Đơn vị"
+    title, n = base, 1
+    while title.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        title = base[: MAX_TITLE - len(suffix)] + suffix
+    taken.add(title.casefold())
+    return title
 
 
 def _style_row(ws, row: int, columns: int, *, bold: bool = False) -> None:
@@ -44,13 +61,16 @@ def _style_row(ws, row: int, columns: int, *, bold: bool = False) -> None:
 def bloc_xlsx(state) -> bytes:
     wb = Workbook()
     summary = wb.active
-    summary.title = "Tổng hợp"
-    matrix = wb.create_sheet("Ma trận điểm")
-    layouts: dict[int, SheetLayout] = {}  # agency pk → where its sheet put things
+    summary.title = SUMMARY_TITLE
+    matrix = wb.create_sheet(MATRIX_TITLE)
+    taken = {SUMMARY_TITLE.casefold(), MATRIX_TITLE.casefold()}
+    layouts: dict[
+        int, SheetLayout
+    ] = {}  # agency pk → where its sheet put things (the summary follows its title)
     for member in state.members:
         if not member.shown:
             continue
-        ws = wb.create_sheet(member.agency.code[:31])
+        ws = wb.create_sheet(sheet_title(member.agency.code, taken))
         layouts[member.agency.pk] = write_sheet(ws, sheet_document(member.sheet, state.rtree))
     _summary(summary, state, layouts)
     _matrix(matrix, state)

@@ -1,6 +1,7 @@
 """Excel in: a rubric laid out like the seed table (`TT | Tiêu chí | Điểm chuẩn | Điểm thưởng`).
 
-The whole workbook is read and checked first, then written in one transaction, or not at all.
+The whole workbook is read and checked first, outside any transaction (on SQLite a transaction takes the
+database's write lock); then it is written in one transaction, or not at all.
 """
 
 from dataclasses import dataclass, field
@@ -222,11 +223,15 @@ def _apply_options(criterion: ParsedCriterion) -> None:
         criterion.rule, criterion.components, criterion.tiers = rule_from_options(criterion.text, options)
 
 
-@transaction.atomic
 def import_rubric(
     path: str | Path, *, bloc: Bloc, year: int, title: str = "", replace: bool = False
 ) -> Rubric:
     parsed = parse_rubric(path)
+    with transaction.atomic():
+        return _write_rubric(parsed, bloc=bloc, year=year, title=title, replace=replace)
+
+
+def _write_rubric(parsed: ParsedRubric, *, bloc: Bloc, year: int, title: str, replace: bool) -> Rubric:
     rubric = Rubric.objects.filter(bloc=bloc, year=year).first()
     if rubric is not None:
         if rubric.is_locked:

@@ -1,6 +1,8 @@
 """Excel in: an agency's filled sheet, matched to its rubric, every problem reported.
 
-The whole workbook is read and checked first, then written in one transaction, or not at all.
+The whole workbook is read and checked first, outside any transaction (on SQLite a transaction takes the
+database's write lock, and a long parse would hold every user's saves); then it is written in one transaction,
+or not at all. A dry run opens none.
 """
 
 from dataclasses import dataclass
@@ -66,22 +68,22 @@ def read_sheet(path: str | Path, *, agency: Agency, year: int, clamp: bool = Fal
     )
 
 
-@transaction.atomic
 def import_sheet(
     path: str | Path, *, agency: Agency, year: int, clamp: bool = False, dry_run: bool = False, by=None
 ) -> SheetImport:
     result = read_sheet(path, agency=agency, year=year, clamp=clamp)
     if result.errors or dry_run:
         return result
-    sheet = services.sheet_for(rubric=result.rubric, agency=agency, by=by)
-    if not sheet.is_editable:
-        raise WorkbookError(
-            [
-                f"Bảng chấm điểm của {agency.name} đang ở trạng thái “{sheet.get_status_display()}”: "
-                "không nhập đè được."
-            ]
-        )
-    services.scores_import(sheet=sheet, values=result.values, by=by)
+    with transaction.atomic():
+        sheet = services.sheet_for(rubric=result.rubric, agency=agency, by=by)
+        if not sheet.is_editable:
+            raise WorkbookError(
+                [
+                    f"Bảng chấm điểm của {agency.name} đang ở trạng thái “{sheet.get_status_display()}”: "
+                    "không nhập đè được."
+                ]
+            )
+        services.scores_import(sheet=sheet, values=result.values, by=by)
     result.written = True
     return result
 
