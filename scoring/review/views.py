@@ -86,10 +86,7 @@ def _post_review(request, sheet, bloc_year, form: ReviewForm):
     what others saved since the page was loaded, if that is why nothing was saved."""
     conflict = []
     if sheet.status != sheet.Status.SUBMITTED:
-        messages.error(
-            request, f"Bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”: không thẩm định."
-        )
-        return conflict, redirect("sheet_review", pk=sheet.pk)
+        return conflict, _not_submitted(request, sheet)
     action = request.POST.get("action", "save")
     if action == "return" and not request.POST.get("reason", "").strip():
         form.add_error("reason", "Nhập lý do trả lại để đơn vị biết cần sửa gì.")
@@ -98,19 +95,23 @@ def _post_review(request, sheet, bloc_year, form: ReviewForm):
             return conflict, _review(request, sheet, bloc_year, form, action)
         except SheetConflict as exc:
             conflict = describe_changes(exc.changes)
-        except SheetLocked:
-            messages.error(
-                request,
-                "Chưa lưu: trong lúc bạn thẩm định, bảng chấm điểm đã chuyển sang"
-                f" “{sheet.get_status_display()}” nên không thẩm định được nữa.",
-            )
-            return conflict, redirect("sheet_review", pk=sheet.pk)
+        except SheetLocked:  # returned or accepted by someone else while this request ran
+            return conflict, _not_submitted(request, sheet)
         except RoundClosed:
             messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
             return conflict, redirect("sheet_review", pk=sheet.pk)
     if not conflict:
         messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
     return conflict, None
+
+
+def _not_submitted(request, sheet):
+    messages.error(
+        request,
+        f"Chưa lưu: bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”"
+        " (đã có người trả lại hoặc duyệt) nên không thẩm định được nữa.",
+    )
+    return redirect("sheet_review", pk=sheet.pk)
 
 
 def _review(request, sheet, bloc_year, form: ReviewForm, action: str):

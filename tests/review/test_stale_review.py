@@ -102,5 +102,14 @@ def test_a_sheet_returned_meanwhile_gets_a_clear_message(reviewer, submitted, ca
     response = reviewer.post(reverse("sheet_review", args=[submitted.pk]), data, follow=True)
 
     assert response.status_code == 200
-    assert "đã chuyển sang “Bị trả lại”" in response.content.decode()
+    assert "đang ở trạng thái “Bị trả lại”" in response.content.decode()
     assert not Score.objects.filter(sheet=submitted, reviewed_points__isnull=False).exists()
+
+
+def test_posting_to_a_sheet_already_returned_gets_the_same_message(reviewer, submitted, cast):
+    data = old_page(reviewer, submitted, **{field(submitted, "rp", "1:1.1"): "7", "action": "accept"})
+    sheet_return(sheet=submitted, base_version=submitted.version, reason="Sửa", by=cast["admin"])
+    response = reviewer.post(reverse("sheet_review", args=[submitted.pk]), data, follow=True)
+    assert "đang ở trạng thái “Bị trả lại”" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == Sheet.Status.RETURNED
