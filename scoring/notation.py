@@ -3,13 +3,20 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+# ASCII digits only: `\d` would take Arabic-Indic or Devanagari digits, which nobody here types.
+_NUMBER = re.compile(r"^[+-]?[0-9]+([.,][0-9]+)?$")
 # Points are stored as numeric(7, 2) (scoring.models.rubrics.POINTS): at most 99.999,99.
 INTEGER_DIGITS = 5
 
 
 class NumberError(ValueError):
     """A value that is not a score; the message is Vietnamese and shown to the user as is."""
+
+
+def _shown(value, limit: int = 40) -> str:
+    """The typed value as an error message quotes it: a megabyte pasted in comes back as its start."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_points(value) -> Decimal | None:
@@ -20,21 +27,23 @@ def parse_points(value) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise NumberError(f"“{value}” không phải là số.")
-    if isinstance(value, int | float | Decimal):
+        raise NumberError(f"“{_shown(value)}” không phải là số.")
+    if isinstance(value, int):
+        number = Decimal(value)  # str() of an int past 4,300 digits raises
+    elif isinstance(value, float | Decimal):
         number = Decimal(str(value))
     else:
         text = str(value).strip().replace("\u00a0", "")
         if not text:
             return None
         if not _NUMBER.match(text):
-            raise NumberError(f"“{text}” không phải là số.")
+            raise NumberError(f"“{_shown(text)}” không phải là số.")
         try:
             number = Decimal(text.replace(",", "."))
         except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
-            raise NumberError(f"“{text}” không phải là số.") from exc
+            raise NumberError(f"“{_shown(text)}” không phải là số.") from exc
     if not number.is_finite():
-        raise NumberError(f"“{value}” không phải là số.")
+        raise NumberError(f"“{_shown(value)}” không phải là số.")
     if number.adjusted() >= INTEGER_DIGITS:
         raise NumberError(
             f"Số quá dài: điểm có nhiều nhất {INTEGER_DIGITS} chữ số trước dấu phẩy"
@@ -43,8 +52,8 @@ def parse_points(value) -> Decimal | None:
     if number < 0:
         raise NumberError(f"Điểm không được âm ({format_points(number)}).")
     if number != number.quantize(Decimal("0.01")):
-        raise NumberError(f"Điểm chỉ lấy tối đa hai chữ số thập phân ({value}).")
-    return number.quantize(Decimal("0.01"))
+        raise NumberError(f"Điểm chỉ lấy tối đa hai chữ số thập phân ({_shown(value)}).")
+    return number.quantize(Decimal("0.01")) + 0  # + 0: "-0" is 0
 
 
 def parse_points_list(value) -> list[Decimal]:

@@ -59,4 +59,9 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
 ]
 
+# Django's own handlers render our Vietnamese 400.html, 403.html and 404.html (400 without the request, so
+# that a request too broken to read cannot break its own error page); 500 has its own, with the request id.
+handler400 = "django.views.defaults.bad_request"
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
 handler500 = "scoring.system.server_error"

@@ -14,6 +14,9 @@ from . import services, uploads
 from .citations import parse_citation
 from .forms import EvidenceForm
 
+# A citation is a kind, a number, a date, an issuer and a subject: 600 characters leave room for a long one.
+CITATION_MAX = 600
+
 
 @login_required
 @require_GET
@@ -95,7 +98,13 @@ def evidence_file(request, code: str, pk: int):
 @require_GET
 def citation_parse(request, code: str):
     get_agency_for_user(request, code, "evidence.edit")
-    citation = parse_citation(request.GET.get("q", ""))
+    text = request.GET.get("q", "")
+    if len(text) > CITATION_MAX:  # the parser's time grows fast with the length: never hold a worker on it
+        return JsonResponse(
+            {"ok": False, "message": f"Trích dẫn quá dài (quá {CITATION_MAX} ký tự): nhập từng ô bên dưới."},
+            status=400,
+        )
+    citation = parse_citation(text)
     if citation is None:
         return JsonResponse({"ok": False, "message": "Không đọc được trích dẫn."}, status=400)
     if not citation.is_valid:

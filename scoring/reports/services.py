@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from ..evidence.services import store
 from ..exports.pdf import report_pdf_with_signature_box
 from ..models import BlocYear, Report, Sheet
 from ..sheets.services import SheetLocked, sheet_submit
@@ -54,8 +55,9 @@ def report_sign(*, report: Report, p12: bytes, passphrase: bytes, by) -> Report:
             reason=f"Ký Báo cáo số {report.reference}",
             location=sheet.agency.place,
         )
-        report.signed_pdf.save(f"bao-cao-{report.pk}.pdf", ContentFile(signed), save=False)
-        stored = report.signed_pdf.name
+        name = report.signed_pdf.field.generate_filename(report, f"bao-cao-{report.pk}.pdf")
+        stored = store(report.signed_pdf.storage, name, ContentFile(signed))
+        report.signed_pdf.name = stored
         try:
             report.signed_at = timezone.now()
             report.signed_by = by

@@ -9,6 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET
 
 from ..accounts.access import allowed, bloc_years_followed, bound_data, get_sheet_for_user
+from ..evidence.services import StorageFailed
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
 from ..models import BlocYear, Report, Sheet
 from ..sheets.services import SheetLocked
@@ -125,6 +126,8 @@ def report_sign(request, pk: int):
             )
         except signing.SigningError as exc:
             form.add_error(None, str(exc))
+        except StorageFailed as exc:  # nothing was signed nor submitted: the head tries again later
+            form.add_error(None, exc)
         except SheetLocked:
             messages.info(request, "Bảng chấm điểm đã được nộp.")
             return redirect("sheet_detail", pk=sheet.pk)

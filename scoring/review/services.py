@@ -48,10 +48,10 @@ def review_save(*, sheet: Sheet, base_version: int, values: dict[str, ReviewInpu
     stale = not Sheet.objects.filter(pk=sheet.pk, version=base_version).exists()
     if stale or not changes:
         if stale:
-            raise_stale(sheet, base_version)
+            raise_stale(sheet, base_version, SUBMITTED)
         return base_version
     if not advance_version(sheet, base_version, SUBMITTED):
-        raise_stale(sheet, base_version)
+        raise_stale(sheet, base_version, SUBMITTED)
     version = base_version + 1
     Score.objects.bulk_create(to_create)
     Score.objects.bulk_update(to_update, ["reviewed_points", "reviewed_bonus", "review_comment"])
@@ -103,7 +103,7 @@ def _reviewable(sheet: Sheet) -> dict[str, Score]:
 def _raise_stale_or_state(sheet: Sheet, base_version: int):
     sheet.refresh_from_db()
     if sheet.version != base_version:
-        raise_stale(sheet, base_version)
+        raise_stale(sheet, base_version, SUBMITTED)
     raise SheetLocked(sheet.get_status_display())
 
 

@@ -12,7 +12,7 @@ from ..models import RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets.queries import sheet_view
-from ..sheets.services import SheetConflict, describe_changes
+from ..sheets.services import SheetConflict, SheetLocked, describe_changes
 from . import services
 from .charts import totals_chart
 from .forms import ReviewForm
@@ -55,25 +55,16 @@ def sheet_review(request, pk: int):
     form = ReviewForm(data, rtree=rtree, scores=view.scores, initial=initial)
     conflict = []
     if request.method == "POST":
-        if sheet.status != sheet.Status.SUBMITTED:
-            messages.error(
-                request, f"Bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”: không thẩm định."
-            )
-            return redirect("sheet_review", pk=sheet.pk)
-        action = request.POST.get("action", "save")
-        if action == "return" and not request.POST.get("reason", "").strip():
-            form.add_error("reason", "Nhập lý do trả lại để đơn vị biết cần sửa gì.")
-        if form.is_valid():
-            try:
-                return _review(request, sheet, bloc_year, form, action)
-            except SheetConflict as exc:
-                conflict = describe_changes(exc.changes)
-                view = sheet_view(sheet, rtree)
-            except RoundClosed:
-                messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
-                return redirect("sheet_review", pk=sheet.pk)
-        if not conflict:
-            messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
+        conflict, response = _post_review(request, sheet, bloc_year, form)
+        if response:
+            return response
+        if conflict:
+            # Keep what they typed; the next save, made knowingly, goes on top of the other person's.
+            view = sheet_view(sheet, rtree)  # the service has brought `sheet` up to date
+            kept = request.POST.copy()
+            kept["version"] = sheet.version
+            form = ReviewForm(kept, rtree=rtree, scores=view.scores, initial=initial)
+            form.is_valid()
     rows = [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()]
     return render(
         request,
@@ -88,6 +79,39 @@ def sheet_review(request, pk: int):
             "transitions": sheet.transitions.select_related("by"),
         },
     )
+
+
+def _post_review(request, sheet, bloc_year, form: ReviewForm):
+    """(conflict, response): the response when the post is dealt with (a redirect); otherwise None, and
+    what others saved since the page was loaded, if that is why nothing was saved."""
+    conflict = []
+    if sheet.status != sheet.Status.SUBMITTED:
+        return conflict, _not_submitted(request, sheet)
+    action = request.POST.get("action", "save")
+    if action == "return" and not request.POST.get("reason", "").strip():
+        form.add_error("reason", "Nhập lý do trả lại để đơn vị biết cần sửa gì.")
+    if form.is_valid():
+        try:
+            return conflict, _review(request, sheet, bloc_year, form, action)
+        except SheetConflict as exc:
+            conflict = describe_changes(exc.changes)
+        except SheetLocked:  # returned or accepted by someone else while this request ran
+            return conflict, _not_submitted(request, sheet)
+        except RoundClosed:
+            messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
+            return conflict, redirect("sheet_review", pk=sheet.pk)
+    if not conflict:
+        messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
+    return conflict, None
+
+
+def _not_submitted(request, sheet):
+    messages.error(
+        request,
+        f"Chưa lưu: bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”"
+        " (đã có người trả lại hoặc duyệt) nên không thẩm định được nữa.",
+    )
+    return redirect("sheet_review", pk=sheet.pk)
 
 
 def _review(request, sheet, bloc_year, form: ReviewForm, action: str):

@@ -177,9 +177,11 @@ def _register_pasted(*, sheet: Sheet, values: dict[str, ScoreInput], by) -> None
         value.new_citations = []
 
 
-def raise_stale(sheet: Sheet, base_version: int):
+def raise_stale(sheet: Sheet, base_version: int, statuses=Sheet.EDITABLE):
+    """A write from `base_version` did not go through: `SheetLocked` if the sheet has left `statuses` (the
+    ones the writer may change it in), otherwise `SheetConflict` with what was saved since."""
     sheet.refresh_from_db()
-    if not sheet.is_editable:
+    if sheet.status not in statuses:
         raise SheetLocked(sheet.get_status_display())
     raise SheetConflict(
         list(
