@@ -131,6 +131,9 @@ def test_reading_a_citation_answers_quickly(editor, vp_sheet, query):
     response = editor.get(reverse("citation_parse", args=["VP"]), {"q": query})
     assert response.status_code in (200, 400)
     assert time.monotonic() - started < 2
+    if "\x00" in query:
+        assert response.status_code == 400  # refused by the NUL guard before the view, as plain text
+        return
     assert (
         response.json()["ok"]
         or "ký tự" in response.json()["message"]
