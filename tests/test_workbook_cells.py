@@ -7,10 +7,8 @@ empty cells, and `import_sheet` exited 0 with VP's 945 points become 60.
 import re
 import zipfile
 from decimal import Decimal as D
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from scoring.exports.xlsx import HEADINGS
@@ -18,6 +16,7 @@ from scoring.models import Score, Sheet
 from scoring.workbooks import RUBRIC_COLUMNS, clean_text, read_table
 
 from .conftest import SEED_SHEET, make_workbook, recalculated
+from .sheets.test_import_sheet import run
 from .test_workbooks import bounded
 
 ROWS = [
@@ -26,17 +25,6 @@ ROWS = [
     ["1.1", "Lãnh đạo", 100, None, "=10+5", None, None],
     ["1.2", "Tham mưu", 100, None, 20, None, None],
 ]
-
-
-def run(path, *args) -> tuple[str, str, str | None]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(
-            "import_sheet", str(path), "--agency", "VP", "--year", "2022", *args, stdout=out, stderr=err
-        )
-    except CommandError as exc:
-        return out.getvalue(), err.getvalue(), str(exc)
-    return out.getvalue(), err.getvalue(), None
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
