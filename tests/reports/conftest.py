@@ -2,7 +2,9 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from scoring.models import Sheet
 from scoring.reports.services import report_for
@@ -17,3 +19,11 @@ def round_2022(db):
     report.number, report.issued_on = "25", datetime.date(2022, 12, 12)
     report.save()
     return sheet
+
+
+def sign(client, sheet, certificate: bytes, passphrase: str):
+    """Post the signing form as the head would: the certificate file and its passphrase."""
+    return client.post(
+        reverse("report_sign", args=[sheet.pk]),
+        {"certificate": SimpleUploadedFile("chung-thu.p12", certificate), "passphrase": passphrase},
+    )

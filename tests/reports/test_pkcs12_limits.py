@@ -11,13 +11,13 @@ from asn1crypto import algos, core
 from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from scoring import demo
 from scoring.models import Report, Sheet
 from scoring.reports import pfx, signing
 from scoring.reports.pfx import PBMAC1, Pbmac1Params
+
+from .conftest import sign
 
 NOW = datetime.datetime.now(datetime.UTC)
 PASSPHRASE = b"dung-mat-khau"
@@ -137,10 +137,7 @@ def test_the_head_gets_the_message_beside_the_form_and_nothing_is_signed(client,
     over = certificate(signing.MAX_KDF_ITERATIONS + 1)
     client.force_login(round_2022.agency.memberships.get(user__username="vp.thutruong").user)
     started = time.monotonic()
-    response = client.post(
-        reverse("report_sign", args=[round_2022.pk]),
-        {"certificate": SimpleUploadedFile("chung-thu.p12", over), "passphrase": PASSPHRASE.decode()},
-    )
+    response = sign(client, round_2022, over, PASSPHRASE.decode())
     assert time.monotonic() - started < 1
     assert response.status_code == 200
     assert REFUSED in response.content.decode()

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from scoring import demo
@@ -11,6 +10,7 @@ from scoring.models import Report, Sheet
 from scoring.reports import signing, verification
 
 from ..conftest import PDF
+from .conftest import sign
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime.now(datetime.UTC)
@@ -18,13 +18,6 @@ NOW = datetime.datetime.now(datetime.UTC)
 
 def login(client, django_user_model, username):
     client.force_login(django_user_model.objects.get(username=username))
-
-
-def sign(client, sheet, certificate: bytes, passphrase: str):
-    return client.post(
-        reverse("report_sign", args=[sheet.pk]),
-        {"certificate": SimpleUploadedFile("chung-thu.p12", certificate), "passphrase": passphrase},
-    )
 
 
 def p12(**dates) -> bytes:
