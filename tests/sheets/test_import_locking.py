@@ -64,23 +64,19 @@ def in_thread(target):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_dry_run_of_import_sheet_lets_other_users_save_while_it_parses(bloc_2022, monkeypatch):
-    parsing, release = held_reader(monkeypatch, sheet_workbook)
-    args = (str(SEED_SHEET), "--agency", "VP", "--year", "2022", "--dry-run")
-    importer = in_thread(lambda: call_command("import_sheet", *args, stdout=StringIO(), stderr=StringIO()))
-    try:
-        assert another_users_save_goes_through(parsing, release)
-    finally:
-        release.set()
-        importer.join(timeout=30)
-    assert Agency.objects.get(code="TTR").name == "Thanh tra tỉnh"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_import_rubric_lets_other_users_save_while_it_parses(bloc_2022, monkeypatch, tmp_path):
-    parsing, release = held_reader(monkeypatch, rubric_workbook)
-    args = (str(SEED_SHEET), "--bloc", "TMTH", "--year", "2031")
-    importer = in_thread(lambda: call_command("import_rubric", *args, stdout=StringIO(), stderr=StringIO()))
+@pytest.mark.parametrize(
+    ("command", "module", "args"),
+    [
+        ("import_sheet", sheet_workbook, ("--agency", "VP", "--year", "2022", "--dry-run")),
+        ("import_rubric", rubric_workbook, ("--bloc", "TMTH", "--year", "2031")),
+    ],
+    ids=["import_sheet-dry-run", "import_rubric"],
+)
+def test_an_import_lets_other_users_save_while_it_parses(bloc_2022, monkeypatch, command, module, args):
+    parsing, release = held_reader(monkeypatch, module)
+    importer = in_thread(
+        lambda: call_command(command, str(SEED_SHEET), *args, stdout=StringIO(), stderr=StringIO())
+    )
     try:
         assert another_users_save_goes_through(parsing, release)
     finally:
