@@ -64,3 +64,10 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def wants_json(request) -> bool:
+    """A request from a page's script (autosave, a fetch): it is answered in JSON, never with a page."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return True
+    return request.method == "POST" and request.POST.get("autosave") == "1"
