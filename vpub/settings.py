@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the session's lifetime, whose ending it answers in JSON to a page's script too.
+    "scoring.accounts.middleware.LoginRequiredJsonMiddleware",
     "scoring.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "scoring.accounts.middleware.NoStoreMiddleware",

@@ -1,13 +1,15 @@
-"""Request ids, session lifetime, and no caching of private pages."""
+"""Request ids, session lifetime, JSON answers to scripts whose session ended, no caching of private pages."""
 
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils.cache import patch_cache_control
 
 from vpub.logs import request_id_var
@@ -64,3 +66,29 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def wants_json(request) -> bool:
+    """A request from a page's script (autosave, a fetch): it is answered in JSON, never with a page."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return True
+    return request.method == "POST" and request.POST.get("autosave") == "1"
+
+
+class LoginRequiredJsonMiddleware:
+    """A script's request whose session has ended gets 401 and where to log in, not the login page.
+
+    Every `login_required` view, and the 8-hour limit above, answer a redirect to the login page; a script
+    that followed it would read the login form as a 200 answer and believe its input saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 302 or request.user.is_authenticated or not wants_json(request):
+            return response
+        if urlsplit(response.url).path != resolve_url(settings.LOGIN_URL):
+            return response
+        return JsonResponse({"status": "login_required", "login_url": response.url}, status=401)

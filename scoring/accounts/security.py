@@ -10,10 +10,12 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
+from django.http import JsonResponse
 from django.shortcuts import render
 from ipware import get_client_ip
 
 from ..models import Membership
+from .middleware import wants_json
 
 logger = logging.getLogger("vpub.security")
 
@@ -83,5 +85,8 @@ def log_denied(request, what: str) -> None:
 
 
 def csrf_failure(request, reason=""):
+    """A page's script reads the fresh `csrftoken` cookie (a new one comes with each login) and retries."""
     log_event("csrf_failure", request, outcome="denied")
+    if wants_json(request):
+        return JsonResponse({"status": "csrf"}, status=403)
     return render(request, "403_csrf.html", status=403)

@@ -6,13 +6,19 @@ from django import forms
 from ..notation import format_points
 from ..rubrics.rules import PointsField, rule_of
 from ..rubrics.tree import RubricTree
+from ..sheets import bases
+from ..sheets.merge import UNKNOWN
 from .services import ReviewInput
+
+# the ReviewInput attribute of each field prefix
+ATTRIBUTES = {"rp": "points", "rb": "bonus", "rc": "comment"}
 
 
 class ReviewForm(forms.Form):
     """Reviewed points, bonus and a comment per criterion; empty boxes start from the agency's numbers."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    base = bases.BaseField()  # what the page showed (sheets/bases.py)
     reason = forms.CharField(
         label="Lý do trả lại",
         required=False,
@@ -24,6 +30,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rtree = rtree
         self.tree = rtree.tree
+        self.scores = scores
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -65,6 +72,7 @@ class ReviewForm(forms.Form):
             initial[f"rp-{criterion.pk}"] = format_points(final.points) if final.points is not None else ""
             initial[f"rb-{criterion.pk}"] = format_points(final.bonus) if final.bonus is not None else ""
             initial[f"rc-{criterion.pk}"] = score.review_comment
+        initial["base"] = bases.encode(initial)
         return initial
 
     def bound_rows(self):
@@ -80,8 +88,23 @@ class ReviewForm(forms.Form):
                 self.add_error(name, error)
         return cleaned
 
-    def values(self) -> dict:
-        data = self.cleaned_data
+    def values(self) -> dict[str, ReviewInput]:
+        return self._inputs(self.cleaned_data)
+
+    def bases(self) -> dict[str, ReviewInput] | None:
+        """What the page showed, per criterion, cleaned like the posted values; None if it did not say."""
+        found = bases.read(self, lambda data: ReviewForm(data, rtree=self.rtree, scores=self.scores))
+        if found is None:
+            return None
+        data, unknown = found
+        inputs = self._inputs(data)
+        keys = {c.pk: c.key for c in self.rtree.criteria}
+        for name in unknown:
+            prefix, pk = name.split("-")
+            setattr(inputs[keys[int(pk)]], ATTRIBUTES[prefix], UNKNOWN)
+        return inputs
+
+    def _inputs(self, data: dict) -> dict[str, ReviewInput]:
         values = {}
         for row in self.rows:
             criterion = row["criterion"]

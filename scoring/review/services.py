@@ -4,60 +4,121 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from .. import notifications
 from ..models import Criterion, RoundEvent, Rubric, Score, Sheet
 from ..rubrics.services import ensure_open
 from ..rubrics.tree import rubric_tree
+from ..sheets import merge
 from ..sheets.changes import shown
-from ..sheets.services import SheetLocked, advance_version, raise_stale, record_changes, record_transition
+from ..sheets.merge import CONFLICT, MINE, Conflict, SaveResult, decide
+from ..sheets.services import (
+    SheetLocked,
+    advance_version,
+    bump_version,
+    lock_sheet,
+    raise_stale,
+    record_changes,
+    record_transition,
+)
 
 SUBMITTED = [Sheet.Status.SUBMITTED]
 
 
 @dataclass
 class ReviewInput:
+    """The reviewer's numbers and comment on one criterion (as a base, any of them may be UNKNOWN)."""
+
     points: Decimal | None = None
     bonus: Decimal | None = None
     comment: str = ""
 
 
+# ReviewInput attribute → the Score field it is stored in
+STORED = {"points": "reviewed_points", "bonus": "reviewed_bonus", "comment": "review_comment"}
+
+
 @transaction.atomic
-def review_save(*, sheet: Sheet, base_version: int, values: dict[str, ReviewInput], by) -> int:
-    """The reviewer's numbers and comments, recorded change by change like the agency's own."""
+def review_save(
+    *,
+    sheet: Sheet,
+    base_version: int,
+    values: dict[str, ReviewInput],
+    bases: dict[str, ReviewInput] | None = None,
+    by,
+) -> SaveResult:
+    """The reviewer's numbers and comments, recorded change by change like the agency's own.
+
+    With `bases` (what the reviewer's page showed) the save merges field by field under a lock of the
+    sheet, as the agency's does (sheets/merge.py); without, it goes through only if nobody saved since
+    `base_version`.
+    """
     ensure_open(sheet.rubric)
+    if bases is None:
+        if not Sheet.objects.filter(pk=sheet.pk, version=base_version).exists():
+            raise_stale(sheet, base_version, SUBMITTED)
+        version, conflicts = base_version, []
+    else:
+        version = lock_sheet(sheet, SUBMITTED)
     criteria = {c.key: c for c in Criterion.objects.filter(rubric_id=sheet.rubric_id, key__in=values)}
     scores = {s.criterion_id: s for s in Score.objects.filter(sheet=sheet)}
+    if bases is not None:
+        values, conflicts = _merge(criteria, scores, values, bases)
+    changes, to_create, to_update = _plan(sheet, criteria, scores, values)
+    if changes:
+        if bases is None:
+            if not advance_version(sheet, base_version, SUBMITTED):
+                raise_stale(sheet, base_version, SUBMITTED)
+            sheet.version = base_version + 1
+        else:
+            bump_version(sheet, version, timezone.now())
+        Score.objects.bulk_create(to_create)
+        Score.objects.bulk_update(to_update, list(STORED.values()))
+        record_changes(sheet=sheet, version=sheet.version, changes=changes, by=by)
+    else:
+        sheet.version = version
+    merge.attribute(sheet, conflicts)
+    return SaveResult(
+        version=sheet.version, conflicts=conflicts, base_version=base_version, found_version=version
+    )
+
+
+def _merge(criteria, scores, values, bases):
+    """The values to write: the reviewer's where nobody else changed the box since their page, what is
+    stored elsewhere. A box shows the reviewed number, or the agency's own where there is none."""
+    merged, conflicts = {}, []
+    for key, mine in values.items():
+        criterion = criteria[key]
+        score = scores.get(criterion.pk) or Score(criterion=criterion)
+        base = bases.get(key) or ReviewInput()
+        on_page = {"points": score.final.points, "bonus": score.final.bonus, "comment": score.review_comment}
+        result = ReviewInput()
+        for name, stored_as in STORED.items():
+            outcome = decide(on_page[name], getattr(base, name), getattr(mine, name))
+            setattr(result, name, getattr(mine, name) if outcome == MINE else getattr(score, stored_as))
+            if outcome == CONFLICT:
+                conflicts.append(Conflict(criterion, stored_as, None, getattr(mine, name), on_page[name]))
+        merged[key] = result
+    return merged, conflicts
+
+
+def _plan(sheet, criteria, scores, values):
+    """(changes, scores to create, scores to update)."""
     changes, to_create, to_update = [], [], []
     for key, value in values.items():
         criterion = criteria[key]
         score = scores.get(criterion.pk) or Score(sheet=sheet, criterion=criterion)
         changed = False
-        for name, new in (
-            ("reviewed_points", value.points),
-            ("reviewed_bonus", value.bonus),
-            ("review_comment", value.comment),
-        ):
-            old = getattr(score, name)
+        for name, stored_as in STORED.items():
+            old, new = getattr(score, stored_as), getattr(value, name)
             if old != new:
-                changes.append((criterion, name, shown(old), shown(new)))
-                setattr(score, name, new)
+                changes.append((criterion, stored_as, shown(old), shown(new)))
+                setattr(score, stored_as, new)
                 changed = True
         if changed:
             (to_update if score.pk else to_create).append(score)
-    stale = not Sheet.objects.filter(pk=sheet.pk, version=base_version).exists()
-    if stale or not changes:
-        if stale:
-            raise_stale(sheet, base_version, SUBMITTED)
-        return base_version
-    if not advance_version(sheet, base_version, SUBMITTED):
-        raise_stale(sheet, base_version, SUBMITTED)
-    version = base_version + 1
-    Score.objects.bulk_create(to_create)
-    Score.objects.bulk_update(to_update, ["reviewed_points", "reviewed_bonus", "review_comment"])
-    record_changes(sheet=sheet, version=version, changes=changes, by=by)
-    sheet.version = version
-    return version
+    return changes, to_create, to_update
 
 
 @transaction.atomic
@@ -82,7 +143,7 @@ def sheet_accept(*, sheet: Sheet, base_version: int, by) -> Sheet:
         key: ReviewInput(points=score.final.points, bonus=score.final.bonus, comment=score.review_comment)
         for key, score in _reviewable(sheet).items()
     }
-    version = review_save(sheet=sheet, base_version=base_version, values=values, by=by)
+    version = review_save(sheet=sheet, base_version=base_version, values=values, by=by).version
     if not advance_version(sheet, version, SUBMITTED, status=Sheet.Status.ACCEPTED):
         _raise_stale_or_state(sheet, version)
     record_transition(sheet=sheet, by=by, from_status=Sheet.Status.SUBMITTED, to_status=Sheet.Status.ACCEPTED)

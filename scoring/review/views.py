@@ -11,8 +11,9 @@ from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
+from ..sheets import bases, protocol
 from ..sheets.queries import sheet_view
-from ..sheets.services import SheetConflict, SheetLocked, describe_changes
+from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import services
 from .charts import totals_chart
 from .forms import ReviewForm
@@ -53,17 +54,18 @@ def sheet_review(request, pk: int):
     data, _files = bound_data(request)
     initial = ReviewForm.initial_from(rtree, sheet.version, view.scores)
     form = ReviewForm(data, rtree=rtree, scores=view.scores, initial=initial)
-    conflict = []
+    notice = {}
     if request.method == "POST":
-        conflict, response = _post_review(request, sheet, bloc_year, form)
+        notice, response = _post_review(request, sheet, bloc_year, form)
         if response:
             return response
-        if conflict:
-            # Keep what they typed; the next save, made knowingly, goes on top of the other person's.
-            view = sheet_view(sheet, rtree)  # the service has brought `sheet` up to date
-            kept = request.POST.copy()
-            kept["version"] = sheet.version
-            form = ReviewForm(kept, rtree=rtree, scores=view.scores, initial=initial)
+        if notice.get("conflicts") or notice.get("changed"):
+            # What is stored now, but what they typed in the conflicting boxes (and the reason).
+            view = sheet_view(sheet, rtree)
+            stored = bases.form_values(ReviewForm.initial_from(rtree, sheet.version, view.scores))
+            names = [c["name"] for c in notice.get("conflicts", [])]
+            kept = protocol.kept_data(request.POST, stored, names, sheet.version, keep=("reason",))
+            form = ReviewForm(kept, rtree=rtree, scores=view.scores)
             form.is_valid()
     rows = [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()]
     return render(
@@ -75,34 +77,36 @@ def sheet_review(request, pk: int):
             "form": form,
             "rows": rows,
             "view": view,
-            "conflict": conflict,
+            "conflicts": notice.get("conflicts", []),
+            "changed": notice.get("changed", []),
+            "stale": notice.get("stale", []),
+            "action": request.POST.get("action", "save"),
             "transitions": sheet.transitions.select_related("by"),
         },
     )
 
 
 def _post_review(request, sheet, bloc_year, form: ReviewForm):
-    """(conflict, response): the response when the post is dealt with (a redirect); otherwise None, and
-    what others saved since the page was loaded, if that is why nothing was saved."""
-    conflict = []
+    """(notice, response): the response when the post is dealt with (a redirect); otherwise None, and what
+    to tell: `conflicts` (boxes not saved), `changed` (others' changes that stopped a return or an
+    acceptance) or `stale` (a post without its base, from an older page: nothing saved)."""
     if sheet.status != sheet.Status.SUBMITTED:
-        return conflict, _not_submitted(request, sheet)
+        return {}, _not_submitted(request, sheet)
     action = request.POST.get("action", "save")
     if action == "return" and not request.POST.get("reason", "").strip():
         form.add_error("reason", "Nhập lý do trả lại để đơn vị biết cần sửa gì.")
-    if form.is_valid():
-        try:
-            return conflict, _review(request, sheet, bloc_year, form, action)
-        except SheetConflict as exc:
-            conflict = describe_changes(exc.changes)
-        except SheetLocked:  # returned or accepted by someone else while this request ran
-            return conflict, _not_submitted(request, sheet)
-        except RoundClosed:
-            messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
-            return conflict, redirect("sheet_review", pk=sheet.pk)
-    if not conflict:
+    if not form.is_valid():
         messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
-    return conflict, None
+        return {}, None
+    try:
+        return _review(request, sheet, bloc_year, form, action)
+    except SheetConflict as exc:
+        return {"stale": describe_changes(exc.changes)}, None
+    except SheetLocked:  # returned or accepted by someone else while this request ran
+        return {}, _not_submitted(request, sheet)
+    except RoundClosed:
+        messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
+        return {}, redirect("sheet_review", pk=sheet.pk)
 
 
 def _not_submitted(request, sheet):
@@ -115,21 +119,29 @@ def _not_submitted(request, sheet):
 
 
 def _review(request, sheet, bloc_year, form: ReviewForm, action: str):
-    """Save the reviewed numbers, then return or accept the sheet as asked; where to go next."""
-    version = services.review_save(
-        sheet=sheet, base_version=form.cleaned_data["version"], values=form.values(), by=request.user
+    """Save the reviewed numbers, then return or accept the sheet as asked: (notice, where to go next).
+
+    Returning or accepting needs the reviewer to have seen the sheet as it is: if somebody changed it since
+    their page, their own boxes are saved and they are shown what changed before they decide again."""
+    base_version = form.cleaned_data["version"]
+    result = services.review_save(
+        sheet=sheet, base_version=base_version, values=form.values(), bases=form.bases(), by=request.user
     )
+    if result.conflicts:
+        return {"conflicts": protocol.conflict_entries(result.conflicts, form.rtree)}, None
+    if action not in ("return", "accept"):
+        messages.success(request, "Đã lưu điểm thẩm định.")
+        return {}, redirect("sheet_review", pk=sheet.pk)
+    if not result.seen_latest:
+        return {"changed": describe_changes(changes_between(sheet, base_version, result.found_version))}, None
     if action == "return":
         reason = form.cleaned_data["reason"].strip()
-        services.sheet_return(sheet=sheet, base_version=version, reason=reason, by=request.user)
+        services.sheet_return(sheet=sheet, base_version=result.version, reason=reason, by=request.user)
         messages.success(request, f"Đã trả lại bảng chấm điểm cho {sheet.agency.name}.")
-    elif action == "accept":
-        services.sheet_accept(sheet=sheet, base_version=version, by=request.user)
-        messages.success(request, f"Đã duyệt bảng chấm điểm của {sheet.agency.name}.")
     else:
-        messages.success(request, "Đã lưu điểm thẩm định.")
-        return redirect("sheet_review", pk=sheet.pk)
-    return redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
+        services.sheet_accept(sheet=sheet, base_version=result.version, by=request.user)
+        messages.success(request, f"Đã duyệt bảng chấm điểm của {sheet.agency.name}.")
+    return {}, redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
 
 
 @login_required

@@ -63,6 +63,9 @@ class Rule:
     code: ClassVar[str] = Criterion.Rule.MANUAL
     # what the stated maximum is compared with when the choices set the best score ("" when they do not)
     choice_words: ClassVar[str] = ""
+    # the ScoreInput attribute the agency enters the criterion's number by; the others follow from it, so a
+    # merge of two saves (sheets/merge.py) compares this one
+    entered: ClassVar[str] = "points"
 
     # ---- worked out
 
@@ -147,6 +150,7 @@ class Tiered(Rule):
 
     code = Criterion.Rule.TIERED
     choice_words = "điểm chuẩn so với mức cao nhất"
+    entered = "tier"
 
     def choice_max(self, tiers, components):
         return max((points for component, points in tiers if not component), default=None)
@@ -199,6 +203,7 @@ class Components(Rule):
 
     code = Criterion.Rule.COMPONENTS
     choice_words = "điểm chuẩn so với tổng các tổ chức"
+    entered = "ratings"
 
     def choice_max(self, tiers, components):
         if not components:

@@ -8,21 +8,35 @@ from ..models import Document
 from ..notation import format_points
 from ..rubrics.rules import PointsField, rule_of
 from ..rubrics.tree import RubricTree
-from .services import ScoreInput
+from . import bases
+from .merge import UNKNOWN, ScoreInput
+
+# the ScoreInput attribute of each field prefix (ratings, `c-<pk>-<component>`, go by component)
+ATTRIBUTES = {
+    "p": "points",
+    "t": "tier",
+    "b": "bonus",
+    "e": "explanation",
+    "v": "provisional",
+    "d": "documents",
+}
 
 
 class SheetForm(forms.Form):
     """The whole rubric on one page: one set of fields per criterion that takes input.
 
     Field names carry the criterion's pk: `p-12` points, `t-12` tier, `c-12-3` rating of component 3,
-    `b-12` bonus, `e-12` explanation, `v-12` provisional, `d-12` cited documents, `n-12` pasted citations.
+    `b-12` bonus, `e-12` explanation, `v-12` provisional, `d-12` cited documents, `n-12` pasted citations;
+    `base` holds what the page showed (sheets/bases.py).
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    base = bases.BaseField()
 
     def __init__(self, *args, rtree: RubricTree, documents: list[Document], **kwargs):
         super().__init__(*args, **kwargs)
         self.rtree = rtree
+        self.documents = documents
         self.tree = rtree.tree
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -99,7 +113,26 @@ class SheetForm(forms.Form):
         return cleaned
 
     def values(self) -> dict[str, ScoreInput]:
-        data = self.cleaned_data
+        return self._inputs(self.cleaned_data)
+
+    def bases(self) -> dict[str, ScoreInput] | None:
+        """What the page showed, per criterion, cleaned like the posted values; None if it did not say."""
+        found = bases.read(self, lambda data: SheetForm(data, rtree=self.rtree, documents=self.documents))
+        if found is None:
+            return None
+        data, unknown = found
+        inputs = self._inputs(data)
+        keys = {c.pk: c.key for c in self.rtree.criteria}
+        for name in unknown:
+            prefix, pk, *component = name.split("-")
+            value = inputs[keys[int(pk)]]
+            if component:
+                value.ratings[int(component[0])] = UNKNOWN
+            else:
+                setattr(value, ATTRIBUTES[prefix], UNKNOWN)
+        return inputs
+
+    def _inputs(self, data: dict) -> dict[str, ScoreInput]:
         values = {}
         for criterion in self.rtree.criteria:
             pk = criterion.pk
@@ -108,7 +141,7 @@ class SheetForm(forms.Form):
                 # Browsers send CRLF from a textarea; what is stored uses LF, so an untouched text stays equal.
                 explanation=data.get(f"e-{pk}", "").replace("\r\n", "\n").replace("\r", "\n").strip(),
                 provisional=data.get(f"v-{pk}", False),
-                documents=data.get(f"d-{pk}") if f"d-{pk}" in self.fields else None,
+                documents=data.get(f"d-{pk}", []) if f"d-{pk}" in self.fields else None,
                 new_citations=data.get(f"n-{pk}") or [],
             )
             if self.tree.is_leaf(criterion.key):
@@ -131,4 +164,5 @@ class SheetForm(forms.Form):
             initial[f"e-{pk}"] = score.explanation
             initial[f"v-{pk}"] = score.provisional
             initial[f"d-{pk}"] = sorted(citations.get(score.pk, ()))
+        initial["base"] = bases.encode(initial)
         return initial

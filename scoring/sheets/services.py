@@ -1,8 +1,5 @@
 """Writes of a sheet by its agency: saving drafts (recorded change by change), submitting, importing."""
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,7 +20,8 @@ from ..models import (
     Tier,
 )
 from ..rubrics.services import ensure_open
-from . import changes
+from . import changes, merge
+from .merge import SaveResult, ScoreInput
 from .queries import sheet_view
 
 
@@ -37,23 +35,6 @@ class SheetConflict(Exception):
     def __init__(self, changes: list[ScoreChange]):
         super().__init__(f"{len(changes)} changes since")
         self.changes = changes
-
-
-@dataclass
-class ScoreInput:
-    """What an agency says about one criterion."""
-
-    points: Decimal | None = None
-    bonus: Decimal | None = None
-    explanation: str = ""
-    provisional: bool = False
-    tier: Tier | None = None
-    # component pk → chosen tier, None where the agency has no such organisation
-    ratings: dict[int, Tier | None] = field(default_factory=dict)
-    # cited documents' pks; None leaves the citations as they are
-    documents: list[int] | None = None
-    # citations pasted as text: found in the register or entered into it, then cited
-    new_citations: list = field(default_factory=list)
 
 
 @transaction.atomic
@@ -83,25 +64,75 @@ def advance_version(sheet: Sheet, base_version: int, statuses, **fields) -> bool
 
 
 @transaction.atomic
-def sheet_save(*, sheet: Sheet, base_version: int, values: dict[str, ScoreInput], by=None) -> int:
-    """Write what the user typed, criterion by criterion, recording each change; returns the new version.
+def sheet_save(
+    *,
+    sheet: Sheet,
+    base_version: int,
+    values: dict[str, ScoreInput],
+    bases: dict[str, ScoreInput] | None = None,
+    by=None,
+) -> SaveResult:
+    """Write what the user typed, criterion by criterion, recording each change.
 
-    The write goes through only if nobody saved since `base_version` (see `advance_version`).
+    With `bases` (what the user's page showed, per criterion) the save merges field by field under a lock
+    of the sheet (sheets/merge.py): fields somebody else changed meanwhile are left as stored and returned
+    as conflicts, the rest is written. Without (imports, older callers), the write goes through only if
+    nobody saved since `base_version` (see `advance_version`).
     """
     ensure_open(sheet.rubric)
-    _register_pasted(sheet=sheet, values=values, by=by)
+    if bases is not None:
+        return _save_merged(sheet=sheet, base_version=base_version, values=values, bases=bases, by=by)
+    documents = _register_pasted(sheet=sheet, values=values, by=by)
     current = _current(sheet, values)
     plan = changes.plan(current, sheet, values)
     if not plan.changes:
         if Sheet.objects.filter(pk=sheet.pk, version=base_version).exists():
-            return base_version
+            return SaveResult(version=base_version, documents=documents)
         raise_stale(sheet, base_version)
     now = timezone.now()
     if not advance_version(sheet, base_version, Sheet.EDITABLE, updated_at=now):
         raise_stale(sheet, base_version)
     sheet.version = base_version + 1
     _write(plan, current, sheet=sheet, now=now, by=by)
+    return SaveResult(version=sheet.version, documents=documents)
+
+
+def lock_sheet(sheet: Sheet, statuses) -> int:
+    """Hold the sheet's row until the transaction ends (SQLite's IMMEDIATE transactions already hold the
+    whole database); its version now. `SheetLocked` if its status is not one of `statuses`."""
+    locked = Sheet.objects.select_for_update().only("pk", "status", "version").get(pk=sheet.pk)
+    if locked.status not in statuses:
+        sheet.status = locked.status
+        raise SheetLocked(locked.get_status_display())
+    return locked.version
+
+
+def bump_version(sheet: Sheet, version: int, now) -> int:
+    """One version on, under the lock of `lock_sheet`."""
+    Sheet.objects.filter(pk=sheet.pk).update(version=F("version") + 1, updated_at=now)
+    sheet.version = version + 1
     return sheet.version
+
+
+def _save_merged(*, sheet: Sheet, base_version: int, values, bases, by) -> SaveResult:
+    version = lock_sheet(sheet, Sheet.EDITABLE)
+    documents = _register_pasted(sheet=sheet, values=values, by=by)
+    current = _current(sheet, values)
+    merged, conflicts = merge.merge_sheet(current, values, bases)
+    plan = changes.plan(current, sheet, merged)
+    sheet.version = version
+    if plan.changes:
+        now = timezone.now()
+        bump_version(sheet, version, now)
+        _write(plan, current, sheet=sheet, now=now, by=by)
+    merge.attribute(sheet, conflicts)
+    return SaveResult(
+        version=sheet.version,
+        conflicts=conflicts,
+        documents=documents,
+        base_version=base_version,
+        found_version=version,
+    )
 
 
 def _current(sheet: Sheet, values: dict[str, ScoreInput]) -> changes.Current:
@@ -160,21 +191,23 @@ def record_changes(*, sheet: Sheet, version: int, changes, by) -> None:
     )
 
 
-def _register_pasted(*, sheet: Sheet, values: dict[str, ScoreInput], by) -> None:
-    """Pasted citations become register entries (once) and join the criterion's cited documents."""
-    pasted = [(value, c) for value in values.values() for c in value.new_citations]
-    if not pasted:
-        return
-    for value, citation in pasted:
-        document, _ = Document.objects.get_or_create(
-            agency_id=sheet.agency_id,
-            kind=citation.kind,
-            number=citation.number,
-            issued_on=citation.issued_on,
-            defaults={"issuer": citation.issuer, "subject": citation.subject, "created_by": by},
-        )
-        value.documents = sorted({*(value.documents or ()), document.pk})
+def _register_pasted(*, sheet: Sheet, values: dict[str, ScoreInput], by) -> list[Document]:
+    """Pasted citations become register entries (once) and join the criterion's cited documents; the
+    entries they resolved to."""
+    found = []
+    for value in values.values():
+        for citation in value.new_citations:
+            document, _ = Document.objects.get_or_create(
+                agency_id=sheet.agency_id,
+                kind=citation.kind,
+                number=citation.number,
+                issued_on=citation.issued_on,
+                defaults={"issuer": citation.issuer, "subject": citation.subject, "created_by": by},
+            )
+            value.documents = sorted({*(value.documents or ()), document.pk})
+            found.append(document)
         value.new_citations = []
+    return found
 
 
 def raise_stale(sheet: Sheet, base_version: int, statuses=Sheet.EDITABLE):
@@ -183,13 +216,15 @@ def raise_stale(sheet: Sheet, base_version: int, statuses=Sheet.EDITABLE):
     sheet.refresh_from_db()
     if sheet.status not in statuses:
         raise SheetLocked(sheet.get_status_display())
-    raise SheetConflict(
-        list(
-            ScoreChange.objects.filter(sheet=sheet, version__gt=base_version)
-            .select_related("criterion", "by")
-            .order_by("version", "pk")
-        )
-    )
+    raise SheetConflict(changes_between(sheet, base_version))
+
+
+def changes_between(sheet: Sheet, after: int, upto: int | None = None) -> list[ScoreChange]:
+    """The changes saved after version `after` (up to version `upto`), in order."""
+    found = ScoreChange.objects.filter(sheet=sheet, version__gt=after)
+    if upto is not None:
+        found = found.filter(version__lte=upto)
+    return list(found.select_related("criterion", "by").order_by("version", "pk"))
 
 
 def describe_changes(changes) -> list[str]:
@@ -202,7 +237,7 @@ def describe_changes(changes) -> list[str]:
 
 def scores_import(*, sheet: Sheet, values: dict[str, ScoreInput], by=None) -> int:
     """Put imported self-scores on a sheet (keys as in Criterion.key), recorded like any other save."""
-    return sheet_save(sheet=sheet, base_version=sheet.version, values=values, by=by)
+    return sheet_save(sheet=sheet, base_version=sheet.version, values=values, by=by).version
 
 
 def sheet_snapshot_data(sheet: Sheet) -> dict:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import rollup
@@ -21,10 +20,11 @@ from ..accounts.access import (
     get_rubric_to_start,
     get_sheet_for_user,
 )
+from ..accounts.middleware import wants_json
 from ..models import Document, Sheet
-from ..notation import format_points
+from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
-from . import services
+from . import bases, protocol, services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
 from .queries import agency_card, sheet_progress, sheet_state, sheet_view
@@ -81,36 +81,35 @@ def sheet_detail(request, pk: int):
     )
 
 
-def _sheet_json(view, version: int, *, saved: bool, errors=None, conflict=None) -> dict:
-    return {
-        "saved": saved,
-        "version": version,
-        "errors": errors or {},
-        "conflict": conflict or [],
-        "totals": {k: [format_points(t.points), format_points(t.bonus)] for k, t in view.totals.items()},
-        "grand_total": [format_points(view.grand_total.points), format_points(view.grand_total.bonus)],
-        "saved_at": timezone.localtime().strftime("%H:%M:%S"),
-    }
-
-
 @login_required
 def sheet_edit(request, pk: int):
     sheet, roles = get_sheet_for_user(request, pk, "sheet.edit")
     if not sheet.is_editable:
-        messages.info(request, f"Bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”: chỉ xem.")
-        return redirect("sheet_detail", pk=sheet.pk)
+        return _locked(
+            request, sheet, f"Bảng chấm điểm đang ở trạng thái “{sheet.get_status_display()}”: chỉ xem."
+        )
     rtree = rubric_tree(sheet.rubric)
-    documents = list(Document.objects.filter(agency=sheet.agency).order_by("-issued_on", "number"))
-    form, conflict = None, []
+    documents = _register(sheet)
+    form, notice = None, {}
     if request.method == "POST":
-        form, conflict, response = _save_posted(request, sheet, rtree, documents)
+        form, notice, response = _save_posted(request, sheet, rtree, documents)
         if response is not None:
             return response
     view = sheet_view(sheet, rtree)
-    if form is None:
+    if form is None or notice.get("conflicts"):
         state = sheet_state(view)
         initial = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
-        form = SheetForm(initial=initial, rtree=rtree, documents=documents)
+        if form is None:
+            form = SheetForm(initial=initial, rtree=rtree, documents=documents)
+        else:  # what they typed in the conflicting boxes, what is stored in the others
+            data = protocol.kept_data(
+                request.POST,
+                bases.form_values(initial),
+                [c["name"] for c in notice["conflicts"]],
+                sheet.version,
+            )
+            form = SheetForm(data, rtree=rtree, documents=_register(sheet))
+            form.is_valid()
     rows = [
         {**row, "total": view.totals[row["criterion"].key], "score": view.scores.get(row["criterion"].key)}
         for row in form.bound_rows()
@@ -127,7 +126,8 @@ def sheet_edit(request, pk: int):
             "rows": rows,
             "returned": returned,
             "view": view,
-            "conflict": conflict,
+            "conflicts": notice.get("conflicts", []),
+            "stale": notice.get("stale", []),
             "rubric_total": rollup.rubric_totals(rtree.tree),
             "tree_data": _tree_data(rtree, form),
             "can_submit": allowed("sheet.submit", roles, sheet),
@@ -135,45 +135,59 @@ def sheet_edit(request, pk: int):
     )
 
 
+def _register(sheet) -> list[Document]:
+    return list(Document.objects.filter(agency=sheet.agency).order_by("-issued_on", "number"))
+
+
+def _locked(request, sheet, message: str):
+    """The sheet can no longer be changed by the agency: 409 for a page's script, else its page."""
+    if wants_json(request):
+        return JsonResponse(protocol.locked(message), status=409)
+    messages.info(request, message)
+    return redirect("sheet_detail", pk=sheet.pk)
+
+
 def _save_posted(request, sheet, rtree, documents):
-    """(form, conflict, response): the response when the post is dealt with (a redirect, or the autosave's
-    JSON); otherwise None, and the form to show again with what was typed."""
-    autosave = request.POST.get("autosave") == "1"
+    """(form, notice, response): the response when the post is dealt with (a redirect, or the JSON of a
+    page's script); otherwise None, the form to show again and what to tell (`conflicts`, `stale`)."""
+    as_json = wants_json(request)
     form = SheetForm(request.POST, rtree=rtree, documents=documents)
-    conflict = []
-    if form.is_valid():
-        try:
-            version = services.sheet_save(
-                sheet=sheet, base_version=form.cleaned_data["version"], values=form.values(), by=request.user
-            )
-        except services.SheetConflict as exc:
-            conflict = services.describe_changes(exc.changes)  # the service has brought `sheet` up to date
-        except services.SheetLocked:
-            messages.error(request, "Bảng chấm điểm vừa được nộp: không lưu được.")
-            return form, conflict, redirect("sheet_detail", pk=sheet.pk)
-        else:
-            if autosave:
-                return (
-                    form,
-                    conflict,
-                    JsonResponse(_sheet_json(sheet_view(sheet, rtree), version, saved=True)),
-                )
-            messages.success(request, "Đã lưu bảng chấm điểm.")
-            return form, conflict, redirect("sheet_edit", pk=sheet.pk)
-    if autosave:
-        errors = {name: " ".join(errs) for name, errs in form.errors.items()}
-        view = sheet_view(sheet, rtree)
-        data = _sheet_json(view, sheet.version, saved=False, errors=errors, conflict=conflict)
-        return form, conflict, JsonResponse(data, status=409 if conflict else 400)
-    if conflict:
-        # Keep what they typed; the next save, made knowingly, goes on top of the other person's.
-        data = request.POST.copy()
-        data["version"] = sheet.version
-        form = SheetForm(data, rtree=rtree, documents=documents)
-        form.is_valid()
-    else:
+    if not form.is_valid():
+        if as_json:
+            return form, {}, JsonResponse(protocol.invalid(form), status=400)
         messages.error(request, f"Chưa lưu: có {len(form.errors)} ô cần sửa (tô đỏ bên dưới).")
-    return form, conflict, None
+        return form, {}, None
+    try:
+        result = services.sheet_save(
+            sheet=sheet,
+            base_version=form.cleaned_data["version"],
+            values=form.values(),
+            bases=form.bases(),
+            by=request.user,
+        )
+    except services.SheetLocked as exc:
+        return form, {}, _locked(request, sheet, f"Bảng chấm điểm vừa chuyển sang “{exc}”: không lưu được.")
+    except RoundClosed:
+        return form, {}, _locked(request, sheet, "Năm thi đua đã khóa sổ: không lưu được.")
+    except services.SheetConflict as exc:  # a post without its base, from an older page: nothing written
+        stale = services.describe_changes(exc.changes)
+        if as_json:
+            return form, {}, JsonResponse({"status": "stale", "saved": False, "changes": stale}, status=409)
+        return form, {"stale": stale}, None
+    conflicts = protocol.conflict_entries(result.conflicts, rtree)
+    if as_json:
+        return form, {}, JsonResponse(_saved_json(form, sheet, rtree, result, conflicts))
+    if not conflicts:
+        messages.success(request, "Đã lưu bảng chấm điểm.")
+        return form, {}, redirect("sheet_edit", pk=sheet.pk)
+    return form, {"conflicts": conflicts}, None
+
+
+def _saved_json(form, sheet, rtree, result, conflicts) -> dict:
+    view = sheet_view(sheet, rtree)
+    state = sheet_state(view)
+    stored = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
+    return protocol.saved(form, view, bases.form_values(stored), result, conflicts)
 
 
 def _tree_data(rtree, form) -> dict:

@@ -1,4 +1,4 @@
-"""A reviewer who posts an old copy of the review page: the conflict, never a 500.
+"""A reviewer who posts an old copy of the review page: merged box by box, the conflict shown, never a 500.
 
 Before the fix the service answered a stale review with `SheetLocked` (a submitted sheet is not the agency's
 to edit) while the page expected `SheetConflict`, so the reviewer got the 500 page and lost what they typed.
@@ -40,7 +40,7 @@ def old_page(client, sheet, **typed):
     return {**data, **typed}
 
 
-def test_a_stale_review_shows_what_changed_and_keeps_what_was_typed(reviewer, submitted, cast):
+def test_a_stale_review_of_another_box_is_saved_beside_the_other_change(reviewer, submitted, cast):
     box = field(submitted, "rp", "1:1.1")
     data = old_page(reviewer, submitted, **{box: "7", "action": "save"})
     review_save(
@@ -53,13 +53,31 @@ def test_a_stale_review_shows_what_changed_and_keeps_what_was_typed(reviewer, su
 
     response = reviewer.post(url, data)
 
+    assert response.status_code == 302
+    score = Score.objects.get(sheet=submitted, criterion__key="1:1.1")
+    assert score.reviewed_points == D("7") and score.review_comment == "Thiếu kế hoạch"
+
+
+def test_a_stale_review_of_the_same_box_shows_both_and_keeps_what_was_typed(reviewer, submitted, cast):
+    box = field(submitted, "rc", "1:1.1")
+    data = old_page(reviewer, submitted, **{box: "Đủ", "action": "save"})
+    review_save(
+        sheet=submitted,
+        base_version=submitted.version,
+        values={"1:1.1": ReviewInput(comment="Thiếu kế hoạch")},
+        by=cast["admin"],
+    )
+    url = reverse("sheet_review", args=[submitted.pk])
+
+    response = reviewer.post(url, data)
+
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Chưa lưu: bảng vừa được sửa." in page
-    assert "Thiếu kế hoạch" in page  # the other person's change, named
-    assert response.context["form"][box].value() == "7"  # what this reviewer typed
+    assert "1 ô chưa lưu vì trong lúc bạn thẩm định, người khác đã lưu giá trị khác vào đúng ô đó" in page
+    assert "Nhận xét thẩm định</a>: bạn nhập “Đủ”; quantri đã lưu “Thiếu kế hoạch”" in page
+    assert response.context["form"][box].value() == "Đủ"  # what this reviewer typed
     score = Score.objects.get(sheet=submitted, criterion__key="1:1.1")
-    assert score.reviewed_points is None and score.review_comment == "Thiếu kế hoạch"
+    assert score.review_comment == "Thiếu kế hoạch"
 
     # Posted again, knowingly, on top of the other change: saved.
     form = response.context["form"]
@@ -67,10 +85,10 @@ def test_a_stale_review_shows_what_changed_and_keeps_what_was_typed(reviewer, su
     response = reviewer.post(url, {**again, "action": "save"})
     assert response.status_code == 302
     score.refresh_from_db()
-    assert score.reviewed_points == D("7")
+    assert score.review_comment == "Đủ"
 
 
-def test_a_stale_accept_is_a_conflict_too(reviewer, submitted, cast):
+def test_a_stale_accept_is_stopped_to_show_what_changed(reviewer, submitted, cast):
     data = old_page(reviewer, submitted, action="accept")
     review_save(
         sheet=submitted,
@@ -80,7 +98,7 @@ def test_a_stale_accept_is_a_conflict_too(reviewer, submitted, cast):
     )
     response = reviewer.post(reverse("sheet_review", args=[submitted.pk]), data)
     assert response.status_code == 200
-    assert "Chưa lưu: bảng vừa được sửa." in response.content.decode()
+    assert "Chưa duyệt: trong lúc bạn xem, người khác đã sửa bảng này." in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == Sheet.Status.SUBMITTED
 
