@@ -225,7 +225,7 @@
       const bases = {};
       dirty.forEach((name) => {
         values[name] = read(name);
-        bases[name] = base[name] === undefined ? null : base[name];
+        bases[name] = baseOf(name);
       });
       localStorage.setItem(storageKey, JSON.stringify({ at: Date.now(), values, bases }));
     } catch (e) {
@@ -250,7 +250,7 @@
     panel.hidden = false;
     panel.querySelector(".restore-yes").addEventListener("click", () => {
       waiting.forEach((name) => {
-        if (name in kept.bases) base[name] = kept.bases[name];
+        if (name in kept.bases) base[name] = norm(name, kept.bases[name]);
         write(name, kept.values[name]);
       });
       panel.hidden = true;
@@ -356,7 +356,7 @@
     });
     const token = csrfToken();
     data.set("csrfmiddlewaretoken", token);
-    data.set("base", JSON.stringify(base));
+    data.set("base", JSON.stringify(Object.fromEntries(Object.keys(base).map((name) => [name, baseOf(name)]))));
     data.set("autosave", "1");
     return { data, sent, token };
   }
@@ -511,6 +511,8 @@
     }
     if (!bad.length && !open.length) {
       summary.hidden = true;
+      if (result && (result.nothing || state === "saved"))
+        say("Đã lưu bảng chấm điểm lúc " + new Date().toLocaleTimeString("vi-VN") + ".", "saved");
       return;
     }
     const title = document.createElement("p");
