@@ -1,11 +1,11 @@
 """The reviewer's form: reviewed points, bonus and a comment per criterion."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 
 from ..notation import format_points
 from ..rubrics.rules import PointsField, rule_of
 from ..rubrics.tree import RubricTree
+from ..sheets.forms import text_box
 from .services import ReviewInput
 
 
@@ -24,9 +24,6 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rtree = rtree
         self.tree = rtree.tree
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
         self.rows = []
         for criterion in rtree.criteria:
             node = self.tree.node(criterion.key)
@@ -46,9 +43,7 @@ class ReviewForm(forms.Form):
                 )
                 names.append(f"rb-{criterion.pk}")
             if criterion.parent_id is not None:
-                self.fields[f"rc-{criterion.pk}"] = forms.CharField(
-                    label="Nhận xét", required=False, widget=forms.Textarea(attrs={"rows": 1})
-                )
+                self.fields[f"rc-{criterion.pk}"] = text_box("Nhận xét", rows=1)
                 names.append(f"rc-{criterion.pk}")
             self.rows.append(
                 {"criterion": criterion, "leaf": leaf, "score": scores.get(criterion.key), "names": names}
@@ -66,10 +61,6 @@ class ReviewForm(forms.Form):
             initial[f"rb-{criterion.pk}"] = format_points(final.bonus) if final.bonus is not None else ""
             initial[f"rc-{criterion.pk}"] = score.review_comment
         return initial
-
-    def bound_rows(self):
-        for row in self.rows:
-            yield {**row, "fields": [self[name] for name in row["names"]]}
 
     def clean(self):
         cleaned = super().clean()

@@ -11,6 +11,7 @@ from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
+from ..sheets.inputs import form_input, form_inputs
 from ..sheets.queries import sheet_view
 from ..sheets.services import SheetConflict, SheetLocked, describe_changes
 from . import services
@@ -65,7 +66,10 @@ def sheet_review(request, pk: int):
             kept["version"] = sheet.version
             form = ReviewForm(kept, rtree=rtree, scores=view.scores, initial=initial)
             form.is_valid()
-    rows = [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()]
+    rows = [
+        {**row, "total": view.totals[row["criterion"].key], "fields": form_inputs(form, row["names"])}
+        for row in form.rows
+    ]
     return render(
         request,
         "scoring/sheet_review.html",
@@ -74,6 +78,7 @@ def sheet_review(request, pk: int):
             "bloc_year": bloc_year,
             "form": form,
             "rows": rows,
+            "reason": form_input(form, "reason"),
             "view": view,
             "conflict": conflict,
             "transitions": sheet.transitions.select_related("by"),

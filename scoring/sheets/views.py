@@ -21,12 +21,14 @@ from ..accounts.access import (
     get_rubric_to_start,
     get_sheet_for_user,
 )
+from ..evidence.entries import document_entry
 from ..models import Document, Sheet
 from ..notation import format_points
 from ..rubrics.tree import rubric_tree
 from . import services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
+from .inputs import criterion_cells, form_inputs
 from .queries import agency_card, sheet_progress, sheet_state, sheet_view
 
 VERSION = re.compile(r"[0-9]{1,9}")
@@ -111,10 +113,7 @@ def sheet_edit(request, pk: int):
         state = sheet_state(view)
         initial = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
         form = SheetForm(initial=initial, rtree=rtree, documents=documents)
-    rows = [
-        {**row, "total": view.totals[row["criterion"].key], "score": view.scores.get(row["criterion"].key)}
-        for row in form.bound_rows()
-    ]
+    entries = [document_entry(d) for d in documents]
     returned = None
     if sheet.status == Sheet.Status.RETURNED:
         returned = sheet.transitions.filter(to_status=Sheet.Status.RETURNED).order_by("-at", "-pk").first()
@@ -124,7 +123,8 @@ def sheet_edit(request, pk: int):
         {
             "sheet": sheet,
             "form": form,
-            "rows": rows,
+            "rows": _rows(form, view, entries),
+            "documents": entries,
             "returned": returned,
             "view": view,
             "conflict": conflict,
@@ -174,6 +174,28 @@ def _save_posted(request, sheet, rtree, documents):
     else:
         messages.error(request, f"Chưa lưu: có {len(form.errors)} ô cần sửa (tô đỏ bên dưới).")
     return form, conflict, None
+
+
+def _rows(form: SheetForm, view, entries: list[dict]) -> list[dict]:
+    """The page's rows as plain values (inputs.py), for one template loop."""
+    by_pk = {entry["pk"]: entry for entry in entries}
+    rows = []
+    for row in form.rows:
+        c = row["criterion"]
+        score = view.scores.get(c.key)
+        extra = form_inputs(form, row["extra"], by_pk)
+        rows.append(
+            criterion_cells(c, view.totals[c.key])
+            | {
+                "css": "table-secondary fw-bold" if c.depth == 0 else "" if row["leaf"] else "parent-row",
+                "comment": score.review_comment if score else "",
+                "inputs": form_inputs(form, row["inputs"], by_pk),
+                "extra": dict(zip(("explanation", "citations", "pasted", "provisional"), extra, strict=True))
+                if extra
+                else None,
+            }
+        )
+    return rows
 
 
 def _tree_data(rtree, form) -> dict:
