@@ -110,7 +110,7 @@ def sheet_edit(request, pk: int):
             return response
     view = sheet_view(sheet, rtree)
     if form is None:
-        state = sheet_state(view)
+        state = sheet_state(view, documents=False)
         initial = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
         form = SheetForm(initial=initial, rtree=rtree, documents=documents)
     entries = [document_entry(d) for d in documents]
