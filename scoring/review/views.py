@@ -11,7 +11,7 @@ from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
-from ..sheets.inputs import form_input, form_inputs
+from ..sheets.inputs import criterion_cells, form_input, form_inputs
 from ..sheets.queries import sheet_view
 from ..sheets.services import SheetConflict, SheetLocked, describe_changes
 from . import services
@@ -66,10 +66,6 @@ def sheet_review(request, pk: int):
             kept["version"] = sheet.version
             form = ReviewForm(kept, rtree=rtree, scores=view.scores, initial=initial)
             form.is_valid()
-    rows = [
-        {**row, "total": view.totals[row["criterion"].key], "fields": form_inputs(form, row["names"])}
-        for row in form.rows
-    ]
     return render(
         request,
         "scoring/sheet_review.html",
@@ -77,13 +73,31 @@ def sheet_review(request, pk: int):
             "sheet": sheet,
             "bloc_year": bloc_year,
             "form": form,
-            "rows": rows,
+            "rows": _rows(form, view),
             "reason": form_input(form, "reason"),
             "view": view,
             "conflict": conflict,
             "transitions": sheet.transitions.select_related("by"),
         },
     )
+
+
+def _rows(form: ReviewForm, view) -> list[dict]:
+    """The page's rows as plain values (sheets/inputs.py), for one template loop."""
+    rows = []
+    for row in form.rows:
+        criterion, score = row["criterion"], row["score"]
+        total = view.totals[criterion.key]
+        rows.append(
+            criterion_cells(criterion, total)
+            | {
+                "has_bonus": bool(total.bonus),
+                "provisional": bool(score and score.provisional),
+                "explanation": score.explanation if score else "",
+                "fields": form_inputs(form, row["names"]),
+            }
+        )
+    return rows
 
 
 def _post_review(request, sheet, bloc_year, form: ReviewForm):
