@@ -14,6 +14,8 @@ from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.forms import SheetForm
 from scoring.sheets.queries import sheet_state, sheet_view
 
+pytest_plugins = ["tests.browser"]  # the browser tests' live server and chromium page
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_SHEET = FIXTURES / "seed_2022_sheet.xlsx"
 D = Decimal
