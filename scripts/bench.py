@@ -8,7 +8,6 @@ Runs on a throw-away SQLite file unless BENCH_DATABASE_URL names another databas
 filled, so never point it at real data).
 """
 
-import dataclasses
 import os
 import statistics
 import sys
@@ -45,44 +44,22 @@ from django.urls import reverse  # noqa: E402
 from scoring.exports.bloc import bloc_pdf, bloc_xlsx  # noqa: E402
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Score, Sheet  # noqa: E402
 from scoring.review.standings import bloc_round  # noqa: E402
-from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_write_criteria  # noqa: E402
+from scoring.rubrics.services import criterion_specs, rubric_write_criteria  # noqa: E402
 from scoring.rubrics.tree import RubricTree, rubric_tree  # noqa: E402
 from scoring.sheets.forms import SheetForm  # noqa: E402
 from scoring.sheets.services import sheet_for  # noqa: E402
-from tests.conftest import edit_data, make_agency  # noqa: E402
+from tests.conftest import edit_data, make_agency, make_tenfold_rubric  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
-
-
-def ten_times(source: Rubric) -> Rubric:
-    """The 2022 rubric's three sections, each ten times over: 30 sections, 340 criteria."""
-    bloc = Bloc.objects.create(code="BENCH", name="Khối thử tải")
-    rubric = Rubric.objects.create(bloc=bloc, year=2022, title="Bảng tiêu chí thử tải", status="open")
-    specs = criterion_specs(rubric_tree(source))
-    copies = []
-    for copy in range(10):
-        clones: dict[int, CriterionSpec] = {}
-        for spec in specs:
-            section, _, code = spec.key.partition(":")
-            index = copy * 3 + int(section)
-            clone = dataclasses.replace(
-                spec,
-                key=f"{index}:{code}" if code else str(index),
-                parent=clones[id(spec.parent)] if spec.parent else None,
-            )
-            clones[id(spec)] = clone
-            copies.append(clone)
-    rubric_write_criteria(rubric=rubric, criteria=copies)
-    return rubric
 
 
 def setup() -> list[tuple[str, Sheet]]:
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))
     source = Rubric.objects.get(bloc__code="TMTH", year=2022)
-    big = ten_times(source)
+    big = make_tenfold_rubric(source)
     agency = make_agency("BENCH", "Đơn vị thử tải")
-    BlocMember.objects.create(bloc_year=BlocYear.objects.create(bloc=big.bloc, year=2022), agency=agency)
+    BlocMember.objects.create(bloc_year=BlocYear.objects.get(bloc=big.bloc, year=2022), agency=agency)
     editor = get_user_model().objects.get(username="vp.bientap")
     Membership.objects.create(user=editor, agency=agency, role="editor")
     return [
