@@ -115,6 +115,7 @@
     return item;
   }
 
+  // Show the options matching the search, marking those the criterion cites; how many match.
   function refresh() {
     const words = fold(search.value).split(/\s+/).filter(Boolean);
     let shown = 0;
@@ -127,6 +128,11 @@
       button.setAttribute("aria-disabled", cited ? "true" : "false");
       button.querySelector(".cited-mark").hidden = !cited;
     });
+    return shown;
+  }
+
+  function searched() {
+    const shown = refresh();
     if (!documents.length) status.textContent = "Sổ tài liệu chưa có tài liệu nào: nhập tài liệu mới vào sổ trước.";
     else if (!shown) status.textContent = "Không có tài liệu nào khớp “" + search.value.trim() + "”.";
     else status.textContent = search.value.trim() ? shown + " tài liệu khớp." : "";
@@ -135,9 +141,9 @@
   function open(button) {
     opener = button;
     group = document.getElementById("id_" + button.dataset.pick);
-    forLine.textContent = "Cho tiêu chí " + button.dataset.for + ".";
+    forLine.textContent = "Cho " + button.dataset.for + ".";
     search.value = "";
-    refresh();
+    searched();
     dialog.showModal();
     search.focus();
   }
@@ -145,9 +151,11 @@
   function pick(button) {
     const d = documents.find((x) => String(x.pk) === button.dataset.pk);
     if (!d || !group) return;
-    if (cite(group, d)) status.textContent = "Đã thêm " + d.number + " vào tiêu chí " + opener.dataset.for + ".";
-    else status.textContent = d.number + " đã được trích dẫn ở tiêu chí này.";
+    const added = cite(group, d);
     refresh();
+    status.textContent = added
+      ? "Đã thêm " + d.number + " vào " + opener.dataset.for + "."
+      : d.number + " đã được trích dẫn ở tiêu chí này.";
   }
 
   function move(step) {
@@ -159,7 +167,7 @@
   }
 
   documents.forEach((d) => list.append(option(d)));
-  search.addEventListener("input", refresh);
+  search.addEventListener("input", searched);
   dialog.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       if (event.target === search || event.target.closest("#evidence-options")) {
