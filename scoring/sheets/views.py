@@ -32,6 +32,8 @@ from .inputs import criterion_cells, form_inputs
 from .queries import agency_card, sheet_progress, sheet_state, sheet_view
 
 VERSION = re.compile(r"[0-9]{1,9}")
+# the scoring page's second line under each criterion, by field prefix (forms.SheetForm)
+EXTRA = {"e": "explanation", "d": "citations", "n": "pasted", "v": "provisional"}
 
 
 @login_required
@@ -190,9 +192,7 @@ def _rows(form: SheetForm, view, entries: list[dict]) -> list[dict]:
                 "css": "table-secondary fw-bold" if c.depth == 0 else "" if row["leaf"] else "parent-row",
                 "comment": score.review_comment if score else "",
                 "inputs": form_inputs(form, row["inputs"], by_pk),
-                "extra": dict(zip(("explanation", "citations", "pasted", "provisional"), extra, strict=True))
-                if extra
-                else None,
+                "extra": {EXTRA[i["name"].partition("-")[0]]: i for i in extra} or None,
             }
         )
     return rows
