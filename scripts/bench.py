@@ -1,13 +1,13 @@
-"""Benchmarks: the scoring form and a full save, on the 2022 rubric and on one ten times its size.
+"""Benchmarks: the scoring and review pages beside a bare view of the same rows (scripts/bench_pages.py), a
+full save, the documents, the bloc's tables; on the 2022 rubric and on one ten times its size.
 
-    bash scripts/bench.sh            (or: .venv/bin/python scripts/bench.py)
+    bash scripts/bench.sh [pages|saves|documents|bloc ...]     (or: .venv/bin/python scripts/bench.py …)
 
-Prints the median time and the SQL query count of each; the query count must not grow with the rubric.
+Prints the median time and the SQL query count of each; the query counts must not grow with the rubric.
 Runs on a throw-away SQLite file unless BENCH_DATABASE_URL names another database (it is migrated and
 filled, so never point it at real data).
 """
 
-import dataclasses
 import os
 import statistics
 import sys
@@ -23,11 +23,17 @@ os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite://
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vpub.settings")
 os.environ.setdefault("DEBUG", "1")
 os.environ["MEDIA_ROOT"] = workdir
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+settings.ROOT_URLCONF = "bench_bare"  # the app's URLs and the bare views beside its pages
+
+import bench_pages  # noqa: E402  (scripts/: the bare views and the pages' measurements)
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -38,44 +44,22 @@ from django.urls import reverse  # noqa: E402
 from scoring.exports.bloc import bloc_pdf, bloc_xlsx  # noqa: E402
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Score, Sheet  # noqa: E402
 from scoring.review.standings import bloc_round  # noqa: E402
-from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_write_criteria  # noqa: E402
+from scoring.rubrics.services import criterion_specs, rubric_write_criteria  # noqa: E402
 from scoring.rubrics.tree import RubricTree, rubric_tree  # noqa: E402
 from scoring.sheets.forms import SheetForm  # noqa: E402
 from scoring.sheets.services import sheet_for  # noqa: E402
-from tests.conftest import edit_data, make_agency  # noqa: E402
+from tests.conftest import edit_data, make_agency, make_tenfold_rubric  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
-
-
-def ten_times(source: Rubric) -> Rubric:
-    """The 2022 rubric's three sections, each ten times over: 30 sections, 340 criteria."""
-    bloc = Bloc.objects.create(code="BENCH", name="Khối thử tải")
-    rubric = Rubric.objects.create(bloc=bloc, year=2022, title="Bảng tiêu chí thử tải", status="open")
-    specs = criterion_specs(rubric_tree(source))
-    copies = []
-    for copy in range(10):
-        clones: dict[int, CriterionSpec] = {}
-        for spec in specs:
-            section, _, code = spec.key.partition(":")
-            index = copy * 3 + int(section)
-            clone = dataclasses.replace(
-                spec,
-                key=f"{index}:{code}" if code else str(index),
-                parent=clones[id(spec.parent)] if spec.parent else None,
-            )
-            clones[id(spec)] = clone
-            copies.append(clone)
-    rubric_write_criteria(rubric=rubric, criteria=copies)
-    return rubric
 
 
 def setup() -> list[tuple[str, Sheet]]:
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))
     source = Rubric.objects.get(bloc__code="TMTH", year=2022)
-    big = ten_times(source)
+    big = make_tenfold_rubric(source)
     agency = make_agency("BENCH", "Đơn vị thử tải")
-    BlocMember.objects.create(bloc_year=BlocYear.objects.create(bloc=big.bloc, year=2022), agency=agency)
+    BlocMember.objects.create(bloc_year=BlocYear.objects.get(bloc=big.bloc, year=2022), agency=agency)
     editor = get_user_model().objects.get(username="vp.bientap")
     Membership.objects.create(user=editor, agency=agency, role="editor")
     return [
@@ -108,17 +92,31 @@ def measure(action) -> tuple[float, int]:
 
 
 def main() -> None:
-    rows = []
+    """Every part, or those named on the command line: pages, saves, documents, bloc."""
+    parts = set(sys.argv[1:]) or {"pages", "saves", "documents", "bloc"}
     sheets = setup()
+    flat = True
+    if "pages" in parts:
+        flat &= bench_pages.pages(Rubric.objects.get(bloc__code="TMTH", year=2022), sheets[1][1].rubric)
+        print()
+    if "saves" in parts:
+        flat &= saves(sheets)
+        print()
+    if "documents" in parts:
+        documents(sheets[0][1])
+        print()
+    if "bloc" in parts:
+        flat &= bloc(Rubric.objects.get(bloc__code="TMTH", year=2022))
+    sys.exit(0 if flat else 1)
+
+
+def saves(sheets: list[tuple[str, Sheet]]) -> bool:
+    """A post of every score of the sheet, each run changing all of them; False if the query count grows."""
     client = Client()
     client.force_login(get_user_model().objects.get(username="vp.bientap"))
+    rows = []
     for name, sheet in sheets:
         url = reverse("sheet_edit", args=[sheet.pk])
-        criteria = sheet.rubric.criteria.count()
-
-        def get(run, url=url):
-            assert client.get(url).status_code == 200
-
         posts = [filled(sheet, run) for run in range(RUNS)]
 
         def save(run, url=url, sheet=sheet, posts=posts):
@@ -127,21 +125,14 @@ def main() -> None:
             response = client.post(url, data)
             assert response.status_code == 302, response.content[:500]
 
-        form_ms, form_q = measure(get)
         save_ms, save_q = measure(save)
-        rows.append((name, criteria, form_ms, form_q, save_ms, save_q))
-    print(
-        f"{'Bảng tiêu chí':<22}{'tiêu chí':>9}{'mở form (ms)':>14}{'truy vấn':>10}{'lưu hết (ms)':>14}{'truy vấn':>10}"
-    )
-    for name, criteria, form_ms, form_q, save_ms, save_q in rows:
-        print(f"{name:<22}{criteria:>9}{form_ms:>14.0f}{form_q:>10}{save_ms:>14.0f}{save_q:>10}")
-    same = rows[0][3] == rows[1][3] and rows[0][5] == rows[1][5]
+        rows.append((name, sheet.rubric.criteria.count(), save_ms, save_q))
+    print(f"{'Bảng tiêu chí':<22}{'tiêu chí':>9}{'lưu hết (ms)':>14}{'truy vấn':>10}")
+    for name, criteria, save_ms, save_q in rows:
+        print(f"{name:<22}{criteria:>9}{save_ms:>14.0f}{save_q:>10}")
+    same = rows[0][3] == rows[1][3]
     print(f"Số truy vấn {'không' if same else 'CÓ'} tăng theo số tiêu chí (trung vị của {RUNS} lần đo).")
-    print()
-    documents(sheets[0][1])
-    print()
-    flat = bloc(Rubric.objects.get(bloc__code="TMTH", year=2022))
-    sys.exit(0 if same and flat else 1)
+    return same
 
 
 def documents(sheet: Sheet) -> None:

@@ -1,6 +1,7 @@
-"""Browser tests' shared pieces: Debian's chromium driven by Playwright against a live server of the test.
+"""What every browser test needs: Debian's chromium driven by Playwright against a live server of its own.
 
-Import the fixtures into a test module (`from tests.browser import browser, server`) to use them.
+A pytest plugin (tests/conftest.py names it): the `browser`, `server` and `page` fixtures, and helpers.
+Without chromium or Playwright the tests that use them are skipped, except under CI=true where they fail.
 """
 
 import contextlib
@@ -15,7 +16,8 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test import Client
 from django.test.testcases import LiveServerThread
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+# Playwright's sync API runs an event loop in the test's thread; Django refuses queries there without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -26,20 +28,23 @@ FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+CI = os.environ.get("CI") == "true"
 
 
-def sync_api():
-    """Playwright's sync API; outside CI a machine without chromium or Playwright skips the browser tests."""
-    if os.environ.get("CI") == "true":
-        return __import__("playwright.sync_api", fromlist=["sync_playwright"])
-    if not shutil.which(CHROMIUM):
+def sync_playwright():
+    if not shutil.which(CHROMIUM) and not CI:
         pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
-    return pytest.importorskip("playwright.sync_api")
+    if CI:
+        from playwright.sync_api import sync_playwright as start
+    else:
+        start = pytest.importorskip("playwright.sync_api").sync_playwright
+    return start()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api().sync_playwright() as p:
+    """One chromium per test module; each test's pages live in contexts of their own."""
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
@@ -58,21 +63,35 @@ def server(transactional_db):
     thread.terminate()
 
 
-@contextlib.contextmanager
-def browser_page(browser, server, user=None, *, width=1366, height=768):
-    """A page in a context of its own, signed in as `user` (a session made on the server, no login form)."""
+def new_page(browser, width: int = 1400, height: int = 1000):
+    """A page in a new context at that viewport whose script errors are collected in `page.errors`."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    if user is not None:
-        sign_in(context, server, user)
     page = context.new_page()
     page.set_default_timeout(15000)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    return page
+
+
+@pytest.fixture
+def page(browser, server):
+    page = new_page(browser)
+    yield page
+    page.context.close()
+    assert page.errors == []
+
+
+@contextlib.contextmanager
+def browser_page(browser, server, user=None, *, width=1366, height=768):
+    """A page of its own, signed in as `user` (a session made on the server, no login form)."""
+    page = new_page(browser, width, height)
+    if user is not None:
+        sign_in(page.context, server, user)
     try:
         yield page
     finally:
-        context.close()
-    assert errors == []
+        page.context.close()
+    assert page.errors == []
 
 
 def sign_in(context, server, user) -> None:
@@ -100,3 +119,9 @@ def wait_until(page, predicate, what: str, seconds: float = 15) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"never happened: {what}")
+
+
+def wait_for_value(page, selector: str, expected: str, seconds: float = 10) -> None:
+    wait_until(
+        page, lambda: page.input_value(selector) == expected, f"{selector} became {expected!r}", seconds
+    )

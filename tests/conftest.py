@@ -1,6 +1,7 @@
 """The cast: an editor and a head of one agency, a user of another agency, a bloc reviewer, the province's
 administrator, and "admin" memberships of ordinary agencies (which reach nothing beyond their agency)."""
 
+import dataclasses
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -10,11 +11,12 @@ from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Criterion, Document, Membership, Rubric, Sheet
+from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_write_criteria
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.forms import SheetForm
 from scoring.sheets.queries import sheet_state, sheet_view
 
-pytest_plugins = ["tests.browser"]  # the browser tests' fixtures: browser, server
+pytest_plugins = ["tests.browser"]  # the browser tests' chromium, live server and page
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED_SHEET = FIXTURES / "seed_2022_sheet.xlsx"
@@ -171,3 +173,27 @@ def edit_data(sheet: Sheet, **overrides) -> dict:
             data[name] = "on" if value is True else value
     data.update(overrides)
     return data
+
+
+def make_tenfold_rubric(source: Rubric, code: str = "BENCH") -> Rubric:
+    """The source rubric's three sections, each ten times over (340 criteria for 2022), open, in a bloc of its
+    own with that year's BlocYear (no members yet)."""
+    bloc = Bloc.objects.create(code=code, name="Khối thử tải")
+    rubric = Rubric.objects.create(bloc=bloc, year=source.year, title="Bảng tiêu chí thử tải", status="open")
+    BlocYear.objects.create(bloc=bloc, year=source.year)
+    specs = criterion_specs(rubric_tree(source))
+    copies = []
+    for copy in range(10):
+        clones: dict[int, CriterionSpec] = {}
+        for spec in specs:
+            section, _, key = spec.key.partition(":")
+            index = copy * 3 + int(section)
+            clone = dataclasses.replace(
+                spec,
+                key=f"{index}:{key}" if key else str(index),
+                parent=clones[id(spec.parent)] if spec.parent else None,
+            )
+            clones[id(spec)] = clone
+            copies.append(clone)
+    rubric_write_criteria(rubric=rubric, criteria=copies)
+    return rubric

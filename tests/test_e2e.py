@@ -1,84 +1,17 @@
 """Once through in a real browser: Debian's chromium driven by Playwright, against the live server."""
 
 import os
-import shutil
 from decimal import Decimal as D
-from types import SimpleNamespace
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.db import connections
-from django.test.testcases import LiveServerThread
 
 from scoring.models import Citation, Score, Sheet
 from scoring.sheets.queries import sheet_view
 
+from .browser import log_in, wait_for_value
 from .conftest import PDF
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-if not shutil.which(CHROMIUM) and os.environ.get("CI") != "true":
-    pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
-playwright = (
-    pytest.importorskip("playwright.sync_api")
-    if os.environ.get("CI") != "true"
-    else __import__("playwright.sync_api", fromlist=["sync_playwright"])
-)
-
-
-@pytest.fixture
-def server(transactional_db):
-    """A live server for this test alone, stopped (and its connections closed) before the database goes."""
-    thread = LiveServerThread("localhost", StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield SimpleNamespace(url=f"http://localhost:{thread.port}")
-    thread.terminate()
-
-
-@pytest.fixture
-def page(server):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield page
-        browser.close()
-        assert errors == []
-
-
-def wait_for_value(page, selector: str, expected: str, seconds: float = 10) -> None:
-    """Poll from Python: the page's CSP forbids the eval that page.wait_for_function needs."""
-    for _ in range(int(seconds * 10)):
-        if page.input_value(selector) == expected:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"{selector} never became {expected!r}")
-
-
-def log_in(page, base, username, password):
-    page.goto(base + "/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -116,10 +49,12 @@ def run_the_scenario(page, base, tmp_path):
         box.fill(f"{maximum - D('0.5'):f}".rstrip("0").rstrip(".").replace(".", ","))
     for box in page.query_selector_all("input[name^='b-']"):
         box.fill(f"{D(box.get_attribute('data-max')):f}".rstrip("0").rstrip("."))
-    for select in page.query_selector_all("select[name^='t-'], select[name^='c-']"):
-        select.select_option(index=1)
-    first_citation = page.query_selector("select[name^='d-']")
-    first_citation.select_option(label="Kế hoạch số 495/KH-VP ngày 29/3/2022")
+    for group in page.query_selector_all("fieldset[id^='id_t-'], fieldset[id^='id_c-']"):
+        group.query_selector_all("input[type=radio]")[1].check()  # the first tier, after "Chưa chọn"
+    page.click("[data-pick] >> nth=0")
+    page.fill("#evidence-search", "495")
+    page.click("#evidence-options button:has-text('495/KH-VP')")
+    page.click("#evidence-picker [data-close] >> nth=-1")
     typed_total = page.inner_text("#grand-points")
     page.click("button[name=save] >> nth=0")
     page.wait_for_selector("text=Đã lưu bảng chấm điểm.")

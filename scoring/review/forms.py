@@ -1,12 +1,12 @@
 """The reviewer's form: reviewed points, bonus and a comment per criterion."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 
 from ..notation import format_points
 from ..rubrics.rules import PointsField, rule_of
 from ..rubrics.tree import RubricTree
 from ..sheets import bases
+from ..sheets.forms import text_box
 from ..sheets.merge import UNKNOWN
 from .services import ReviewInput
 
@@ -31,9 +31,6 @@ class ReviewForm(forms.Form):
         self.rtree = rtree
         self.tree = rtree.tree
         self.scores = scores
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
         self.rows = []
         for criterion in rtree.criteria:
             node = self.tree.node(criterion.key)
@@ -53,9 +50,7 @@ class ReviewForm(forms.Form):
                 )
                 names.append(f"rb-{criterion.pk}")
             if criterion.parent_id is not None:
-                self.fields[f"rc-{criterion.pk}"] = forms.CharField(
-                    label="Nhận xét", required=False, widget=forms.Textarea(attrs={"rows": 1})
-                )
+                self.fields[f"rc-{criterion.pk}"] = text_box("Nhận xét", rows=1)
                 names.append(f"rc-{criterion.pk}")
             self.rows.append(
                 {"criterion": criterion, "leaf": leaf, "score": scores.get(criterion.key), "names": names}
@@ -74,10 +69,6 @@ class ReviewForm(forms.Form):
             initial[f"rc-{criterion.pk}"] = score.review_comment
         initial["base"] = bases.encode(initial)
         return initial
-
-    def bound_rows(self):
-        for row in self.rows:
-            yield {**row, "fields": [self[name] for name in row["names"]]}
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from ..models import RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
+from ..sheets.inputs import criterion_cells, form_input, form_inputs
 from ..sheets.queries import sheet_view
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import services
@@ -67,7 +68,6 @@ def sheet_review(request, pk: int):
             kept = protocol.kept_data(request.POST, stored, names, sheet.version, keep=("reason",))
             form = ReviewForm(kept, rtree=rtree, scores=view.scores)
             form.is_valid()
-    rows = [{**row, "total": view.totals[row["criterion"].key]} for row in form.bound_rows()]
     return render(
         request,
         "scoring/sheet_review.html",
@@ -75,7 +75,8 @@ def sheet_review(request, pk: int):
             "sheet": sheet,
             "bloc_year": bloc_year,
             "form": form,
-            "rows": rows,
+            "rows": _rows(form, view),
+            "reason": form_input(form, "reason"),
             "view": view,
             "conflicts": notice.get("conflicts", []),
             "changed": notice.get("changed", []),
@@ -84,6 +85,24 @@ def sheet_review(request, pk: int):
             "transitions": sheet.transitions.select_related("by"),
         },
     )
+
+
+def _rows(form: ReviewForm, view) -> list[dict]:
+    """The page's rows as plain values (sheets/inputs.py), for one template loop."""
+    rows = []
+    for row in form.rows:
+        criterion, score = row["criterion"], row["score"]
+        total = view.totals[criterion.key]
+        rows.append(
+            criterion_cells(criterion, total)
+            | {
+                "has_bonus": bool(total.bonus),
+                "provisional": bool(score and score.provisional),
+                "explanation": score.explanation if score else "",
+                "fields": form_inputs(form, row["names"]),
+            }
+        )
+    return rows
 
 
 def _post_review(request, sheet, bloc_year, form: ReviewForm):

@@ -165,7 +165,7 @@ class Tiered(Rule):
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=[("", "— Chọn mức —")] + [(t.pk, tier_choice(t)) for t in criterion.tier_list],
+                choices=[("", "Chưa chọn mức")] + [(t.pk, tier_choice(t)) for t in criterion.tier_list],
             )
         }
 
@@ -222,7 +222,7 @@ class Components(Rule):
     def fields(self, criterion):
         fields = {}
         for component in criterion.component_list:
-            choices = [("", "— Chưa xếp loại —")] + [(str(t.pk), tier_choice(t)) for t in component.tier_list]
+            choices = [("", "Chưa xếp loại")] + [(str(t.pk), tier_choice(t)) for t in component.tier_list]
             if component.may_be_missing:
                 choices.append((NONE, "Không có tổ chức này (tính trung bình)"))
             fields[f"c-{criterion.pk}-{component.pk}"] = forms.ChoiceField(

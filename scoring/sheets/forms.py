@@ -1,6 +1,7 @@
 """The agency's scoring form: the whole rubric on one page."""
 
-from crispy_forms.helper import FormHelper
+import functools
+
 from django import forms
 
 from ..evidence.citations import parse_citation
@@ -22,6 +23,14 @@ ATTRIBUTES = {
 }
 
 
+def text_box(label: str, **attrs) -> forms.CharField:
+    """An optional textarea. Its widget is made from the class and given its attributes after: a widget
+    instance would be deep-copied for every box of the page (some sixty), the form's costliest step."""
+    field = forms.CharField(label=label, required=False, widget=forms.Textarea)
+    field.widget.attrs.update(attrs)
+    return field
+
+
 class SheetForm(forms.Form):
     """The whole rubric on one page: one set of fields per criterion that takes input.
 
@@ -38,10 +47,13 @@ class SheetForm(forms.Form):
         self.rtree = rtree
         self.documents = documents
         self.tree = rtree.tree
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        document_choices = [(d.pk, d.citation) for d in documents]
+
+        @functools.cache
+        def document_choices():
+            # Called only to validate a post, and made once: every criterion's field shares one list instead
+            # of each normalising its own copy of the register (31 criteria × 50 documents).
+            return [(d.pk, d.citation) for d in documents]
+
         self.rows = [self._criterion_fields(criterion, document_choices) for criterion in rtree.criteria]
 
     def _criterion_fields(self, criterion, document_choices) -> dict:
@@ -59,35 +71,25 @@ class SheetForm(forms.Form):
         extra = {}
         if criterion.parent_id is not None:
             extra = {
-                f"e-{pk}": forms.CharField(
-                    label="Giải trình", required=False, widget=forms.Textarea(attrs={"rows": 2})
-                ),
+                f"e-{pk}": text_box("Giải trình", rows=2),
+                # One checkbox per cited document: adding one never un-cites another (the page shows only
+                # the cited ones; the picker adds to them).
                 f"d-{pk}": forms.TypedMultipleChoiceField(
                     label="Tài liệu kiểm chứng",
                     required=False,
                     coerce=int,
                     choices=document_choices,
-                    widget=forms.SelectMultiple(attrs={"size": 3}),
+                    widget=forms.CheckboxSelectMultiple,
                 ),
-                f"n-{pk}": forms.CharField(
-                    label="Thêm văn bản (dán trích dẫn, mỗi dòng một văn bản)",
-                    required=False,
-                    widget=forms.Textarea(
-                        attrs={"rows": 1, "placeholder": "Kế hoạch số 495/KH-VP ngày 29/3/2022"}
-                    ),
+                f"n-{pk}": text_box(
+                    "Thêm văn bản (dán trích dẫn, mỗi dòng một văn bản)",
+                    rows=1,
+                    placeholder="Kế hoạch số 495/KH-VP ngày 29/3/2022",
                 ),
                 f"v-{pk}": forms.BooleanField(label="Tạm tính", required=False),
             }
         self.fields.update(inputs | extra)
         return {"criterion": criterion, "leaf": leaf, "inputs": list(inputs), "extra": list(extra)}
-
-    def bound_rows(self):
-        for row in self.rows:
-            yield {
-                **row,
-                "inputs": [self[name] for name in row["inputs"]],
-                "extra": [self[name] for name in row["extra"]],
-            }
 
     def clean(self):
         cleaned = super().clean()

@@ -27,7 +27,11 @@ def sheet_entries(scores: dict[str, Score]) -> dict[str, rollup.Entry]:
 
 def sheet_view(sheet: Sheet, rubric_tree_: RubricTree | None = None) -> SheetView:
     rtree = rubric_tree_ or rubric_tree(sheet.rubric)
-    scores = {s.criterion.key: s for s in Score.objects.filter(sheet=sheet).select_related("criterion")}
+    criteria = {c.pk: c for c in rtree.criteria}
+    scores = {}
+    for score in Score.objects.filter(sheet=sheet):
+        score.criterion = criteria[score.criterion_id]  # the tree's own criteria: no join, no second copy
+        scores[score.criterion.key] = score
     totals = rollup.rollup(rtree.tree, sheet_entries(scores))
     return SheetView(
         sheet=sheet,
@@ -47,8 +51,9 @@ class SheetState:
     cited: dict[str, list]  # criterion key → cited Document objects
 
 
-def sheet_state(view: SheetView) -> SheetState:
-    """Two queries: every rating and every citation of the sheet."""
+def sheet_state(view: SheetView, *, documents: bool = True) -> SheetState:
+    """Two queries: every rating and every citation of the sheet; without `documents`, the citations' pks
+    only (what the scoring form needs) and `cited` left empty."""
     ratings: dict[int, dict[int, int | None]] = {}
     for score_id, component_id, tier_id in ComponentRating.objects.filter(
         score__sheet=view.sheet
@@ -56,6 +61,12 @@ def sheet_state(view: SheetView) -> SheetState:
         ratings.setdefault(score_id, {})[component_id] = tier_id
     citations: dict[int, set[int]] = {}
     cited: dict[str, list] = {}
+    if not documents:
+        for score_id, document_id in Citation.objects.filter(score__sheet=view.sheet).values_list(
+            "score_id", "document_id"
+        ):
+            citations.setdefault(score_id, set()).add(document_id)
+        return SheetState(ratings=ratings, citations=citations, cited=cited)
     key_of = {s.pk: key for key, s in view.scores.items()}
     for citation in Citation.objects.filter(score__sheet=view.sheet).select_related("document"):
         citations.setdefault(citation.score_id, set()).add(citation.document_id)

@@ -21,15 +21,19 @@ from ..accounts.access import (
     get_sheet_for_user,
 )
 from ..accounts.middleware import wants_json
+from ..evidence.entries import document_entry
 from ..models import Document, Sheet
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from . import bases, protocol, services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
+from .inputs import criterion_cells, form_inputs
 from .queries import agency_card, sheet_progress, sheet_state, sheet_view
 
 VERSION = re.compile(r"[0-9]{1,9}")
+# the scoring page's second line under each criterion, by field prefix (forms.SheetForm)
+EXTRA = {"e": "explanation", "d": "citations", "n": "pasted", "v": "provisional"}
 
 
 @login_required
@@ -97,7 +101,7 @@ def sheet_edit(request, pk: int):
             return response
     view = sheet_view(sheet, rtree)
     if form is None or notice.get("conflicts"):
-        state = sheet_state(view)
+        state = sheet_state(view, documents=False)
         initial = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
         if form is None:
             form = SheetForm(initial=initial, rtree=rtree, documents=documents)
@@ -108,12 +112,10 @@ def sheet_edit(request, pk: int):
                 [c["name"] for c in notice["conflicts"]],
                 sheet.version,
             )
-            form = SheetForm(data, rtree=rtree, documents=_register(sheet))
+            documents = _register(sheet)  # pasted citations may have joined the register
+            form = SheetForm(data, rtree=rtree, documents=documents)
             form.is_valid()
-    rows = [
-        {**row, "total": view.totals[row["criterion"].key], "score": view.scores.get(row["criterion"].key)}
-        for row in form.bound_rows()
-    ]
+    entries = [document_entry(d) for d in documents]
     returned = None
     if sheet.status == Sheet.Status.RETURNED:
         returned = sheet.transitions.filter(to_status=Sheet.Status.RETURNED).order_by("-at", "-pk").first()
@@ -123,7 +125,8 @@ def sheet_edit(request, pk: int):
         {
             "sheet": sheet,
             "form": form,
-            "rows": rows,
+            "rows": _rows(form, view, entries),
+            "documents": entries,
             "returned": returned,
             "view": view,
             "conflicts": notice.get("conflicts", []),
@@ -188,6 +191,26 @@ def _saved_json(form, sheet, rtree, result, conflicts) -> dict:
     state = sheet_state(view)
     stored = SheetForm.initial_from(rtree, sheet.version, view.scores, state.ratings, state.citations)
     return protocol.saved(form, view, bases.form_values(stored), result, conflicts)
+
+
+def _rows(form: SheetForm, view, entries: list[dict]) -> list[dict]:
+    """The page's rows as plain values (inputs.py), for one template loop."""
+    by_pk = {entry["pk"]: entry for entry in entries}
+    rows = []
+    for row in form.rows:
+        c = row["criterion"]
+        score = view.scores.get(c.key)
+        extra = form_inputs(form, row["extra"], by_pk)
+        rows.append(
+            criterion_cells(c, view.totals[c.key])
+            | {
+                "css": "table-secondary fw-bold" if c.depth == 0 else "" if row["leaf"] else "parent-row",
+                "comment": score.review_comment if score else "",
+                "inputs": form_inputs(form, row["inputs"], by_pk),
+                "extra": {EXTRA[i["name"].partition("-")[0]]: i for i in extra} or None,
+            }
+        )
+    return rows
 
 
 def _tree_data(rtree, form) -> dict:
