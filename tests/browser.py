@@ -125,3 +125,9 @@ def wait_for_value(page, selector: str, expected: str, seconds: float = 10) -> N
     wait_until(
         page, lambda: page.input_value(selector) == expected, f"{selector} became {expected!r}", seconds
     )
+
+
+def save_draft(page) -> None:
+    """Press "Lưu nháp" and wait until the page says the whole sheet is saved (it stays on the page)."""
+    page.click("button[name=save] >> nth=0")
+    page.wait_for_selector("#autosave-status.autosave-saved:has-text('Đã lưu bảng chấm điểm lúc')")

@@ -10,7 +10,7 @@ from django.db import connections
 from scoring.models import Citation, Score, Sheet
 from scoring.sheets.queries import sheet_view
 
-from .browser import log_in, wait_for_value
+from .browser import log_in, save_draft, wait_for_value
 from .conftest import PDF
 
 
@@ -56,8 +56,7 @@ def run_the_scenario(page, base, tmp_path):
     page.click("#evidence-options button:has-text('495/KH-VP')")
     page.click("#evidence-picker [data-close] >> nth=-1")
     typed_total = page.inner_text("#grand-points")
-    page.click("button[name=save] >> nth=0")
-    page.wait_for_selector("text=Đã lưu bảng chấm điểm.")
+    save_draft(page)
     assert page.inner_text("#grand-points") == typed_total
 
     sheet = Sheet.objects.get(agency__code="VP")
@@ -108,8 +107,7 @@ def review_round(page, base):
     page.click("a.btn-primary:has-text('Chấm điểm')")
     page.wait_for_selector("text=Tiêu chí 1.1 chưa có kế hoạch năm kèm theo")
     page.locator("input[name^='p-']").first.fill("99")
-    page.click("button[name=save] >> nth=0")
-    page.wait_for_selector("text=Đã lưu bảng chấm điểm.")
+    save_draft(page)
     page.click("text=Đăng xuất")
 
     log_in(page, base, "stc.thutruong", "demo-STC-thu-truong-2022")

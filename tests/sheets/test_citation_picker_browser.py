@@ -10,7 +10,7 @@ from django.db import connections
 from django.urls import reverse
 
 from scoring.models import Document, Score, Sheet
-from tests.browser import log_in, new_page
+from tests.browser import log_in, new_page, save_draft
 from tests.conftest import PASSWORD_FOR_CAST, field
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,8 +99,7 @@ def test_picking_a_cited_document_again_never_uncites_it(
     assert page.locator(f"[data-pick='{second}']").evaluate("el => el === document.activeElement")
     assert page.locator(f"#id_{second} label").inner_text().startswith("12/TB-VP · 05/01/2022")
 
-    page.click("button[name=save] >> nth=0")
-    page.wait_for_selector("text=Đã lưu bảng chấm điểm.")
+    save_draft(page)
     assert cited(vp_sheet, "1:1.1") == {"495/KH-VP"}
     assert cited(vp_sheet, "1:1.2") == {"12/TB-VP"}
 
