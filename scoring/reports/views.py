@@ -115,7 +115,7 @@ def report_sign(request, pk: int):
     if not sheet.is_editable or report.signed_pdf:
         messages.info(request, "Báo cáo đã được ký và nộp.")
         return redirect("report_edit", pk=sheet.pk)
-    form = SignForm(*bound_data(request))
+    form = SignForm(*bound_data(request), reference=report.reference)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_sign(
