@@ -49,6 +49,9 @@ class ReportForm(forms.ModelForm):
         for name in ("situation", "results", "assessment", "plans"):
             self.fields[name].help_text = MARKUP_HELP
         self.helper = FormHelper()
+        # the page's "Lưu rồi ký số và nộp…" button sits outside the form and submits it (form="report-form")
+        self.helper.form_id = "report-form"
+        self.helper.attrs = {"data-warn-unsaved": ""}
         self.helper.layout = Layout(
             Row(
                 Column("number", css_class="col-md-3"),

@@ -69,6 +69,8 @@ def report_edit(request, pk: int):
         if form.is_valid():
             form.save()
             messages.success(request, "Đã lưu báo cáo.")
+            if request.POST.get("then") == "sign" and allowed("sheet.submit", roles, sheet):
+                return redirect("report_sign", pk=sheet.pk)
             return redirect("report_edit", pk=sheet.pk)
         messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
     return render(
