@@ -1,84 +1,34 @@
 """Once through in a real browser: Debian's chromium driven by Playwright, against the live server."""
 
 import os
-import shutil
 from decimal import Decimal as D
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
 from django.db import connections
-from django.test.testcases import LiveServerThread
 
 from scoring.models import Citation, Score, Sheet
 from scoring.sheets.queries import sheet_view
 
+from .browser import chromium, live_server, log_in, new_page, wait_for_value
 from .conftest import PDF
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-if not shutil.which(CHROMIUM) and os.environ.get("CI") != "true":
-    pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
-playwright = (
-    pytest.importorskip("playwright.sync_api")
-    if os.environ.get("CI") != "true"
-    else __import__("playwright.sync_api", fromlist=["sync_playwright"])
-)
 
 
 @pytest.fixture
 def server(transactional_db):
     """A live server for this test alone, stopped (and its connections closed) before the database goes."""
-    thread = LiveServerThread("localhost", StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield SimpleNamespace(url=f"http://localhost:{thread.port}")
-    thread.terminate()
+    with live_server() as url:
+        yield SimpleNamespace(url=url)
 
 
 @pytest.fixture
 def page(server):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
         errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield page
-        browser.close()
-        assert errors == []
-
-
-def wait_for_value(page, selector: str, expected: str, seconds: float = 10) -> None:
-    """Poll from Python: the page's CSP forbids the eval that page.wait_for_function needs."""
-    for _ in range(int(seconds * 10)):
-        if page.input_value(selector) == expected:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"{selector} never became {expected!r}")
-
-
-def log_in(page, base, username, password):
-    page.goto(base + "/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+        yield new_page(context, errors)
+    assert errors == []
 
 
 @pytest.mark.django_db(transaction=True)

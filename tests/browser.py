@@ -1,0 +1,191 @@
+"""What the browser tests share: Debian's chromium under Playwright's sync API, and a live server.
+
+Importing this module skips the importing test module where chromium or Playwright is missing (never under
+CI=true, where that is a failure).
+"""
+
+import datetime
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import connections
+from django.test import override_settings
+from django.test.testcases import LiveServerThread
+
+from scoring import demo
+from scoring.models import Agency, Document, Report, Sheet
+from scoring.reports.services import report_for
+
+from .conftest import PDF
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# axe-core as package-lock.json pins it (scripts/test.sh installs it with npm ci)
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+if not shutil.which(CHROMIUM) and os.environ.get("CI") != "true":
+    pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
+playwright = (
+    pytest.importorskip("playwright.sync_api")
+    if os.environ.get("CI") != "true"
+    else __import__("playwright.sync_api", fromlist=["sync_playwright"])
+)
+
+
+@contextmanager
+def live_server():
+    """The app on a free port of localhost, in a thread; its address. Stopped (and its database connections
+    closed) on leaving, so do that before the database goes."""
+    thread = LiveServerThread("localhost", StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    try:
+        yield f"http://localhost:{thread.port}"
+    finally:
+        thread.terminate()
+
+
+@contextmanager
+def chromium():
+    """One headless chromium."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(context, errors: list[str]):
+    """A page of `context` whose script errors are collected in `errors`."""
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page
+
+
+def wait_for_value(page, selector: str, expected: str, seconds: float = 10) -> None:
+    """Poll from Python: the page's CSP forbids the eval that page.wait_for_function needs."""
+    for _ in range(int(seconds * 10)):
+        if page.input_value(selector) == expected:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{selector} never became {expected!r}")
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    page.goto(base + "/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+# ---------------------------------------------------------------- one demo site for a whole module
+
+PASSWORDS = {u.username: u.password for u in demo.USERS}
+EDITOR, HEAD, REVIEWER, ADMIN = "vp.bientap", "vp.thutruong", "ttr.chamdiem", "quantri"
+
+
+@dataclass
+class Site:
+    base: str
+    browser: object
+    urls: dict[str, str]
+    folder: Path
+    bypass_csp: bool = False
+    contexts: dict[str, object] = field(default_factory=dict)
+
+    def context(self, username: str | None, viewport: dict = DESKTOP):
+        """A browser context signed in as `username` (once per module and screen size), or a fresh
+        anonymous one."""
+        key = (username, viewport["width"])
+        if key in self.contexts:
+            return self.contexts[key]
+        context = self.browser.new_context(viewport=viewport, locale="vi-VN", bypass_csp=self.bypass_csp)
+        if username:
+            page = context.new_page()
+            log_in(page, self.base, username, PASSWORDS[username])
+            page.close()
+            self.contexts[key] = context
+        return context
+
+
+def fill_the_demo() -> dict[str, str]:
+    """The demo round, an entry in Văn phòng's register, its report, and a report Sở Tài chính sent; the
+    pages' URLs."""
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    vp = Sheet.objects.get(agency__code="VP")
+    stc = Sheet.objects.get(agency__code="STC")
+    Document.objects.create(
+        agency=Agency.objects.get(code="VP"),
+        kind=Document.Kind.KE_HOACH,
+        number="495/KH-VP",
+        issued_on=datetime.date(2022, 3, 29),
+        issuer="Văn phòng UBND tỉnh",
+        subject="Thực hiện quy chế dân chủ ở cơ sở",
+        link="https://example.gov.vn/ke-hoach-495",
+    )
+    report_for(sheet=vp)  # the report page makes it; the signing page needs it
+    report = Report.objects.create(sheet=stc, number="12")
+    report.signed_pdf.save("bao-cao.pdf", ContentFile(PDF))  # unsigned: the list says so
+    return {
+        "sheet": f"/bang-cham-diem/{vp.pk}/",
+        "review": f"/bang-cham-diem/{stc.pk}/tham-dinh/",
+        "register": "/don-vi/VP/tai-lieu/",
+        "board": f"/khoi/{demo.BLOC}/{demo.YEAR}/",
+    }
+
+
+@contextmanager
+def demo_site(django_db_blocker, folder: Path, *, bypass_csp: bool = False):
+    """The demo data behind a live server and one chromium, for a module whose tests run under
+    `pytest.mark.django_db` and write nothing themselves (the browser does, through the server). The module
+    overrides the suite's per-test `_fast_and_isolated`: these settings hold for the module. Everything is
+    flushed at the end, as the other modules expect."""
+    with (
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            MEDIA_ROOT=folder / "media",
+            DEMO_CERT_DIR=folder / "certs",
+        ),
+        django_db_blocker.unblock(),
+        # Started first: under Playwright's sync API the tests see other database connections than code that
+        # ran before it, so the data is made, and the connections closed, on the tests' side.
+        chromium() as browser,
+    ):
+        try:
+            connection = connections["default"]
+            connection.ensure_connection()
+            if connection.vendor == "sqlite":
+                # Each test runs inside pytest-django's transaction on this connection: an IMMEDIATE one
+                # would hold SQLite's write lock for the whole test, and the live server could log no one in.
+                connection.transaction_mode = "DEFERRED"
+            urls = fill_the_demo()
+            with live_server() as base:
+                yield Site(base, browser, urls, folder, bypass_csp)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()  # or PostgreSQL keeps a session open on the test database
