@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 # chromium for the browser test (Playwright drives Debian's build; it cannot download its own here),
 # poppler-utils to read the PDFs, LibreOffice Calc to recompute the Excel files
 apt_install "${APP_PACKAGES[@]}" chromium poppler-utils libreoffice-calc-nogui
+command -v npm >/dev/null || apt_install npm
 venv_install test
+# axe-core, which the browser tests inject into every page, at the version package-lock.json pins
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 .venv/bin/ruff check --quiet .
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {

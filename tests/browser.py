@@ -1,20 +1,33 @@
 """What every browser test needs: Debian's chromium driven by Playwright against a live server of its own.
 
-A pytest plugin (tests/conftest.py names it): the `browser`, `server` and `page` fixtures, and helpers.
-Without chromium or Playwright the tests that use them are skipped, except under CI=true where they fail.
+A pytest plugin (tests/conftest.py names it): the `browser`, `server` and `page` fixtures, helpers, and one
+demo site for a whole module (`demo_site`). Without chromium or Playwright the tests that use them are
+skipped, except under CI=true where they fail.
 """
 
 import contextlib
+import datetime
 import os
 import shutil
 import time
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test import Client
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client, override_settings
 from django.test.testcases import LiveServerThread
+
+from scoring import demo
+from scoring.models import Agency, Document, Report, Sheet
+from scoring.reports.services import report_for
+
+from .conftest import PDF
 
 # Playwright's sync API runs an event loop in the test's thread; Django refuses queries there without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,6 +42,10 @@ FLAGS = [
     "--disable-quic",
 ]
 CI = os.environ.get("CI") == "true"
+# axe-core as package-lock.json pins it (scripts/test.sh installs it with npm ci)
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 
 
 def sync_playwright():
@@ -41,35 +58,60 @@ def sync_playwright():
     return start()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One chromium per test module; each test's pages live in contexts of their own."""
+@contextlib.contextmanager
+def chromium():
+    """One headless chromium."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
-@pytest.fixture
-def server(transactional_db):
-    """A live server for this test alone, stopped (and its connections closed) before the database goes."""
+@contextlib.contextmanager
+def live_server():
+    """The app on a free port of localhost, in a thread; its address. Stopped (and its database connections
+    closed) on leaving, so do that before the database goes."""
     thread = LiveServerThread("localhost", StaticFilesHandler)
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()
     if thread.error:
         raise thread.error
-    yield SimpleNamespace(url=f"http://localhost:{thread.port}")
-    thread.terminate()
+    try:
+        yield f"http://localhost:{thread.port}"
+    finally:
+        thread.terminate()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium per test module; each test's pages live in contexts of their own."""
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def server(transactional_db):
+    """A live server for this test alone, stopped (and its connections closed) before the database goes."""
+    with live_server() as url:
+        yield SimpleNamespace(url=url)
 
 
 def new_page(browser, width: int = 1400, height: int = 1000):
     """A page in a new context at that viewport whose script errors are collected in `page.errors`."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
     page = context.new_page()
-    page.set_default_timeout(15000)
     page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    return context_page(context, page.errors, page)
+
+
+def context_page(context, errors: list[str], page=None):
+    """A page of `context` whose script errors are collected in `errors`."""
+    page = page or context.new_page()
+    page.set_default_timeout(15000)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     return page
 
 
@@ -131,3 +173,92 @@ def save_draft(page) -> None:
     """Press "Lưu nháp" and wait until the page says the whole sheet is saved (it stays on the page)."""
     page.click("button[name=save] >> nth=0")
     page.wait_for_selector("#autosave-status.autosave-saved:has-text('Đã lưu bảng chấm điểm lúc')")
+
+
+# ---------------------------------------------------------------- one demo site for a whole module
+
+PASSWORDS = {u.username: u.password for u in demo.USERS}
+EDITOR, HEAD, REVIEWER, ADMIN = "vp.bientap", "vp.thutruong", "ttr.chamdiem", "quantri"
+
+
+@dataclass
+class Site:
+    base: str
+    browser: object
+    urls: dict[str, str]
+    folder: Path
+    bypass_csp: bool = False
+    contexts: dict[str, object] = field(default_factory=dict)
+
+    def context(self, username: str | None, viewport: dict = DESKTOP):
+        """A browser context signed in as `username` (once per module and screen size), or a fresh
+        anonymous one."""
+        key = (username, viewport["width"])
+        if key in self.contexts:
+            return self.contexts[key]
+        context = self.browser.new_context(viewport=viewport, locale="vi-VN", bypass_csp=self.bypass_csp)
+        if username:
+            page = context.new_page()
+            log_in(page, self.base, username, PASSWORDS[username])
+            page.close()
+            self.contexts[key] = context
+        return context
+
+
+def fill_the_demo() -> dict[str, str]:
+    """The demo round, an entry in Văn phòng's register, its report, and a report Sở Tài chính sent; the
+    pages' URLs."""
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    vp = Sheet.objects.get(agency__code="VP")
+    stc = Sheet.objects.get(agency__code="STC")
+    Document.objects.create(
+        agency=Agency.objects.get(code="VP"),
+        kind=Document.Kind.KE_HOACH,
+        number="495/KH-VP",
+        issued_on=datetime.date(2022, 3, 29),
+        issuer="Văn phòng UBND tỉnh",
+        subject="Thực hiện quy chế dân chủ ở cơ sở",
+        link="https://example.gov.vn/ke-hoach-495",
+    )
+    report_for(sheet=vp)  # the report page makes it; the signing page needs it
+    report = Report.objects.create(sheet=stc, number="12")
+    report.signed_pdf.save("bao-cao.pdf", ContentFile(PDF))  # unsigned: the list says so
+    return {
+        "sheet": f"/bang-cham-diem/{vp.pk}/",
+        "review": f"/bang-cham-diem/{stc.pk}/tham-dinh/",
+        "register": "/don-vi/VP/tai-lieu/",
+        "board": f"/khoi/{demo.BLOC}/{demo.YEAR}/",
+    }
+
+
+@contextlib.contextmanager
+def demo_site(django_db_blocker, folder: Path, *, bypass_csp: bool = False):
+    """The demo data behind a live server and one chromium, for a module whose tests run under
+    `pytest.mark.django_db` and write nothing themselves (the browser does, through the server). The module
+    overrides the suite's per-test `_fast_and_isolated`: these settings hold for the module. Everything is
+    flushed at the end, as the other modules expect."""
+    with (
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            MEDIA_ROOT=folder / "media",
+            DEMO_CERT_DIR=folder / "certs",
+        ),
+        django_db_blocker.unblock(),
+        # Started first: under Playwright's sync API the tests see other database connections than code that
+        # ran before it, so the data is made, and the connections closed, on the tests' side.
+        chromium() as browser,
+    ):
+        try:
+            connection = connections["default"]
+            connection.ensure_connection()
+            if connection.vendor == "sqlite":
+                # Each test runs inside pytest-django's transaction on this connection: an IMMEDIATE one
+                # would hold SQLite's write lock for the whole test, and the live server could log no one in.
+                connection.transaction_mode = "DEFERRED"
+            urls = fill_the_demo()
+            with live_server() as base:
+                yield Site(base, browser, urls, folder, bypass_csp)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            connections.close_all()  # or PostgreSQL keeps a session open on the test database

@@ -1,6 +1,7 @@
 """The lock files the set-up installs from agree with pyproject.toml: every dependency pinned to a release
 its range admits, every pin with hashes."""
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -55,3 +56,16 @@ def test_the_build_backend_is_locked_too():
         locked = pins(ROOT / "requirements" / f"{lock}.txt")
         for requirement in map(Requirement, build):
             assert requirement.specifier.contains(locked[canonicalize_name(requirement.name)][0])
+
+
+def test_the_browser_tests_npm_lock_pins_what_package_json_names():
+    """scripts/test.sh installs axe-core with `npm ci`, which refuses a lock that disagrees with
+    package.json: the same exact versions, each with its integrity hash."""
+    declared = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"][""]["devDependencies"] == declared
+    for name, version in declared.items():
+        assert re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version), f"{name} {version} is not an exact version"
+        locked = lock["packages"][f"node_modules/{name}"]
+        assert locked["version"] == version and locked["integrity"].startswith("sha512-")
+    assert declared["axe-core"].startswith("4.")

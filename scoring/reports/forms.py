@@ -1,5 +1,6 @@
 """The report's form and the signing form."""
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -48,6 +49,9 @@ class ReportForm(forms.ModelForm):
         for name in ("situation", "results", "assessment", "plans"):
             self.fields[name].help_text = MARKUP_HELP
         self.helper = FormHelper()
+        # the page's "Lưu rồi ký số và nộp…" button sits outside the form and submits it (form="report-form")
+        self.helper.form_id = "report-form"
+        self.helper.attrs = {"data-warn-unsaved": ""}
         self.helper.layout = Layout(
             Row(
                 Column("number", css_class="col-md-3"),
@@ -83,11 +87,26 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reference: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
-        self.helper.layout = Layout("certificate", "passphrase", Submit("sign", "Ký số và nộp"))
+        sign = StrictButton(
+            "Ký số và nộp",
+            type="submit",
+            name="sign",
+            css_class="btn-success",
+            # static/js/confirm.js asks first, static/js/progress.js shows the ~3 s it takes
+            data_confirm=(
+                f"Ký số Báo cáo số {reference} bằng chứng thư số đã chọn và nộp bảng chấm điểm cho khối "
+                "trưởng? Sau khi ký, báo cáo không sửa được nữa và bảng chấm điểm bị khóa cho đến khi khối "
+                "trưởng trả lại."
+            ),
+            data_confirm_title="Ký số và nộp",
+            data_confirm_ok="Ký số và nộp",
+            data_busy="Đang ký số…",
+        )
+        self.helper.layout = Layout("certificate", "passphrase", sign)
 
     def clean_certificate(self):
         upload = self.cleaned_data["certificate"]

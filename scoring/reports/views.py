@@ -69,6 +69,8 @@ def report_edit(request, pk: int):
         if form.is_valid():
             form.save()
             messages.success(request, "Đã lưu báo cáo.")
+            if request.POST.get("then") == "sign" and allowed("sheet.submit", roles, sheet):
+                return redirect("report_sign", pk=sheet.pk)
             return redirect("report_edit", pk=sheet.pk)
         messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
     return render(
@@ -115,7 +117,7 @@ def report_sign(request, pk: int):
     if not sheet.is_editable or report.signed_pdf:
         messages.info(request, "Báo cáo đã được ký và nộp.")
         return redirect("report_edit", pk=sheet.pk)
-    form = SignForm(*bound_data(request))
+    form = SignForm(*bound_data(request), reference=report.reference)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_sign(

@@ -56,7 +56,9 @@ def sheet_detail(request, pk: int):
     sheet, roles = get_sheet_for_user(request, pk)
     view = sheet_view(sheet)
     state = sheet_state(view)
-    warnings = sheet_warnings(view, state.cited)
+    can_edit = allowed("sheet.edit", roles, sheet)
+    # "Cần xem lại trước khi nộp" is for the agency while it can still act on it: not once it is submitted
+    warnings = sheet_warnings(view, state.cited) if can_edit else []
     tree = view.rubric_tree.tree
     rows = [
         {
@@ -79,7 +81,7 @@ def sheet_detail(request, pk: int):
             "transitions": sheet.transitions.select_related("by"),
             "warnings": warnings,
             "warning_lines": grouped(warnings),
-            "can_edit": allowed("sheet.edit", roles, sheet),
+            "can_edit": can_edit,
             "can_submit": allowed("sheet.submit", roles, sheet),
         },
     )

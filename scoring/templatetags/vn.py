@@ -1,5 +1,6 @@
 from django import template
 
+from ..accounts import names
 from ..notation import format_points
 
 register = template.Library()
@@ -25,3 +26,9 @@ def index(sequence, position):
         return sequence[position]
     except (IndexError, TypeError):
         return None
+
+
+@register.filter
+def full_name(user):
+    """A person's name family name first ("Nguyễn Thị Hoa"); "" for no user, so `|default:"hệ thống"`."""
+    return names.full_name(user)

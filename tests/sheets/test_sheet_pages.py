@@ -102,3 +102,30 @@ def test_sheet_status_is_shown_in_vietnamese(client, cast, vp_sheet):
     Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.RETURNED)
     client.force_login(cast["head"])
     assert "Bị trả lại" in client.get(reverse("sheet_detail", args=[vp_sheet.pk])).content.decode()
+
+
+def test_what_to_check_before_submitting_shows_only_while_the_agency_can_act_on_it(client, cast, vp_sheet):
+    """Points without evidence on 1.1: the editor and the head see it on the draft; once submitted nobody
+    does, and it is back when the bloc returns the sheet."""
+    from scoring.review.services import sheet_return
+
+    Score.objects.create(sheet=vp_sheet, criterion=vp_sheet.rubric.criteria.get(key="1:1.1"), points=90)
+    url = reverse("sheet_detail", args=[vp_sheet.pk])
+    for role in ("editor", "head"):
+        client.force_login(cast[role])
+        assert "Cần xem lại trước khi nộp (1)" in client.get(url).content.decode()
+    client.force_login(cast["own_admin"])  # sees the sheet, may not change it
+    assert "Cần xem lại trước khi nộp" not in client.get(url).content.decode()
+
+    client.force_login(cast["head"])
+    vp_sheet.refresh_from_db()
+    client.post(reverse("sheet_submit", args=[vp_sheet.pk]), {"version": vp_sheet.version})
+    vp_sheet.refresh_from_db()
+    assert vp_sheet.status == Sheet.Status.SUBMITTED
+    for role in ("editor", "head"):
+        client.force_login(cast[role])
+        page = client.get(url).content.decode()
+        assert "Cần xem lại trước khi nộp" not in page and "Đã nộp" in page
+
+    sheet_return(sheet=vp_sheet, base_version=vp_sheet.version, reason="Thiếu tài liệu", by=cast["reviewer"])
+    assert "Cần xem lại trước khi nộp (1)" in client.get(url).content.decode()
