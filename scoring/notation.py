@@ -82,11 +82,3 @@ def format_date(day) -> str:
     (Nghị định 30/2020): 04/01/2022, 15/02/2022, 29/3/2022, 03/8/2022."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{day.day:02d}/{month}/{day.year}"
-
-
-def person_name(user) -> str:
-    """A person as Vietnamese writes them, family name first (“Nguyễn Thị Hoa”); else the username."""
-    if user is None:
-        return ""
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.get_username()

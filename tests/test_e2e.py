@@ -121,6 +121,7 @@ def review_round(page, base):
     page.click("text=Khối các cơ quan Tham mưu - Tổng hợp – năm 2022")
     row_of(page, "Sở Tài chính").locator("a:text-is('Thẩm định')").click()
     page.click("button[value=accept] >> nth=0")
+    page.click("dialog[open] button[value=ok]")  # "Duyệt" asks first
     page.wait_for_selector("text=Đã duyệt bảng chấm điểm của Sở Tài chính.")
     assert "Đã duyệt" in row_of(page, "Sở Tài chính").inner_text()
     page.click("text=Xếp hạng")

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.http import QueryDict
 from django.utils import timezone
 
+from ..accounts.names import full_name
 from ..models import ScoreChange, Tier
-from ..notation import format_points, person_name
+from ..notation import format_points
 from ..rubrics.rules import tier_choice
 from . import bases
 from .merge import ABSENT, UNKNOWN, Conflict, SaveResult
@@ -85,7 +86,7 @@ def conflict_entries(conflicts: list[Conflict], rtree) -> list[dict]:
                 "mine": shown(conflict.mine, rating=rating),
                 "theirs": shown(conflict.theirs, rating=rating),
                 "theirs_value": _form_value(name, conflict.theirs, rating=rating),
-                "by": person_name(conflict.by) or ("hệ thống" if conflict.at else ""),
+                "by": full_name(conflict.by) or ("hệ thống" if conflict.at else ""),
                 "at": _when(conflict.at),
             }
         )

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import notifications
+from ..accounts.names import full_name
 from ..models import (
     Citation,
     Component,
@@ -230,7 +231,7 @@ def changes_between(sheet: Sheet, after: int, upto: int | None = None) -> list[S
 def describe_changes(changes) -> list[str]:
     return [
         f"{c.criterion.code} – {c.get_field_display()}: “{c.old or '(trống)'}” → “{c.new or '(trống)'}”"
-        f" ({(c.by.get_full_name() or c.by.username) if c.by else 'hệ thống'}, {timezone.localtime(c.at):%H:%M})"
+        f" ({full_name(c.by) or 'hệ thống'}, {timezone.localtime(c.at):%H:%M})"
         for c in changes
     ]
 
