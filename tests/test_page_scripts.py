@@ -81,7 +81,7 @@ def test_closing_the_year_asks_first_esc_cancels_and_focus_comes_back(site, page
 def test_without_scripts_closing_the_year_still_works(site):
     context = site.browser.new_context(java_script_enabled=False, locale="vi-VN")
     try:
-        page = context.context_page()
+        page = context.new_page()
         page.goto(site.base + "/dang-nhap/")
         page.fill("#id_username", ADMIN)
         page.fill("#id_password", next(u.password for u in demo.USERS if u.username == ADMIN))
