@@ -19,10 +19,8 @@ npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 PG_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
-echo "== Bộ kiểm thử trên SQLite"
-env -u DATABASE_URL DEBUG=1 .venv/bin/python -m pytest "$@"
-
-if .venv/bin/python - "$PG_URL" <<'PY'
+pg_reachable() {
+  .venv/bin/python - "$PG_URL" <<'PY'
 import sys, psycopg
 try:
     psycopg.connect(sys.argv[1], connect_timeout=5).close()
@@ -30,12 +28,31 @@ except Exception as exc:
     print(f"PostgreSQL không kết nối được: {exc}", file=sys.stderr)
     sys.exit(1)
 PY
-then
-  echo "== Bộ kiểm thử trên PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" DEBUG=1 .venv/bin/python -m pytest "$@"
+}
+
+sqlite_suite() { env -u DATABASE_URL DEBUG=1 .venv/bin/python -m pytest "$@"; }
+postgres_suite() { DATABASE_URL="$PG_URL" DEBUG=1 .venv/bin/python -m pytest "$@"; }
+
+if pg_reachable; then
+  # Both databases at once, one per core: the runs share nothing (own database, own temporary folders,
+  # own ports). The SQLite run's output is shown first, then PostgreSQL's.
+  echo "== Bộ kiểm thử trên SQLite và PostgreSQL ($PG_URL), chạy song song"
+  logs=$(mktemp -d)
+  sqlite_suite "$@" >"$logs/sqlite.log" 2>&1 &
+  sqlite_pid=$!
+  postgres_suite "$@" >"$logs/postgres.log" 2>&1 && pg_rc=0 || pg_rc=$?
+  wait "$sqlite_pid" && sqlite_rc=0 || sqlite_rc=$?
+  echo "== SQLite"; cat "$logs/sqlite.log"
+  echo "== PostgreSQL"; cat "$logs/postgres.log"
+  rm -rf "$logs"
+  [ "$sqlite_rc" -eq 0 ] || echo "LỖI: bộ kiểm thử trên SQLite không qua (mã $sqlite_rc)." >&2
+  [ "$pg_rc" -eq 0 ] || echo "LỖI: bộ kiểm thử trên PostgreSQL không qua (mã $pg_rc)." >&2
+  [ "$sqlite_rc" -eq 0 ] && [ "$pg_rc" -eq 0 ]
 elif [ "${CI:-}" = "true" ]; then
   echo "LỖI: CI=true mà PostgreSQL không chạy ở $PG_URL." >&2
   exit 1
 else
+  echo "== Bộ kiểm thử trên SQLite"
+  sqlite_suite "$@"
   echo "CẢNH BÁO: bỏ qua lượt chạy trên PostgreSQL (không có máy chủ ở $PG_URL; đặt TEST_POSTGRES_URL nếu ở chỗ khác)." >&2
 fi
