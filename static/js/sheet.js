@@ -44,9 +44,8 @@
     const els = [...elements(name)];
     if (isList(name)) {
       const wanted = norm(name, value);
-      els.forEach((el) => (el.checked = wanted.includes(el.value)));
-      const missing = wanted.filter((pk) => !els.some((el) => el.value === pk));
-      if (missing.length) document.dispatchEvent(new CustomEvent("evidence:cite", { detail: { name, pks: missing } }));
+      if (window.evidencePicker) window.evidencePicker.setCited(name, wanted); // evidence-picker.js
+      else els.forEach((el) => (el.checked = wanted.includes(el.value)));
       return;
     }
     els.forEach((el) => {
@@ -452,8 +451,8 @@
     Object.entries(sent).forEach(([name, value]) => {
       if (!conflicted.has(name) && !conflicts[name]) base[name] = value;
     });
-    if (body.documents && body.documents.length)
-      document.dispatchEvent(new CustomEvent("evidence:registered", { detail: { documents: body.documents } }));
+    if (body.documents && body.documents.length && window.evidencePicker)
+      window.evidencePicker.addDocuments(body.documents);
     Object.entries(body.fresh || {}).forEach(([name, value]) => {
       if (conflicted.has(name) || conflicts[name]) return;
       if (same(name, read(name), sent[name])) write(name, value);

@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import OperationalError, connections
 from django.db.backends import utils as db_utils
 
-from scoring.models import Score, ScoreChange
+from scoring.models import Citation, Document, Score, ScoreChange
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.forms import SheetForm
 from tests.browser import browser_page, log_in, wait_until
@@ -206,3 +206,21 @@ def test_a_value_over_the_maximum_is_flagged_before_any_request(browser, server,
         page.wait_for_selector("#save-summary:not([hidden])")
         assert page.evaluate("document.activeElement.name") == name
         assert points(vp_sheet, "1:1.1") is None
+
+
+def test_a_pasted_citation_is_saved_by_autosave_and_shown_as_cited(browser, server, vp_sheet, cast):
+    pasted, cited = field(vp_sheet, "n", "1:1.1"), field(vp_sheet, "d", "1:1.1")
+    with browser_page(browser, server, cast["editor"]) as page:
+        open_sheet(page, server, vp_sheet)
+        page.fill(f"[name='{pasted}']", "Kế hoạch số 495/KH-VP ngày 29/3/2022 về thực hiện quy chế dân chủ")
+        page.keyboard.press("Tab")  # leaving the box sends it
+        wait_until(
+            page,
+            lambda: Citation.objects.filter(score__sheet=vp_sheet, document__number="495/KH-VP").exists(),
+            "the pasted citation registered and cited",
+        )
+        saved(page)
+        document = Document.objects.get(agency=vp_sheet.agency, number="495/KH-VP")
+        assert page.input_value(f"[name='{pasted}']") == ""
+        assert page.is_checked(f"#id_{cited}_{document.pk}")
+        assert page.evaluate("window.sheetAutosave.dirtyNames()") == []
