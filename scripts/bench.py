@@ -46,6 +46,7 @@ from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubri
 from scoring.review.standings import bloc_round  # noqa: E402
 from scoring.rubrics.services import criterion_specs, rubric_write_criteria  # noqa: E402
 from scoring.rubrics.tree import RubricTree, rubric_tree  # noqa: E402
+from scoring.sheets import bases  # noqa: E402
 from scoring.sheets.forms import SheetForm  # noqa: E402
 from scoring.sheets.services import sheet_for  # noqa: E402
 from tests.conftest import edit_data, make_agency, make_tenfold_rubric  # noqa: E402
@@ -118,6 +119,8 @@ def saves(sheets: list[tuple[str, Sheet]]) -> bool:
     for name, sheet in sheets:
         url = reverse("sheet_edit", args=[sheet.pk])
         posts = [filled(sheet, run) for run in range(RUNS)]
+        for before, post in zip(posts, posts[1:], strict=False):  # each save starts from the one before it
+            post["base"] = bases.encode({k: v for k, v in before.items() if k not in ("version", "base")})
 
         def save(run, url=url, sheet=sheet, posts=posts):
             sheet.refresh_from_db()
