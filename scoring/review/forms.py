@@ -7,15 +7,13 @@ from ..rubrics.rules import PointsField, rule_of
 from ..rubrics.tree import RubricTree
 from ..sheets import bases
 from ..sheets.forms import text_box
-from ..sheets.merge import UNKNOWN
 from .services import ReviewInput
 
-# the ReviewInput attribute of each field prefix
-ATTRIBUTES = {"rp": "points", "rb": "bonus", "rc": "comment"}
 
-
-class ReviewForm(forms.Form):
+class ReviewForm(bases.MergedForm, forms.Form):
     """Reviewed points, bonus and a comment per criterion; empty boxes start from the agency's numbers."""
+
+    ATTRIBUTES = {"rp": "points", "rb": "bonus", "rc": "comment"}  # the ReviewInput attribute of each prefix
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     base = bases.BaseField()  # what the page showed (sheets/bases.py)
@@ -79,21 +77,8 @@ class ReviewForm(forms.Form):
                 self.add_error(name, error)
         return cleaned
 
-    def values(self) -> dict[str, ReviewInput]:
-        return self._inputs(self.cleaned_data)
-
-    def bases(self) -> dict[str, ReviewInput] | None:
-        """What the page showed, per criterion, cleaned like the posted values; None if it did not say."""
-        found = bases.read(self, lambda data: ReviewForm(data, rtree=self.rtree, scores=self.scores))
-        if found is None:
-            return None
-        data, unknown = found
-        inputs = self._inputs(data)
-        keys = {c.pk: c.key for c in self.rtree.criteria}
-        for name in unknown:
-            prefix, pk = name.split("-")
-            setattr(inputs[keys[int(pk)]], ATTRIBUTES[prefix], UNKNOWN)
-        return inputs
+    def twin(self, data) -> "ReviewForm":
+        return ReviewForm(data, rtree=self.rtree, scores=self.scores)
 
     def _inputs(self, data: dict) -> dict[str, ReviewInput]:
         values = {}

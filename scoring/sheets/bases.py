@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 
 from ..models import Tier
 from ..notation import format_points
+from .merge import UNKNOWN
 
 # what a form carries besides the fields that are merged
 NOT_MERGED = frozenset({"version", "base", "reason", "action"})
@@ -94,3 +95,35 @@ def read(form, twin) -> tuple[dict, set[str]] | None:
     bound = twin(data)
     bound.is_valid()
     return bound.cleaned_data, unknown | (set(bound.errors) & set(names))
+
+
+class MergedForm:
+    """What the scoring and review forms share: `values()`, what was posted, and `bases()`, what the page
+    showed, both as the form's inputs per criterion key. A form says how to make its twin bound to other data
+    (`twin`), how cleaned data become inputs (`_inputs`), and which input attribute each field prefix fills
+    (`ATTRIBUTES`)."""
+
+    ATTRIBUTES: dict[str, str] = {}
+
+    def twin(self, data):
+        raise NotImplementedError
+
+    def values(self) -> dict:
+        return self._inputs(self.cleaned_data)
+
+    def bases(self) -> dict | None:
+        """What the page showed, per criterion, cleaned like the posted values; None if it did not say."""
+        found = read(self, self.twin)
+        if found is None:
+            return None
+        data, unknown = found
+        inputs = self._inputs(data)
+        keys = {c.pk: c.key for c in self.rtree.criteria}
+        for name in unknown:
+            prefix, pk, *component = name.split("-")
+            value = inputs[keys[int(pk)]]
+            if component:
+                value.ratings[int(component[0])] = UNKNOWN
+            else:
+                setattr(value, self.ATTRIBUTES[prefix], UNKNOWN)
+        return inputs

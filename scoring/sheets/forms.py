@@ -10,17 +10,7 @@ from ..notation import format_points
 from ..rubrics.rules import PointsField, rule_of
 from ..rubrics.tree import RubricTree
 from . import bases
-from .merge import UNKNOWN, ScoreInput
-
-# the ScoreInput attribute of each field prefix (ratings, `c-<pk>-<component>`, go by component)
-ATTRIBUTES = {
-    "p": "points",
-    "t": "tier",
-    "b": "bonus",
-    "e": "explanation",
-    "v": "provisional",
-    "d": "documents",
-}
+from .merge import ScoreInput
 
 
 def text_box(label: str, **attrs) -> forms.CharField:
@@ -31,13 +21,23 @@ def text_box(label: str, **attrs) -> forms.CharField:
     return field
 
 
-class SheetForm(forms.Form):
+class SheetForm(bases.MergedForm, forms.Form):
     """The whole rubric on one page: one set of fields per criterion that takes input.
 
     Field names carry the criterion's pk: `p-12` points, `t-12` tier, `c-12-3` rating of component 3,
     `b-12` bonus, `e-12` explanation, `v-12` provisional, `d-12` cited documents, `n-12` pasted citations;
     `base` holds what the page showed (sheets/bases.py).
     """
+
+    # the ScoreInput attribute of each field prefix (ratings, `c-<pk>-<component>`, go by component)
+    ATTRIBUTES = {
+        "p": "points",
+        "t": "tier",
+        "b": "bonus",
+        "e": "explanation",
+        "v": "provisional",
+        "d": "documents",
+    }
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     base = bases.BaseField()
@@ -114,25 +114,8 @@ class SheetForm(forms.Form):
                 cleaned[name] = parsed
         return cleaned
 
-    def values(self) -> dict[str, ScoreInput]:
-        return self._inputs(self.cleaned_data)
-
-    def bases(self) -> dict[str, ScoreInput] | None:
-        """What the page showed, per criterion, cleaned like the posted values; None if it did not say."""
-        found = bases.read(self, lambda data: SheetForm(data, rtree=self.rtree, documents=self.documents))
-        if found is None:
-            return None
-        data, unknown = found
-        inputs = self._inputs(data)
-        keys = {c.pk: c.key for c in self.rtree.criteria}
-        for name in unknown:
-            prefix, pk, *component = name.split("-")
-            value = inputs[keys[int(pk)]]
-            if component:
-                value.ratings[int(component[0])] = UNKNOWN
-            else:
-                setattr(value, ATTRIBUTES[prefix], UNKNOWN)
-        return inputs
+    def twin(self, data) -> "SheetForm":
+        return SheetForm(data, rtree=self.rtree, documents=self.documents)
 
     def _inputs(self, data: dict) -> dict[str, ScoreInput]:
         values = {}
