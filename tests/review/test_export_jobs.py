@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scoring.models import ExportJob, Sheet
+from scoring.models import BlocYear, ExportJob, Sheet
 from scoring.review import jobs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -155,3 +155,15 @@ def test_a_disk_full_halfway_leaves_no_partial_file(
     assert job.status == ExportJob.Status.FAILED and job.error == jobs.DISK_FULL and not job.file
     assert [p for p in files_in(Path(settings.MEDIA_ROOT))] == []
     assert "hết chỗ lưu tệp" in status(board, job)["error"]
+
+
+def test_deleting_a_job_in_the_admin_deletes_its_file(board, cast, settings, django_user_model):
+    job = ExportJob.objects.create(bloc_year=BlocYear.objects.get())
+    name = jobs.write_whole("exports/TMTH/2022/tep.xlsx", b"PK")
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, file=name)
+    admin = django_user_model.objects.create_superuser("sieuquantri", password="mat-khau-thu-nghiem-1")
+    client = Client()
+    client.force_login(admin)
+    url = reverse("admin:scoring_exportjob_delete", args=[job.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not ExportJob.objects.exists() and files_in(Path(settings.MEDIA_ROOT)) == []
