@@ -144,3 +144,27 @@ class SheetAdmin(admin.ModelAdmin):
     list_filter = ["status", "rubric__year"]
     readonly_fields = ["status", "version", "submitted_at", "submitted_by"]
     inlines = [TransitionInline]
+
+
+@admin.register(models.ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Read only: jobs are made on the board and finished by the worker; deleting one deletes its file."""
+
+    list_display = ["bloc_year", "kind", "status", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind", "bloc_year__year"]
+    readonly_fields = [f.name for f in models.ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for job in queryset:
+            job.file.delete(save=False)
+        super().delete_queryset(request, queryset)

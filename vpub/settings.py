@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "bootstrap",
+    "django_tasks",
+    "django_tasks_db",
     "scoring",
 ]
 
@@ -139,6 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"vpub-test-{os.getuid()}-{os.getpid()}.sqlite3")
     }
+
+# Background jobs (long exports) go through Django's tasks API; the database backend needs no other service:
+# `manage.py db_worker` runs them. docs/deploy.md says how to move to Redis/RQ.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

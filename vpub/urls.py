@@ -39,6 +39,21 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="bloc_export_xlsx",
     ),
+    # the same tables as background jobs: asked for on the board, fetched when ready
+    path(
+        "khoi/<str:code>/<int:year>/tep-xuat/tao.xlsx",
+        review.export_job_start,
+        {"fmt": "xlsx"},
+        name="export_job_start_xlsx",
+    ),
+    path(
+        "khoi/<str:code>/<int:year>/tep-xuat/tao.pdf",
+        review.export_job_start,
+        {"fmt": "pdf"},
+        name="export_job_start_pdf",
+    ),
+    path("khoi/<str:code>/<int:year>/tep-xuat/<int:pk>/", review.export_job_status, name="export_job_status"),
+    path("khoi/<str:code>/<int:year>/tep-xuat/<int:pk>/tai/", review.export_job_file, name="export_job_file"),
     path("khoi/<str:code>/<int:year>/khoa-so/", review.round_action, {"action": "close"}, name="round_close"),
     path(
         "khoi/<str:code>/<int:year>/mo-lai/", review.round_action, {"action": "reopen"}, name="round_reopen"

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Agency, BlocMember, BlocYear, Membership, Rubric, Sheet
+from ..models import Agency, BlocMember, BlocYear, ExportJob, Membership, Rubric, Sheet
 from .security import log_denied
 
 Role = Membership.Role
@@ -192,3 +192,12 @@ def get_sheet_for_reviewer(request, pk: int):
     if bloc_year is None or not may_review(roles, sheet, bloc_year):
         _denied(request, Http404(), "not_found")
     return sheet, bloc_year, roles
+
+
+def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:
+    """A bloc's export job for those who see the bloc's tables (get_bloc_year); 404 for everybody else."""
+    bloc_year, _, _ = get_bloc_year(request, code, year)
+    job = ExportJob.objects.filter(pk=pk, bloc_year=bloc_year).select_related("bloc_year__bloc").first()
+    if job is None:
+        _denied(request, Http404(), "not_found")
+    return job

@@ -3,6 +3,7 @@
 from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
 from .base import AppendOnly
 from .evidence import Citation, Document, evidence_path
+from .exports import ExportJob, export_path
 from .reports import Report, signed_report_path
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
 from .sheets import ComponentRating, Score, ScoreChange, Sheet, SheetSnapshot, SheetTransition
@@ -20,6 +21,7 @@ __all__ = [
     "ComponentRating",
     "Criterion",
     "Document",
+    "ExportJob",
     "Membership",
     "Report",
     "Rubric",
@@ -30,5 +32,6 @@ __all__ = [
     "SheetTransition",
     "Tier",
     "evidence_path",
+    "export_path",
     "signed_report_path",
 ]

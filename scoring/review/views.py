@@ -2,25 +2,28 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ..accounts.access import bound_data, get_bloc_year, get_sheet_for_reviewer, may_review
+from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
 from ..exports.bloc import bloc_pdf, bloc_xlsx
-from ..models import RoundEvent
+from ..models import ExportJob, RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
 from ..sheets.queries import sheet_view
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
-from . import services
+from . import jobs, services
 from .charts import totals_chart
 from .forms import ReviewForm
 from .standings import bloc_round
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {ExportJob.Kind.BLOC_XLSX: XLSX, ExportJob.Kind.BLOC_PDF: "application/pdf"}
+JOBS_SHOWN = 10  # the board lists the latest export jobs
 
 
 @login_required
@@ -43,6 +46,7 @@ def bloc_board(request, code: str, year: int):
             "chart": totals_chart(state.members),
             "is_admin": roles.province_admin,
             "events": rubric.round_events.select_related("by"),
+            "jobs": ExportJob.objects.for_bloc_year(bloc_year)[:JOBS_SHOWN],
         },
     )
 
@@ -182,6 +186,52 @@ def bloc_export(request, code: str, year: int, fmt: str):
     content, content_type = (bloc_pdf(state), "application/pdf") if fmt == "pdf" else (bloc_xlsx(state), XLSX)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def export_job_start(request, code: str, year: int, fmt: str):
+    bloc_year, _, _ = get_bloc_year(request, code, year)
+    job = jobs.export_job_start(bloc_year=bloc_year, kind=fmt, by=request.user)
+    messages.success(
+        request,
+        f"Đã nhận yêu cầu tạo {job.get_kind_display().lower()}: khi tệp xong, nút “Tải tệp” hiện ở mục Tệp xuất.",
+    )
+    return redirect(reverse("bloc_board", args=[code, year]) + "#tep-xuat")
+
+
+@login_required
+@require_GET
+def export_job_status(request, code: str, year: int, pk: int):
+    """What the board's script polls until the job is done or failed."""
+    job = get_export_job(request, code, year, pk)
+    done = job.status == ExportJob.Status.DONE
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "finished": job.finished,
+            "error": job.error,
+            "download": reverse("export_job_file", args=[code, year, job.pk]) if done else "",
+        }
+    )
+
+
+@login_required
+@require_GET
+def export_job_file(request, code: str, year: int, pk: int):
+    job = get_export_job(request, code, year, pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.download_name,
+        content_type=CONTENT_TYPES[job.kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,12 +1,13 @@
 """Every view × every role × own / other agency. Other agencies get 404 and change nothing."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from scoring.accounts.access import POLICY
-from scoring.models import Document, Report, Score, Sheet
+from scoring.models import BlocYear, Document, ExportJob, Report, Score, Sheet
 
 from ..conftest import PDF, edit_data, field
 
@@ -164,6 +165,10 @@ BLOC_VIEWS = {
     "bloc_board GET": {"reviewer": 200, "admin": 200},
     "bloc_ranking GET": {"reviewer": 200, "admin": 200},
     "bloc_export_xlsx GET": {"reviewer": 200, "admin": 200},
+    # the same tables as a background job: asking for it, its status, its file
+    "export_job_start_xlsx POST": {"reviewer": 302, "admin": 302},
+    "export_job_status GET": {"reviewer": 200, "admin": 200},
+    "export_job_file GET": {"reviewer": 200, "admin": 200},
     "received_reports GET": {"reviewer": 200, "admin": 200},
     "sheet_review GET": {"reviewer": 200, "admin": 200},
     "sheet_review POST": {"reviewer": 302, "admin": 302},  # accepts VP's sheet
@@ -174,21 +179,35 @@ IDENTITIES = (*OWN, "own_reviewer", "own_admin", *OUTSIDERS)
 
 def bloc_state(sheet):
     sheet = Sheet.objects.select_related("rubric").get(pk=sheet.pk)
-    return sheet.status, sheet.version, sheet.rubric.status, sheet.rubric.round_events.count()
+    rubric = sheet.rubric
+    return sheet.status, sheet.version, rubric.status, rubric.round_events.count(), ExportJob.objects.count()
 
 
 def bloc_request(client, name: str, sheet, review_form: dict):
     view, method = name.split()
     args = {"received_reports": [], "sheet_review": [sheet.pk]}.get(view, ["TMTH", 2022])
+    if view in ("export_job_status", "export_job_file"):
+        args.append(done_export_job().pk)
     url = reverse(view, args=args)
     if method == "GET":
         return client.get(url)
     return client.post(url, review_form if view == "sheet_review" else {})
 
 
+def done_export_job() -> ExportJob:
+    """A finished export of the bloc's tables, its file in MEDIA_ROOT."""
+    job = ExportJob.objects.first()
+    if job is None:
+        job = ExportJob.objects.create(bloc_year=BlocYear.objects.get(year=2022), kind="xlsx")
+        job.file.save("bang.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file=job.file.name, status="done")
+    return job
+
+
 @pytest.fixture
 def submitted(vp_sheet, cast):
     Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    done_export_job()
     reviewer = Client()
     reviewer.force_login(cast["reviewer"])
     form = reviewer.get(reverse("sheet_review", args=[vp_sheet.pk])).context["form"]
