@@ -78,7 +78,10 @@ def test_both_accept_buttons_ask_before_accepting(reviewer, vp_sheet):
     page = page_of(reviewer.get(reverse("sheet_review", args=[submit(vp_sheet).pk])))
     accept = page.root.find_all("button", value="accept")
     assert len(accept) == 2
-    assert all(b.get("data-confirm", "").startswith(f"Duyệt bảng chấm điểm của {vp_sheet.agency.name}?") for b in accept)
+    assert all(
+        b.get("data-confirm", "").startswith(f"Duyệt bảng chấm điểm của {vp_sheet.agency.name}?")
+        for b in accept
+    )
 
 
 def test_the_review_page_costs_the_same_queries_with_50_documents_and_ten_times_the_criteria(
