@@ -56,6 +56,12 @@ def _style_row(ws, row: int, columns: int, *, bold: bool = False) -> None:
 
 
 def bloc_xlsx(state) -> bytes:
+    buffer = BytesIO()
+    bloc_workbook(state).save(buffer)
+    return buffer.getvalue()
+
+
+def bloc_workbook(state) -> Workbook:
     wb = Workbook()
     add_styles(wb)
     summary = wb.active
@@ -74,9 +80,7 @@ def bloc_xlsx(state) -> bytes:
         layouts[member.agency.pk] = write_sheet(ws, documents[member.sheet.pk])
     _summary(summary, state, layouts)
     _matrix(matrix, state)
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb
 
 
 def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:

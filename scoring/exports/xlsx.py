@@ -92,13 +92,17 @@ def sheet_xlsx(sheet: Sheet) -> bytes:
 
 
 def workbook_bytes(doc: SheetDocument) -> bytes:
+    buffer = BytesIO()
+    sheet_workbook(doc).save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_workbook(doc: SheetDocument) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = f"Bảng chấm điểm {doc.sheet.rubric.year}"
     write_sheet(ws, doc)
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb
 
 
 def write_sheet(ws, doc: SheetDocument) -> SheetLayout:
