@@ -58,7 +58,9 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
 
 def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
     view = sheet_view(sheet, rtree)
-    return _document(view, sheet_state(view).cited, Report.objects.filter(sheet=sheet).first())
+    return _document(
+        view, sheet_state(view, with_ratings=False).cited, Report.objects.filter(sheet=sheet).first()
+    )
 
 
 def sheet_documents(sheets: list[Sheet], rtree) -> dict[int, SheetDocument]:

@@ -63,13 +63,15 @@ class SheetState:
     cited: dict[str, list]  # criterion key → cited Document objects
 
 
-def sheet_state(view: SheetView, *, documents: bool = True) -> SheetState:
+def sheet_state(view: SheetView, *, documents: bool = True, with_ratings: bool = True) -> SheetState:
     """Two queries: every rating and every citation of the sheet; without `documents`, the citations' pks
-    only (what the scoring form needs) and `cited` left empty."""
+    only (what the scoring form needs) and `cited` left empty; without `with_ratings` (the documents show the
+    criterion's points, not each organisation's rating), no ratings and one query less."""
     ratings: dict[int, dict[int, int | None]] = {}
-    for score_id, component_id, tier_id in ComponentRating.objects.filter(
-        score__sheet=view.sheet
-    ).values_list("score_id", "component_id", "tier_id"):
+    rated = ComponentRating.objects.filter(score__sheet=view.sheet).values_list(
+        "score_id", "component_id", "tier_id"
+    )
+    for score_id, component_id, tier_id in rated if with_ratings else []:
         ratings.setdefault(score_id, {})[component_id] = tier_id
     citations: dict[int, set[int]] = {}
     cited: dict[str, list] = {}
