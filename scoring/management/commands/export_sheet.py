@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...exports import sheet_pdf, sheet_xlsx
 from ...models import Sheet
 from ._common import add_export_arguments, get_agency
 
@@ -24,6 +23,11 @@ class Command(BaseCommand):
         )
         if sheet is None:
             raise CommandError(f"{agency.name} chưa có bảng chấm điểm năm {year}.")
-        content = sheet_pdf(sheet) if format == "pdf" else sheet_xlsx(sheet)
+        # Imported here, each for its own format: WeasyPrint and openpyxl are half of a short process's start.
+        if format == "pdf":
+            from ...exports.pdf import sheet_pdf as export
+        else:
+            from ...exports.xlsx import sheet_xlsx as export
+        content = export(sheet)
         Path(output).write_bytes(content)
         self.stdout.write(f"Đã ghi {output} ({len(content):,} byte).".replace(",", "."))
