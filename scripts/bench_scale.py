@@ -220,7 +220,7 @@ def workbooks(source: Rubric) -> bool:
         sheets = _cells_of(bloc_workbook(state))
         bare_ms, _ = timed(lambda sheets=sheets: bare_workbook(sheets), runs)
         line(
-            f"Excel của khối, {size:,} đơn vị".replace(",", "."),
+            f"Excel của khối, {size:,} đơn vị".replace(",", ".").replace("khối.", "khối,"),
             ms,
             queries,
             "openpyxl trần, cùng ô",
