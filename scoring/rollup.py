@@ -177,6 +177,69 @@ def mismatches(tree: Tree) -> list[Mismatch]:
     return found
 
 
+# ---------------------------------------------------------------- sections in one pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Where each entry counts, worked out once per rubric so that many sheets are summed without walking
+    the tree: the section each key adds to, a leaf's points maximum, the bonus a node owns (non-zero only).
+
+    A section's total is the sum of its leaves' capped points and of the capped bonuses owned under it,
+    which is what `rollup` gives its roots."""
+
+    sections: int
+    section_of: dict[str, int]
+    leaf_max: dict[str, Decimal]
+    own_bonus: dict[str, Decimal]
+
+
+def limits(tree: Tree) -> Limits:
+    section_of: dict[str, int] = {}
+    for index, root in enumerate(tree.roots):
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            section_of[node.key] = index
+            stack.extend(tree.children[node.key])
+    return Limits(
+        sections=len(tree.roots),
+        section_of=section_of,
+        leaf_max={n.key: n.max_points for n in tree.nodes if not tree.children[n.key]},
+        own_bonus={n.key: b for n in tree.nodes if (b := tree.own_bonus_max(n))},
+    )
+
+
+class SectionSums:
+    """One sheet's capped totals per section, fed entry by entry (each key at most once)."""
+
+    __slots__ = ("limits", "points", "bonus")
+
+    def __init__(self, limits_: Limits):
+        self.limits = limits_
+        self.points = [ZERO] * limits_.sections
+        self.bonus = [ZERO] * limits_.sections
+
+    def add(self, key: str, points: Decimal | None, bonus: Decimal | None) -> None:
+        section = self.limits.section_of.get(key)
+        if section is None:
+            return
+        maximum = self.limits.leaf_max.get(key)
+        if maximum is not None:
+            self.points[section] += cap(points, maximum)
+        owned = self.limits.own_bonus.get(key)
+        if owned is not None:
+            self.bonus[section] += cap(bonus, owned)
+
+    @property
+    def sections(self) -> list[Total]:
+        return [Total(p, b) for p, b in zip(self.points, self.bonus, strict=True)]
+
+    @property
+    def total(self) -> Total:
+        return Total(sum(self.points, ZERO), sum(self.bonus, ZERO))
+
+
 # ---------------------------------------------------------------- ranking
 
 

@@ -6,6 +6,10 @@ The layout is the seed's: title rows, then a header row `TT | Tiêu chí | Đi�
 text of the row above, and a TỔNG CỘNG row. Nothing here touches the database.
 """
 
+# openpyxl is imported inside the functions that read a workbook: the rubric rules import this module for
+# its wording helpers (optional_components), and every process that loads the models, a PDF export's
+# included, would otherwise pay ~80 ms to import openpyxl.
+
 import bisect
 import re
 import unicodedata
@@ -13,9 +17,6 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 
 from .notation import NumberError, parse_points, parse_points_list
 
@@ -91,6 +92,8 @@ class Place:
 
     def cell(self, column: int | None = None) -> str:
         where = f"trang tính “{self.sheet}”, dòng {self.row}"
+        from openpyxl.utils import get_column_letter
+
         return f"{where}, cột {get_column_letter(column)}" if column else where
 
 
@@ -171,6 +174,8 @@ def _open(path: str | Path, *, data_only: bool = True):
                     f" {MAX_UNPACKED_BYTES // (1024 * 1024)} MB): hãy chép riêng bảng cần nhập sang một tệp mới."
                 ]
             )
+        from openpyxl import load_workbook
+
         return load_workbook(path, read_only=True, data_only=data_only)
     except WorkbookError:
         raise
@@ -221,6 +226,8 @@ class _Hidden:
     sorted runs of rows per column, so that a range spanning the whole grid costs what a small one does."""
 
     def __init__(self, ws, columns: list[int]):
+        from openpyxl.utils import range_boundaries
+
         runs: dict[int, list[tuple[int, int]]] = {c: [] for c in columns}
         for ref in self._refs(ws):
             try:
@@ -276,6 +283,8 @@ def _uncomputed_problem(sheet: str, cells: list[str]) -> str:
 
 
 def _cells(ws, header_row: int, columns: dict[str, int], written, uncomputed: list[str]):
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
     """(row number, the cells of `columns`) below the header, up to TỔNG CỘNG's row or a long empty gap.
 
     `written` is the same worksheet read with its formulas; each cell of `columns` that holds a formula with

@@ -1,7 +1,8 @@
 """Benchmarks: the scoring and review pages beside a bare view of the same rows (scripts/bench_pages.py), a
 full save, the documents, the bloc's tables; on the 2022 rubric and on one ten times its size.
 
-    bash scripts/bench.sh [pages|saves|documents|bloc ...]     (or: .venv/bin/python scripts/bench.py …)
+    bash scripts/bench.sh [pages|saves|documents|bloc|ranking|workbooks|commands ...]
+    (or: .venv/bin/python scripts/bench.py …; the last three are in scripts/bench_scale.py)
 
 Prints the median time and the SQL query count of each; the query counts must not grow with the rubric.
 Runs on a throw-away SQLite file unless BENCH_DATABASE_URL names another database (it is migrated and
@@ -34,6 +35,7 @@ from django.conf import settings  # noqa: E402
 settings.ROOT_URLCONF = "bench_bare"  # the app's URLs and the bare views beside its pages
 
 import bench_pages  # noqa: E402  (scripts/: the bare views and the pages' measurements)
+import bench_scale  # noqa: E402  (scripts/: ranking, workbooks and commands beside their bare anchors)
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -42,10 +44,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from scoring.exports.bloc import bloc_pdf, bloc_xlsx  # noqa: E402
-from scoring.models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric, Score, Sheet  # noqa: E402
+from scoring.models import BlocMember, BlocYear, Membership, Rubric, Sheet  # noqa: E402
 from scoring.review.standings import bloc_round  # noqa: E402
-from scoring.rubrics.services import criterion_specs, rubric_write_criteria  # noqa: E402
-from scoring.rubrics.tree import RubricTree, rubric_tree  # noqa: E402
+from scoring.rubrics.tree import rubric_tree  # noqa: E402
 from scoring.sheets import bases  # noqa: E402
 from scoring.sheets.forms import SheetForm  # noqa: E402
 from scoring.sheets.services import sheet_for  # noqa: E402
@@ -93,8 +94,9 @@ def measure(action) -> tuple[float, int]:
 
 
 def main() -> None:
-    """Every part, or those named on the command line: pages, saves, documents, bloc."""
-    parts = set(sys.argv[1:]) or {"pages", "saves", "documents", "bloc"}
+    """Every part, or those named on the command line: pages, saves, documents, bloc, ranking, workbooks,
+    commands."""
+    parts = set(sys.argv[1:]) or {"pages", "saves", "documents", "bloc", "ranking", "workbooks", "commands"}
     sheets = setup()
     flat = True
     if "pages" in parts:
@@ -108,6 +110,13 @@ def main() -> None:
         print()
     if "bloc" in parts:
         flat &= bloc(Rubric.objects.get(bloc__code="TMTH", year=2022))
+        print()
+    source = Rubric.objects.get(bloc__code="TMTH", year=2022)
+    for name, part in (("ranking", bench_scale.ranking), ("workbooks", bench_scale.workbooks)):
+        if name in parts:
+            flat &= part(source)
+    if "commands" in parts:
+        flat &= bench_scale.commands()
     sys.exit(0 if flat else 1)
 
 
@@ -181,7 +190,7 @@ def bloc(source: Rubric) -> bool:
     )
     counts = []
     for size in sizes:
-        rubric, bloc_year = accepted_bloc(source, size)
+        rubric, bloc_year = bench_scale.accepted_bloc(source, size)
         ranking_ms, ranking_q, xlsx_ms, xlsx_q, pdf_ms = bloc_timings(rubric, bloc_year, pdf=size <= 50)
         counts.append(ranking_q)
         name = rubric.bloc.name
@@ -189,54 +198,6 @@ def bloc(source: Rubric) -> bool:
     flat = len(set(counts)) == 1
     print(f"Số truy vấn của bảng xếp hạng {'không' if flat else 'CÓ'} tăng theo số đơn vị.")
     return flat
-
-
-def accepted_bloc(source: Rubric, size: int) -> tuple[Rubric, BlocYear]:
-    """A bloc of `size` agencies on a copy of the source rubric, every sheet accepted and scored."""
-    bloc_ = Bloc.objects.create(code=f"B{size}", name=f"Khối thử {size} đơn vị")
-    rubric = Rubric.objects.create(bloc=bloc_, year=2022, title="Bảng tiêu chí thử tải", status="open")
-    rubric_write_criteria(rubric=rubric, criteria=criterion_specs(rubric_tree(source)))
-    bloc_year = BlocYear.objects.create(bloc=bloc_, year=2022)
-    rtree = rubric_tree(rubric)
-    agencies = Agency.objects.bulk_create(
-        Agency(
-            code=f"B{size}-{i}",
-            name=f"Đơn vị thử {i:04d}",
-            governing_body="UBND",
-            header_name="X",
-            symbol="X",
-            place="Quảng Ngãi",
-            head_title="Giám đốc",
-        )
-        for i in range(size)
-    )
-    BlocMember.objects.bulk_create(BlocMember(bloc_year=bloc_year, agency=a) for a in agencies)
-    sheets = Sheet.objects.bulk_create(Sheet(rubric=rubric, agency=a, status="accepted") for a in agencies)
-    Score.objects.bulk_create(bloc_scores(sheets, rtree), batch_size=5000)
-    return rubric, bloc_year
-
-
-def bloc_scores(sheets: list[Sheet], rtree: RubricTree) -> list[Score]:
-    """Every leaf and every line with a bonus of its own scored, varying by agency; some revised in review."""
-    scores = []
-    for i, sheet in enumerate(sheets):
-        for position, c in enumerate(rtree.criteria):
-            node = rtree.tree.node(c.key)
-            leaf = not rtree.tree.children[c.key]
-            bonus = rtree.tree.own_bonus_max(node) or None
-            if c.parent_id is None or not (leaf or bonus):
-                continue
-            points = c.max_points - (i + position) % 3 if leaf else None
-            scores.append(
-                Score(
-                    sheet=sheet,
-                    criterion=c,
-                    points=points,
-                    bonus=bonus,
-                    reviewed_points=points - 1 if points and (i + position) % 7 == 0 else None,
-                )
-            )
-    return scores
 
 
 def bloc_timings(rubric: Rubric, bloc_year: BlocYear, *, pdf: bool) -> tuple[float, int, float, int, str]:

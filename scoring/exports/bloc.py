@@ -8,14 +8,14 @@ from io import BytesIO
 
 from django.template.loader import render_to_string
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .. import rollup
 from ..models import Score, Sheet
+from .cells import WRAP, Formula, add_styles, put, table_style
 from .pdf import render
-from .sheet import sheet_document
-from .xlsx import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, Formula, SheetLayout, put, write_sheet
+from .sheet import sheet_documents
+from .xlsx import SheetLayout, write_sheet
 
 SUMMARY_COLUMNS = [  # name, heading, width
     ("index", "STT", 5),
@@ -50,16 +50,20 @@ def sheet_title(code: str, taken: set[str]) -> str:
 
 
 def _style_row(ws, row: int, columns: int, *, bold: bool = False) -> None:
+    text, other = table_style("chữ", bold=bold, points=True), table_style("giữa", bold=bold, points=True)
     for column in range(1, columns + 1):
-        cell = ws.cell(row, column)
-        cell.border = BORDER
-        cell.font = Font(name=FONT, size=11, bold=bold)
-        cell.alignment = WRAP if column == 2 else CENTER
-        cell.number_format = POINT_FORMAT
+        ws.cell(row, column).style = text if column == 2 else other
 
 
 def bloc_xlsx(state) -> bytes:
+    buffer = BytesIO()
+    bloc_workbook(state).save(buffer)
+    return buffer.getvalue()
+
+
+def bloc_workbook(state) -> Workbook:
     wb = Workbook()
+    add_styles(wb)
     summary = wb.active
     summary.title = SUMMARY_TITLE
     matrix = wb.create_sheet(MATRIX_TITLE)
@@ -67,25 +71,23 @@ def bloc_xlsx(state) -> bytes:
     layouts: dict[
         int, SheetLayout
     ] = {}  # agency pk → where its sheet put things (the summary follows its title)
-    for member in state.members:
-        if not member.shown:
-            continue
+    shown = [member for member in state.members if member.shown]
+    for member in shown:
+        member.sheet.rubric, member.sheet.agency = state.rubric, member.agency
+    documents = sheet_documents([member.sheet for member in shown], state.rtree)
+    for member in shown:
         ws = wb.create_sheet(sheet_title(member.agency.code, taken))
-        layouts[member.agency.pk] = write_sheet(ws, sheet_document(member.sheet, state.rtree))
+        layouts[member.agency.pk] = write_sheet(ws, documents[member.sheet.pk])
     _summary(summary, state, layouts)
     _matrix(matrix, state)
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb
 
 
 def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {state.rubric.year}"
     for row, value in enumerate([title, state.rubric.bloc.name], start=1):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_COLUMNS))
-        cell = put(ws, row, 1, value)
-        cell.font = Font(name=FONT, size=13, bold=True)
-        cell.alignment = CENTER
+        put(ws, row, 1, value, "Tiêu đề bảng khối")
     header = 4
     for column, (_, heading, width) in enumerate(SUMMARY_COLUMNS, start=1):
         put(ws, header, column, heading)

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import rollup
-from ..models import Criterion, Document, Report, Sheet
+from ..models import Citation, Criterion, Document, Report, Sheet
 from ..notation import format_date
-from ..sheets.queries import SheetView, sheet_state, sheet_view
+from ..sheets.queries import SheetView, sheet_state, sheet_view, sheet_views
 
 
 @dataclass
@@ -58,17 +58,40 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
 
 def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
     view = sheet_view(sheet, rtree)
-    state = sheet_state(view)
-    rtree = view.rubric_tree
-    tree = rtree.tree
+    return _document(
+        view, sheet_state(view, with_ratings=False).cited, Report.objects.filter(sheet=sheet).first()
+    )
+
+
+def sheet_documents(sheets: list[Sheet], rtree) -> dict[int, SheetDocument]:
+    """Many sheets of one rubric (each with its agency and rubric loaded), by pk: three queries in all."""
+    views = sheet_views(sheets, rtree)
+    key_of = {score.pk: key for view in views.values() for key, score in view.scores.items()}
+    cited: dict[int, dict[str, list[Document]]] = {sheet.pk: {} for sheet in sheets}
+    for citation in (
+        Citation.objects.filter(score__sheet_id__in=list(views))
+        .select_related("document", "score")
+        .order_by("pk")
+    ):
+        by_key = cited[citation.score.sheet_id]
+        by_key.setdefault(key_of[citation.score_id], []).append(citation.document)
+    reports = {r.sheet_id: r for r in Report.objects.filter(sheet_id__in=list(views))}
+    by_pk = {sheet.pk: sheet for sheet in sheets}
+    for report in reports.values():
+        report.sheet = by_pk[report.sheet_id]
+    return {pk: _document(view, cited[pk], reports.get(pk)) for pk, view in views.items()}
+
+
+def _document(view: SheetView, cited: dict[str, list[Document]], report: Report | None) -> SheetDocument:
+    sheet = view.sheet
+    tree = view.rubric_tree.tree
     reviewed = sheet.status == Sheet.Status.ACCEPTED or any(
         s.reviewed_points is not None or s.reviewed_bonus is not None for s in view.scores.values()
     )
     reviewed_totals = None
     if reviewed:
         reviewed_totals = rollup.rollup(tree, {key: s.final for key, s in view.scores.items()})
-    rows = [_row(c, view, state.cited, reviewed_totals) for c in rtree.criteria]
-    report = Report.objects.filter(sheet=sheet).first()
+    rows = [_row(c, view, cited, reviewed_totals) for c in view.rubric_tree.criteria]
     return SheetDocument(
         sheet=sheet,
         view=view,

@@ -10,20 +10,14 @@ from io import BytesIO
 from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models import Sheet
-from .cells import Formula, put
+from .cells import BORDER, CENTER, FONT, POINT_FORMAT, WRAP, Formula, add_styles, put, table_style
 from .sheet import Row, SheetDocument, sheet_document
 
-FONT = "Times New Roman"
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
-POINT_FORMAT = "0.##"
+__all__ = ["BORDER", "CENTER", "FONT", "POINT_FORMAT", "WRAP", "Formula", "put"]  # what bloc.py shares
 LINE_HEIGHT = 15  # points per line of 11-point text
 HEADER_ROW = 5
 
@@ -98,17 +92,22 @@ def sheet_xlsx(sheet: Sheet) -> bytes:
 
 
 def workbook_bytes(doc: SheetDocument) -> bytes:
+    buffer = BytesIO()
+    sheet_workbook(doc).save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_workbook(doc: SheetDocument) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = f"Bảng chấm điểm {doc.sheet.rubric.year}"
     write_sheet(ws, doc)
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb
 
 
 def write_sheet(ws, doc: SheetDocument) -> SheetLayout:
     """Write the table on `ws`; returns where each criterion and column went."""
+    add_styles(ws.parent)
     rows = {r.key: HEADER_ROW + 1 + i for i, r in enumerate(doc.rows)}
     layout = SheetLayout(
         title=ws.title,
@@ -126,24 +125,22 @@ def write_sheet(ws, doc: SheetDocument) -> SheetLayout:
 
 def _write_titles(ws, doc: SheetDocument, layout: SheetLayout) -> None:
     last = get_column_letter(len(layout.columns))
-    for row, (value, font) in enumerate(
+    for row, (value, style) in enumerate(
         [
-            (doc.title, Font(name=FONT, size=13, bold=True)),
-            (f"Đơn vị: {doc.sheet.agency.name}", Font(name=FONT, size=12, bold=True)),
-            (doc.issued_with, Font(name=FONT, size=12, italic=True)),
+            (doc.title, "Tiêu đề"),
+            (f"Đơn vị: {doc.sheet.agency.name}", "Tên đơn vị"),
+            (doc.issued_with, "Dòng ban hành"),
         ],
         start=1,
     ):
         ws.merge_cells(f"A{row}:{last}{row}")
-        cell = put(ws, row, 1, value)
-        cell.font, cell.alignment = font, Alignment(horizontal="center", wrap_text=True)
+        put(ws, row, 1, value, style)
 
 
 def _write_header(ws, layout: SheetLayout) -> None:
     for index, column in enumerate(layout.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-        cell = put(ws, HEADER_ROW, index, column.heading)
-        cell.font, cell.alignment, cell.border = Font(name=FONT, size=11, bold=True), CENTER, BORDER
+        put(ws, HEADER_ROW, index, column.heading, table_style("giữa", bold=True))
     ws.row_dimensions[HEADER_ROW].height = 3 * LINE_HEIGHT
 
 
@@ -176,16 +173,15 @@ def _write_row(ws, r: Row, layout: SheetLayout) -> None:
     n = layout.rows[r.key]
     values = _row_values(r, layout)
     lines = 1
+    bold = r.depth == 0
     for index, column in enumerate(layout.columns, start=1):
         value = values.get(column.name)
-        cell = put(ws, n, index, value)
         if column.style == "text":
             lines = max(lines, _lines(value, column.width))
-        cell.border = BORDER
-        cell.font = Font(name=FONT, size=11, bold=r.depth == 0)
-        cell.alignment = WRAP if column.style == "text" else CENTER
-        if column.style == "points":
-            cell.number_format = POINT_FORMAT
+        style = table_style(
+            "chữ" if column.style == "text" else "giữa", bold=bold, points=column.style == "points"
+        )
+        put(ws, n, index, value, style)
     ws.row_dimensions[n].height = LINE_HEIGHT * lines + 4
 
 
@@ -197,10 +193,13 @@ def _write_total(ws, doc: SheetDocument, layout: SheetLayout) -> None:
             value = layout.sum(column.name, sections)
         else:
             value = "TỔNG CỘNG" if column.name == "text" else None
-        cell = put(ws, n, index, value)
-        cell.border, cell.font = BORDER, Font(name=FONT, size=11, bold=True)
-        cell.alignment = WRAP if column.name == "text" else CENTER
-        cell.number_format = POINT_FORMAT
+        put(
+            ws,
+            n,
+            index,
+            value,
+            table_style("chữ" if column.name == "text" else "giữa", bold=True, points=True),
+        )
     ws.row_dimensions[n].height = LINE_HEIGHT + 4
 
 

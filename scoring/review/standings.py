@@ -61,19 +61,13 @@ class BlocRound:
 
 
 def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
+    """Every score row read once and added to its sheet's section sums, the rubric's limits worked out once."""
     rtree = rubric_tree(rubric)
-    tree = rtree.tree
+    limits = rollup.limits(rtree.tree)
     members = [m.agency for m in BlocMember.objects.filter(bloc_year=bloc_year).select_related("agency")]
     sheets = {s.agency_id: s for s in Sheet.objects.filter(rubric=rubric).select_related("submitted_by")}
     key_of = {c.pk: c.key for c in rtree.criteria}
-    own: dict[int, dict[str, rollup.Entry]] = {}
-    final: dict[int, dict[str, rollup.Entry]] = {}
-    for sheet_id, criterion_id, points, bonus, r_points, r_bonus in Score.objects.filter(
-        sheet__rubric=rubric, sheet__status__in=Sheet.SEEN_BY_BLOC
-    ).values_list("sheet_id", "criterion_id", "points", "bonus", "reviewed_points", "reviewed_bonus"):
-        key = key_of[criterion_id]
-        own.setdefault(sheet_id, {})[key] = rollup.Entry(points, bonus)
-        final.setdefault(sheet_id, {})[key] = rollup.final_entry(points, bonus, r_points, r_bonus)
+    sums = _section_sums(rubric, key_of, limits)
     quotas = [
         rollup.Quota(rule.award, rule.max_count, rule.max_percent, rule.min_total)
         for rule in AwardRule.objects.filter(rubric=rubric).order_by("position")
@@ -83,21 +77,13 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
     for agency in sorted(members, key=lambda a: a.name):
         member = Member(agency=agency, sheet=sheets.get(agency.pk))
         if member.shown:
-            own_totals = rollup.rollup(tree, own.get(member.sheet.pk, {}))
-            final_totals = rollup.rollup(tree, final.get(member.sheet.pk, {}))
-            member.own = rollup.grand_total(tree, own_totals)
-            member.final = rollup.grand_total(tree, final_totals)
-            member.sections = [final_totals[root.key].points for root in tree.roots]
-            member.section_bonus = [final_totals[root.key].bonus for root in tree.roots]
+            own, final = sums.get(member.sheet.pk) or (rollup.SectionSums(limits), rollup.SectionSums(limits))
+            member.own, member.final = own.total, final.total
+            member.sections, member.section_bonus = final.points, final.bonus
             if member.accepted:
+                first = member.sections[0] if member.sections else Decimal(0)
                 standings.append(
-                    rollup.Standing(
-                        agency.pk,
-                        agency.name,
-                        member.final.points,
-                        member.final.bonus,
-                        member.sections[0] if member.sections else Decimal(0),
-                    )
+                    rollup.Standing(agency.pk, agency.name, member.final.points, member.final.bonus, first)
                 )
         result.append(member)
     ranked = rollup.rank(standings)
@@ -107,3 +93,20 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
         by_agency[standing.key].rank = position
         by_agency[standing.key].award = awards.get(standing.key, "")
     return BlocRound(rubric=rubric, bloc_year=bloc_year, rtree=rtree, members=result, quotas=quotas)
+
+
+def _section_sums(
+    rubric: Rubric, key_of: dict[int, str], limits: rollup.Limits
+) -> dict[int, tuple[rollup.SectionSums, rollup.SectionSums]]:
+    """Each sheet the bloc sees: its own and its final (reviewed-else-own) sums per section, in one query."""
+    sums: dict[int, tuple[rollup.SectionSums, rollup.SectionSums]] = {}
+    for sheet_id, criterion_id, points, bonus, r_points, r_bonus in Score.objects.filter(
+        sheet__rubric=rubric, sheet__status__in=Sheet.SEEN_BY_BLOC
+    ).values_list("sheet_id", "criterion_id", "points", "bonus", "reviewed_points", "reviewed_bonus"):
+        pair = sums.get(sheet_id)
+        if pair is None:
+            pair = sums[sheet_id] = (rollup.SectionSums(limits), rollup.SectionSums(limits))
+        key = key_of[criterion_id]
+        pair[0].add(key, points, bonus)
+        pair[1].add(key, rollup.reviewed_or_own(points, r_points), rollup.reviewed_or_own(bonus, r_bonus))
+    return sums

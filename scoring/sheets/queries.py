@@ -27,9 +27,21 @@ def sheet_entries(scores: dict[str, Score]) -> dict[str, rollup.Entry]:
 
 def sheet_view(sheet: Sheet, rubric_tree_: RubricTree | None = None) -> SheetView:
     rtree = rubric_tree_ or rubric_tree(sheet.rubric)
+    return _view(sheet, rtree, Score.objects.filter(sheet=sheet))
+
+
+def sheet_views(sheets: list[Sheet], rtree: RubricTree) -> dict[int, SheetView]:
+    """The views of many sheets of one rubric, by sheet pk: one query for all their scores."""
+    scores: dict[int, list[Score]] = {sheet.pk: [] for sheet in sheets}
+    for score in Score.objects.filter(sheet_id__in=list(scores)):
+        scores[score.sheet_id].append(score)
+    return {sheet.pk: _view(sheet, rtree, scores[sheet.pk]) for sheet in sheets}
+
+
+def _view(sheet: Sheet, rtree: RubricTree, rows) -> SheetView:
     criteria = {c.pk: c for c in rtree.criteria}
     scores = {}
-    for score in Score.objects.filter(sheet=sheet):
+    for score in rows:
         score.criterion = criteria[score.criterion_id]  # the tree's own criteria: no join, no second copy
         scores[score.criterion.key] = score
     totals = rollup.rollup(rtree.tree, sheet_entries(scores))
@@ -51,13 +63,15 @@ class SheetState:
     cited: dict[str, list]  # criterion key → cited Document objects
 
 
-def sheet_state(view: SheetView, *, documents: bool = True) -> SheetState:
+def sheet_state(view: SheetView, *, documents: bool = True, with_ratings: bool = True) -> SheetState:
     """Two queries: every rating and every citation of the sheet; without `documents`, the citations' pks
-    only (what the scoring form needs) and `cited` left empty."""
+    only (what the scoring form needs) and `cited` left empty; without `with_ratings` (the documents show the
+    criterion's points, not each organisation's rating), no ratings and one query less."""
     ratings: dict[int, dict[int, int | None]] = {}
-    for score_id, component_id, tier_id in ComponentRating.objects.filter(
-        score__sheet=view.sheet
-    ).values_list("score_id", "component_id", "tier_id"):
+    rated = ComponentRating.objects.filter(score__sheet=view.sheet).values_list(
+        "score_id", "component_id", "tier_id"
+    )
+    for score_id, component_id, tier_id in rated if with_ratings else []:
         ratings.setdefault(score_id, {})[component_id] = tier_id
     citations: dict[int, set[int]] = {}
     cited: dict[str, list] = {}

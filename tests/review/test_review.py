@@ -353,3 +353,54 @@ def test_export_bloc_command_writes_both_formats(demo, tmp_path):
     assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM 2022" in text and "Cờ thi đua của UBND tỉnh" in text
     with pytest.raises(Exception, match="chưa có bảng tiêu chí năm 2030"):
         call_command("export_bloc", "--bloc", "TMTH", "--year", "2030", "--format", "pdf", "-o", "x.pdf")
+
+
+def test_the_ranking_adds_up_every_sheet_as_the_tree_walk_does(demo):
+    """Every member of the demo bloc, own and final numbers per section, against rollup.rollup over its
+    scores (the arithmetic the ranking used before it summed score rows in one pass)."""
+    from scoring import rollup
+
+    for code in ("STC", "TTR"):
+        sheet_accept(sheet=sheet_of(code), base_version=sheet_of(code).version, by=None)
+    Score.objects.filter(sheet=sheet_of("STC"), criterion__code="1.1").update(reviewed_points=D("88.5"))
+    state = bloc_round(demo, demo.bloc.years.get(year=2022))
+    tree = state.rtree.tree
+    checked = 0
+    for member in state.members:
+        if not member.shown:
+            continue
+        scores = list(Score.objects.filter(sheet=member.sheet).select_related("criterion"))
+        own = rollup.rollup(tree, {s.criterion.key: rollup.Entry(s.points, s.bonus) for s in scores})
+        final = rollup.rollup(
+            tree,
+            {
+                s.criterion.key: rollup.final_entry(s.points, s.bonus, s.reviewed_points, s.reviewed_bonus)
+                for s in scores
+            },
+        )
+        assert member.own == rollup.grand_total(tree, own)
+        assert member.final == rollup.grand_total(tree, final)
+        assert member.sections == [final[root.key].points for root in tree.roots]
+        assert member.section_bonus == [final[root.key].bonus for root in tree.roots]
+        checked += 1
+    assert checked == 6 and [m.rank for m in state.ranked][:2] == [1, 2]
+
+
+def test_the_bloc_workbook_costs_the_same_queries_for_any_number_of_members(demo, django_assert_num_queries):
+    """Every member's sheet read together: scores, citations and reports in one query each, for 7 or 27."""
+    from scoring.exports.bloc import bloc_xlsx
+    from scoring.models import BlocMember
+
+    bloc_year = demo.bloc.years.get(year=2022)
+    state = bloc_round(demo, bloc_year)
+    with django_assert_num_queries(4):
+        bloc_xlsx(state)
+    for i in range(20):
+        agency = make_agency(f"X{i}", f"Đơn vị {i}")
+        BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
+        sheet = sheet_for(rubric=demo, agency=agency)
+        Sheet.objects.filter(pk=sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    state = bloc_round(demo, bloc_year)
+    assert sum(m.shown for m in state.members) == 26
+    with django_assert_num_queries(4):
+        bloc_xlsx(state)

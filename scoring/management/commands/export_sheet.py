@@ -2,12 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...exports import sheet_pdf, sheet_xlsx
 from ...models import Sheet
 from ._common import add_export_arguments, get_agency
 
 
 class Command(BaseCommand):
+    # An export reads a few rows and writes a file: the system checks (which import every URLconf, view and
+    # admin, pyHanko with them) would double the start-up of a process that lasts a couple of seconds.
+    requires_system_checks = []
     help = "Xuất Bảng chấm điểm của một đơn vị, một năm ra PDF hoặc Excel."
 
     def add_arguments(self, parser):
@@ -21,6 +23,11 @@ class Command(BaseCommand):
         )
         if sheet is None:
             raise CommandError(f"{agency.name} chưa có bảng chấm điểm năm {year}.")
-        content = sheet_pdf(sheet) if format == "pdf" else sheet_xlsx(sheet)
+        # Imported here, each for its own format: WeasyPrint and openpyxl are half of a short process's start.
+        if format == "pdf":
+            from ...exports.pdf import sheet_pdf as export
+        else:
+            from ...exports.xlsx import sheet_xlsx as export
+        content = export(sheet)
         Path(output).write_bytes(content)
         self.stdout.write(f"Đã ghi {output} ({len(content):,} byte).".replace(",", "."))
