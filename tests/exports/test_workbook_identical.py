@@ -25,11 +25,12 @@ def demo(db):
     """The demo round with Sở Tài chính accepted after two reviewed changes; Văn phòng UBND tỉnh a draft."""
     call_command("load_demo", stdout=StringIO())
     stc = Sheet.objects.get(agency__code="STC")
-    scores = Score.objects.filter(sheet=stc).order_by("criterion__position")
-    Score.objects.filter(pk=scores[2].pk).update(
+    # by key: positions repeat under each parent, so an order by position alone differs between databases
+    scores = Score.objects.filter(sheet=stc)
+    scores.filter(criterion__key="1:2.1").update(
         reviewed_points=1, review_comment="Thiếu tài liệu kiểm chứng."
     )
-    Score.objects.filter(pk=scores[5].pk).update(reviewed_bonus=0)
+    scores.filter(criterion__key="3:1").update(reviewed_bonus=0)
     sheet_accept(sheet=stc, base_version=stc.version, by=None)
     return Rubric.objects.get(bloc__code="TMTH", year=2022)
 
