@@ -40,15 +40,20 @@ def old_page(client, sheet, **typed):
     return {**data, **typed}
 
 
-def test_a_stale_review_of_another_box_is_saved_beside_the_other_change(reviewer, submitted, cast):
-    box = field(submitted, "rp", "1:1.1")
-    data = old_page(reviewer, submitted, **{box: "7", "action": "save"})
+def a_colleague_comments(sheet, cast) -> None:
+    """Another reviewer saves a comment on 1.1 after the page was opened."""
     review_save(
-        sheet=submitted,
-        base_version=submitted.version,
+        sheet=sheet,
+        base_version=sheet.version,
         values={"1:1.1": ReviewInput(comment="Thiếu kế hoạch")},
         by=cast["admin"],
     )
+
+
+def test_a_stale_review_of_another_box_is_saved_beside_the_other_change(reviewer, submitted, cast):
+    box = field(submitted, "rp", "1:1.1")
+    data = old_page(reviewer, submitted, **{box: "7", "action": "save"})
+    a_colleague_comments(submitted, cast)
     url = reverse("sheet_review", args=[submitted.pk])
 
     response = reviewer.post(url, data)
@@ -61,12 +66,7 @@ def test_a_stale_review_of_another_box_is_saved_beside_the_other_change(reviewer
 def test_a_stale_review_of_the_same_box_shows_both_and_keeps_what_was_typed(reviewer, submitted, cast):
     box = field(submitted, "rc", "1:1.1")
     data = old_page(reviewer, submitted, **{box: "Đủ", "action": "save"})
-    review_save(
-        sheet=submitted,
-        base_version=submitted.version,
-        values={"1:1.1": ReviewInput(comment="Thiếu kế hoạch")},
-        by=cast["admin"],
-    )
+    a_colleague_comments(submitted, cast)
     url = reverse("sheet_review", args=[submitted.pk])
 
     response = reviewer.post(url, data)
