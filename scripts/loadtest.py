@@ -39,8 +39,8 @@ BASE = f"http://{HOST}:{PORT}"
 MODE = os.environ.get("LOADTEST_MODE", "capacity")
 STEPS = [int(n) for n in os.environ.get("LOADTEST_STEPS", "50,100,200,300,400,500").split(",")]
 STAFF = int(os.environ.get("LOADTEST_STAFF", "50"))
-SECONDS = float(os.environ.get("LOADTEST_SECONDS", "60"))
-RAMP = float(os.environ.get("LOADTEST_RAMP", "15"))
+SECONDS = float(os.environ.get("LOADTEST_SECONDS", "75"))
+RAMP = float(os.environ.get("LOADTEST_RAMP", "25"))
 LIMITS = {"save": 0.250, "page": 0.500}  # p95 a step must keep
 COOKIE = "sessionid"  # DEBUG=1 below: the production name is __Host-sessionid
 
