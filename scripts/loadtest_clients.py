@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-TAG = re.compile(r"<(input|select)\b([^>]*)>(?:(.*?)</select>)?", re.S)
+TAG = re.compile(r"<input\b([^>]*)>|<select\b([^>]*)>(.*?)</select>", re.S)
 TEXTAREA = re.compile(r"<textarea\b([^>]*)>\n?(.*?)</textarea>", re.S)
 ATTR = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
 OPTION = re.compile(r"<option\b([^>]*)>")
@@ -85,12 +85,12 @@ def form_state(page: str) -> dict:
     start = page.index('id="sheet-form"')
     form = page[start : page.index("</form>", start)]
     values, checkable = {}, set()
-    for tag, attrs, options in TAG.findall(form):
-        a = attributes(attrs)
+    for attrs, select, options in TAG.findall(form):
+        a = attributes(attrs or select)
         name = a.get("name")
         if not name or name in META:
             continue
-        if tag == "select":
+        if select:
             chosen = [attributes(o) for o in OPTION.findall(options)]
             values[name] = next((o.get("value", "") for o in chosen if "selected" in o), "")
         elif a.get("type") in ("checkbox", "radio"):
