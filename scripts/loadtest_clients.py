@@ -9,6 +9,7 @@ now and then export the bloc's tables.
 
 import asyncio
 import html
+import itertools
 import json
 import os
 import random
@@ -27,6 +28,7 @@ OPTION = re.compile(r"<option\b([^>]*)>")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 META = {"csrfmiddlewaretoken", "version", "base", "autosave", "save", "action"}
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+NUMBERS = itertools.count(1)  # document numbers, unique across the steps of a run (an agency's numbers are)
 AJAX = {
     "X-Requested-With": "XMLHttpRequest",
     "Accept": "application/json",
@@ -176,7 +178,7 @@ class Editor:
         fields = {
             "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
             "kind": "KH",
-            "number": f"{self.uploads}/KH-{self.person['code']}",
+            "number": f"{next(NUMBERS)}/KH-{self.person['code']}",
             "issued_on": f"{random.randint(1, 28)}/3/2022",
             "issuer": "UBND tỉnh",
             "subject": "Kế hoạch thực hiện nhiệm vụ năm 2022",
