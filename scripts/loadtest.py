@@ -1,17 +1,24 @@
-"""Load test: 50 staff of 50 agencies open and save their sheets for 60 s while a reviewer exports.
+"""Load test of docs/benchmarks.md: paced editors and reviewers against gunicorn on PostgreSQL, on loopback.
 
-    bash scripts/loadtest.sh        (PostgreSQL on 127.0.0.1:5432, gunicorn on 127.0.0.1:8765)
+    bash scripts/loadtest.sh                          capacity search (LOADTEST_STEPS editors, in turn)
+    LOADTEST_MODE=saturation bash scripts/loadtest.sh LOADTEST_STAFF clients looping without pause
 
-A bounded asyncio client (httpx) that stops by itself. It makes a scratch database (LOADTEST_DATABASE_URL,
-default postgres://postgres@127.0.0.1:5432/vpub_loadtest — dropped and created anew), starts gunicorn on
-loopback, runs, stops gunicorn, and prints requests per second, median and 95th-percentile latency, errors
-and lost updates (an agency whose sheet does not end equal to its last accepted save).
+A bounded asyncio client (httpx, scripts/loadtest_clients.py) that stops by itself. It makes a scratch
+database (LOADTEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/vpub_loadtest — dropped and
+created anew; scripts/loadtest_setup.py), starts gunicorn with vpub/gunicorn.conf.py on 127.0.0.1, runs,
+stops gunicorn, and prints per kind of request its count, p50 and p95, the errors and the lost updates (an
+editor whose sheet does not end equal to the last save the server confirmed to it).
+
+Capacity search: each step runs that many paced editors (and a reviewer per bloc of 20) for
+LOADTEST_SECONDS; the first LOADTEST_RAMP seconds, while people arrive and open their sheets, are not
+timed. A step passes with p95 ≤ 250 ms for saves, ≤ 500 ms for page loads, no error and no lost update;
+the search stops at the first step that fails and reports the largest that passed.
 """
 
 import asyncio
+import logging
+import math
 import os
-import random
-import re
 import signal
 import statistics
 import subprocess
@@ -20,18 +27,22 @@ import time
 from pathlib import Path
 
 import httpx
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import loadtest_clients as clients  # noqa: E402
+import loadtest_setup as setup  # noqa: E402
+
 DB_URL = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vpub_loadtest")
 HOST, PORT = "127.0.0.1", int(os.environ.get("LOADTEST_PORT", "8765"))
 BASE = f"http://{HOST}:{PORT}"
+MODE = os.environ.get("LOADTEST_MODE", "capacity")
+STEPS = [int(n) for n in os.environ.get("LOADTEST_STEPS", "50,100,200,300,400,500").split(",")]
 STAFF = int(os.environ.get("LOADTEST_STAFF", "50"))
-SECONDS = float(os.environ.get("LOADTEST_SECONDS", "60"))
-PASSWORD = "tai-thu-mat-khau-2026"
-VERSION = re.compile(r'name="version" value="(\d+)"')
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SECONDS = float(os.environ.get("LOADTEST_SECONDS", "75"))
+RAMP = float(os.environ.get("LOADTEST_RAMP", "25"))
+LIMITS = {"save": 0.250, "page": 0.500}  # p95 a step must keep
+COOKIE = "sessionid"  # DEBUG=1 below: the production name is __Host-sessionid
 
 
 def environment() -> dict:
@@ -42,70 +53,19 @@ def environment() -> dict:
         "DEMO_LOGIN_ENABLED": "0",
         "DJANGO_SETTINGS_MODULE": "vpub.settings",
         "MEDIA_ROOT": "/tmp/vpub-loadtest-media",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "GUNICORN_BIND": f"{HOST}:{PORT}",
+        "GUNICORN_LOGLEVEL": "warning",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 
-def prepare() -> dict:
-    """A fresh database with the 2022 rubric, STAFF agencies with an editor each, and a reviewer."""
-    admin_url, _, name = DB_URL.rpartition("/")
-    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ.update(environment())
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    from scoring.models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Membership, Rubric
-    from scoring.sheets.services import sheet_for
-    from tests.conftest import make_agency
-
-    call_command("migrate", verbosity=0)
-    call_command("loaddata", "rubric_tmth_2022", verbosity=0)
-    rubric = Rubric.objects.get(bloc__code="TMTH", year=2022)
-    AwardRule.objects.create(rubric=rubric, position=1, award="Cờ thi đua", max_count=1)
-    bloc_year = BlocYear.objects.create(bloc=Bloc.objects.get(code="TMTH"), year=2022)
-    users = get_user_model()
-    staff = []
-    for i in range(STAFF):
-        agency = make_agency(f"L{i}", f"Đơn vị tải {i:02d}")
-        BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
-        user = users.objects.create_user(f"tai{i:02d}", password=PASSWORD)
-        Membership.objects.create(user=user, agency=agency, role="editor")
-        sheet = sheet_for(rubric=rubric, agency=agency)
-        staff.append({"username": user.username, "sheet": sheet.pk})
-    leader = Agency.objects.get(code="L0")
-    bloc_year.leader = leader
-    bloc_year.save()
-    reviewer = users.objects.create_user("taichamdiem", password=PASSWORD)
-    Membership.objects.create(user=reviewer, agency=leader, role="reviewer")
-    field = f"p-{rubric.criteria.get(key='1:1.1').pk}"
-    return {"staff": staff, "field": field}
-
-
 def start_server() -> subprocess.Popen:
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    config = ROOT / "vpub/gunicorn.conf.py"
     server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "vpub.wsgi",
-            "--bind",
-            f"{HOST}:{PORT}",
-            "--workers",
-            "4",
-            "--threads",
-            "4",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment(),
-        start_new_session=True,
+        [str(gunicorn), "-c", str(config)], cwd=ROOT, env=environment(), start_new_session=True
     )
     for _ in range(100):
         try:
@@ -113,123 +73,110 @@ def start_server() -> subprocess.Popen:
                 return server
         except httpx.HTTPError:
             time.sleep(0.2)
-    server.kill()
+    os.killpg(server.pid, signal.SIGTERM)
     raise SystemExit("gunicorn did not start")
 
 
-class Stats:
-    def __init__(self):
-        self.latencies: list[float] = []
-        self.errors: list[str] = []
-
-    async def call(self, client: httpx.AsyncClient, method: str, url: str, **kwargs) -> httpx.Response | None:
-        started = time.perf_counter()
-        try:
-            response = await client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            self.errors.append(f"{method} {url}: {exc!r}")
-            return None
-        self.latencies.append(time.perf_counter() - started)
-        if response.status_code >= 500:
-            self.errors.append(f"{method} {url}: {response.status_code}")
-        return response
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
 
 
-async def log_in(client: httpx.AsyncClient, stats: Stats, username: str) -> None:
-    page = await stats.call(client, "GET", "/dang-nhap/")
-    token = CSRF.search(page.text).group(1)
-    response = await stats.call(
-        client,
-        "POST",
-        "/dang-nhap/",
-        data={"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
-    )
-    if response is None or response.status_code != 302:
-        raise SystemExit(f"{username} could not log in")
-
-
-async def staff_member(person: dict, field: str, stats: Stats, deadline: float, last_saved: dict) -> None:
-    async with httpx.AsyncClient(base_url=BASE, timeout=60) as client:
-        await log_in(client, stats, person["username"])
-        url = f"/bang-cham-diem/{person['sheet']}/cham-diem/"
-        while time.monotonic() < deadline:
-            page = await stats.call(client, "GET", url)
-            if page is None or page.status_code != 200:
-                continue
-            value = str(random.randint(0, 100))
-            response = await stats.call(
-                client,
-                "POST",
-                url,
-                data={
-                    "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-                    "version": VERSION.search(page.text).group(1),
-                    field: value,
-                },
-            )
-            if response is not None and response.status_code == 302:
-                last_saved[person["sheet"]] = value
-            elif response is not None and response.status_code != 200:
-                stats.errors.append(f"save answered {response.status_code}")
-
-
-async def reviewer(stats: Stats, deadline: float) -> int:
-    exports = 0
-    async with httpx.AsyncClient(base_url=BASE, timeout=120) as client:
-        await log_in(client, stats, "taichamdiem")
-        while time.monotonic() < deadline:
-            response = await stats.call(client, "GET", "/khoi/TMTH/2022/tong-hop.xlsx")
-            if response is not None and response.status_code == 200 and response.content[:2] == b"PK":
-                exports += 1
-            elif response is not None:
-                stats.errors.append(f"export answered {response.status_code}")
-    return exports
-
-
-async def run(config: dict) -> tuple[Stats, dict, int, float]:
-    stats, last_saved = Stats(), {}
+async def run_step(people: dict, editors: int, pacing: clients.Pacing, ramp: float) -> dict:
+    """`editors` editors and their blocs' reviewers for SECONDS; what they measured."""
     started = time.monotonic()
+    stats = clients.Stats(measure_from=started + ramp)
     deadline = started + SECONDS
-    tasks = [staff_member(p, config["field"], stats, deadline, last_saved) for p in config["staff"]]
-    results = await asyncio.gather(reviewer(stats, deadline), *tasks)
-    return stats, last_saved, results[0], time.monotonic() - started
+    chosen = [clients.Editor(p, stats, pacing) for p in people["editors"][:editors]]
+    reviewers = people["reviewers"][: math.ceil(editors / setup.BLOC_SIZE)]
+    if pacing is clients.SATURATION:
+        reviewers = reviewers[:1]
+    tasks = [e.run(BASE, COOKIE, deadline, ramp) for e in chosen]
+    tasks += [clients.reviewer(r, stats, pacing, BASE, COOKIE, deadline, ramp) for r in reviewers]
+    results = await asyncio.gather(*tasks)
+    elapsed = time.monotonic() - started
+    return {
+        "editors": editors,
+        "reviewers": len(reviewers),
+        "stats": stats,
+        "elapsed": elapsed,
+        "timed": min(elapsed, SECONDS) - ramp,
+        "exports": sum(r for r in results if r),
+        "uploads": sum(e.uploads for e in chosen),
+        "chosen": chosen,
+    }
 
 
-def lost_updates(last_saved: dict, field_key: str = "1:1.1") -> int:
-    from scoring.models import Score
+def step(people: dict, editors: int, pacing: clients.Pacing, ramp: float) -> dict:
+    result = asyncio.run(run_step(people, editors, pacing, ramp))
+    result["lost"] = lost_updates(result["chosen"])
+    return result
 
+
+def lost_updates(editors: list) -> int:
+    """Editors whose sheet in the database differs from what the server confirmed to them."""
     lost = 0
-    for sheet_id, value in last_saved.items():
-        score = Score.objects.filter(sheet_id=sheet_id, criterion__key=field_key).first()
-        if score is None or score.points != int(value):
-            lost += 1
+    for editor in editors:
+        stored = setup.stored_points(editor.person["sheet"], list(editor.confirmed))
+        lost += any(stored[name] != value for name, value in editor.confirmed.items())
     return lost
 
 
-def main() -> None:
-    import logging
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * share) - 1)]
 
-    config = prepare()
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    server = start_server()
-    try:
-        stats, last_saved, exports, elapsed = asyncio.run(run(config))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    latencies = sorted(stats.latencies)
-    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
-    lost = lost_updates(last_saved)
+
+def report(result: dict, limits: dict = LIMITS) -> bool:
+    """Print a step's figures; whether it keeps the limits (none for the saturation run)."""
+    stats, timed = result["stats"], result["timed"]
+    total = sum(len(v) for v in stats.latencies.values())
     print(
-        f"{STAFF} nhân viên của {STAFF} đơn vị, {elapsed:.0f} s, gunicorn 4 tiến trình × 4 luồng, PostgreSQL"
+        f"\n{result['editors']} người nhập liệu, {result['reviewers']} người chấm: {timed:.0f} s đo"
+        f" ({result['elapsed']:.0f} s tất cả), {total} yêu cầu ({total / timed:.1f}/s)"
     )
-    print(f"yêu cầu: {len(latencies)}  ({len(latencies) / elapsed:.1f}/s)")
-    print(f"độ trễ trung vị: {statistics.median(latencies) * 1000:.0f} ms   p95: {p95 * 1000:.0f} ms")
-    print(f"lần lưu thành công: {len(last_saved)} bảng có lưu; lượt xuất bảng tổng hợp: {exports}")
-    print(f"lỗi: {len(stats.errors)}   mất cập nhật: {lost}")
-    for error in stats.errors[:10]:
-        print("  ", error)
-    sys.exit(1 if stats.errors or lost else 0)
+    ok = not stats.errors and not result["lost"]
+    for kind in ("save", "page", "upload", "export"):
+        values = stats.latencies.get(kind, [])
+        if not values:
+            continue
+        p50, p95 = statistics.median(values) * 1000, percentile(values, 0.95) * 1000
+        limit = limits.get(kind)
+        within = limit is None or p95 <= limit * 1000
+        ok = ok and within
+        mark = "" if limit is None else (" ✓" if within else f" ✗ (> {limit * 1000:.0f} ms)")
+        print(f"  {kind:7} {len(values):6}  p50 {p50:6.0f} ms  p95 {p95:6.0f} ms{mark}")
+    print(f"  tải tệp lên: {result['uploads']}   xuất bảng tổng hợp: {result['exports']}")
+    print(f"  lỗi: {len(stats.errors)}   mất cập nhật: {result['lost']}   → {'ĐẠT' if ok else 'KHÔNG ĐẠT'}")
+    for error in stats.errors[:5]:
+        print("    ", error)
+    return ok
+
+
+def capacity(people: dict) -> int:
+    best = 0
+    for editors in STEPS:
+        if not report(step(people, editors, clients.Pacing(), RAMP)):
+            break
+        best = editors
+    print(f"\nSức chịu tải: {best} người nhập liệu theo nhịp thật (p95 lưu ≤ 250 ms, tải trang ≤ 500 ms)")
+    return best
+
+
+def main() -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    os.environ.update(environment())
+    people = setup.prepare(DB_URL, max(STEPS) if MODE == "capacity" else STAFF)
+    server = start_server()
+    print(f"gunicorn -c vpub/gunicorn.conf.py ({os.cpu_count()} lõi), PostgreSQL, {BASE}")
+    try:
+        if MODE == "saturation":
+            ok = report(step(people, STAFF, clients.SATURATION, 0), limits={})
+        else:
+            ok = capacity(people) > 0
+    finally:
+        stop_server(server)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -121,10 +121,12 @@ WSGI_APPLICATION = "vpub.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-        # With persistent connections (DB_CONN_MAX_AGE, 60 s in production) a database restart leaves each
-        # worker thread holding a dead connection, and its next request was a 500; checked before the
-        # first query of each request, a dead one is replaced (one cheap query per request).
+        # Persistent connections: a new PostgreSQL connection per request cost more than the request itself
+        # (an empty authenticated view: 135 req/s without, 447 with). DB_CONN_MAX_AGE=0 closes each one.
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # With persistent connections a database restart leaves each worker holding a dead connection, and
+        # its next request was a 500; checked before the first query of each request, a dead one is
+        # replaced (one cheap query per request).
         conn_health_checks=True,
     )
 }
