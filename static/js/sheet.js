@@ -18,7 +18,12 @@
 
   // ---------------------------------------------------------------- values and bases
   const isList = (name) => name.startsWith("d-");
-  const elements = (name) => form.querySelectorAll('[name="' + CSS.escape(name) + '"]');
+  // the form's own index of its controls: a query of the whole page per box made every keystroke O(n²)
+  const elements = (name) => {
+    const found = form.elements.namedItem(name);
+    if (!found) return [];
+    return found instanceof RadioNodeList ? [...found] : [found];
+  };
   const norm = (name, v) =>
     isList(name) ? [...new Set((Array.isArray(v) ? v : v ? [v] : []).map(String))].sort() : v == null ? "" : String(v);
   const same = (name, a, b) => JSON.stringify(norm(name, a)) === JSON.stringify(norm(name, b));
