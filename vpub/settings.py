@@ -147,6 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Background jobs (long exports) go through Django's tasks API; the database backend needs no other service:
 # `manage.py db_worker` runs them. docs/deploy.md says how to move to Redis/RQ.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job still running this long after it started has lost its worker (killed, power lost): it is shown as
+# failed and can be asked for again. The largest export (1,000 agencies) takes well under a minute.
+EXPORT_JOB_LEASE_MINUTES = int(os.environ.get("EXPORT_JOB_LEASE_MINUTES", "15"))
+# Finished export jobs, and their files, are kept this long (`manage.py prune_export_jobs`).
+EXPORT_JOB_KEEP_DAYS = int(os.environ.get("EXPORT_JOB_KEEP_DAYS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -21,8 +21,7 @@ from .charts import totals_chart
 from .forms import ReviewForm
 from .standings import bloc_round
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {ExportJob.Kind.BLOC_XLSX: XLSX, ExportJob.Kind.BLOC_PDF: "application/pdf"}
+XLSX = jobs.XLSX
 JOBS_SHOWN = 10  # the board lists the latest export jobs
 
 
@@ -30,6 +29,7 @@ JOBS_SHOWN = 10  # the board lists the latest export jobs
 @require_GET
 def bloc_board(request, code: str, year: int):
     bloc_year, rubric, roles = get_bloc_year(request, code, year)
+    jobs.expire_lost_jobs()
     state = bloc_round(rubric, bloc_year)
     rows = [
         {"member": m, "reviewable": bool(m.sheet and may_review(roles, m.sheet, bloc_year))}
@@ -206,17 +206,9 @@ def export_job_start(request, code: str, year: int, fmt: str):
 @require_GET
 def export_job_status(request, code: str, year: int, pk: int):
     """What the board's script polls until the job is done or failed."""
+    jobs.expire_lost_jobs()
     job = get_export_job(request, code, year, pk)
-    done = job.status == ExportJob.Status.DONE
-    return JsonResponse(
-        {
-            "status": job.status,
-            "label": job.get_status_display(),
-            "finished": job.finished,
-            "error": job.error,
-            "download": reverse("export_job_file", args=[code, year, job.pk]) if done else "",
-        }
-    )
+    return JsonResponse(jobs.job_state(job, reverse("export_job_file", args=[code, year, job.pk])))
 
 
 @login_required
@@ -225,15 +217,7 @@ def export_job_file(request, code: str, year: int, pk: int):
     job = get_export_job(request, code, year, pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.download_name,
-        content_type=CONTENT_TYPES[job.kind],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return jobs.job_file(job)
 
 
 @login_required

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from ...review.pruning import prune_export_jobs
+
+
+class Command(BaseCommand):
+    requires_system_checks = []
+    help = (
+        "Xóa các tệp xuất (bảng tổng hợp) đã xong hoặc lỗi từ quá số ngày cho trước, cùng tệp của chúng và "
+        "những tệp không còn thuộc tệp xuất nào; tệp xuất đang tạo quá hạn được ghi là lỗi."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=settings.EXPORT_JOB_KEEP_DAYS,
+            help="giữ tệp xuất xong trong bấy nhiêu ngày (mặc định EXPORT_JOB_KEEP_DAYS, 30)",
+        )
+
+    def handle(self, *args, days, **options):
+        pruned = prune_export_jobs(keep_days=days)
+        self.stdout.write(f"Đã xóa {pruned.jobs} tệp xuất cũ và {pruned.files} tệp trên ổ đĩa.")
