@@ -59,7 +59,13 @@ def test_a_job_whose_worker_died_is_shown_failed_after_the_lease_and_can_be_aske
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and job.error == message and job.finished_at and not job.file
     answer = board.get(reverse("export_job_status", args=[*BOARD, job.pk])).json()
-    assert answer == {"status": "failed", "label": "Không tạo được", "finished": True, "error": message, "download": ""}
+    assert answer == {
+        "status": "failed",
+        "label": "Không tạo được",
+        "finished": True,
+        "error": message,
+        "download": "",
+    }
 
     # asked again: the real worker builds it
     assert board.post(reverse("export_job_start_xlsx", args=BOARD)).status_code == 302
@@ -129,6 +135,7 @@ def test_pruning_removes_old_jobs_with_their_files_and_files_no_job_names(board,
 
     assert "Đã xóa 2 tệp xuất cũ và 3 tệp trên ổ đĩa." in out.getvalue()
     assert set(ExportJob.objects.values_list("pk", flat=True)) == {recent.pk, queued.pk, lost.pk}
+    assert not ExportJob.objects.filter(pk__in=[old_done.pk, old_failed.pk]).exists()
     lost.refresh_from_db()
     assert lost.status == ExportJob.Status.FAILED and "máy tạo tệp đã ngừng" in lost.error
     recent.refresh_from_db()
