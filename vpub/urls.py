@@ -4,6 +4,7 @@ from django.urls import path
 
 from scoring import system
 from scoring.evidence import views as evidence
+from scoring.province import views as province
 from scoring.reports import views as reports
 from scoring.review import views as review
 from scoring.sheets import views as sheets
@@ -59,6 +60,22 @@ urlpatterns = [
         "khoi/<str:code>/<int:year>/mo-lai/", review.round_action, {"action": "reopen"}, name="round_reopen"
     ),
     path("bang-cham-diem/<int:pk>/tham-dinh/", review.sheet_review, name="sheet_review"),
+    # the province's desk: every bloc of a year, the reports received, the province's table as jobs
+    path("tinh/", province.province_desk, name="province_desk"),
+    path(
+        "tinh/<int:year>/tep-xuat/tao.xlsx",
+        province.province_job_start,
+        {"fmt": "xlsx"},
+        name="province_job_start_xlsx",
+    ),
+    path(
+        "tinh/<int:year>/tep-xuat/tao.pdf",
+        province.province_job_start,
+        {"fmt": "pdf"},
+        name="province_job_start_pdf",
+    ),
+    path("tinh/<int:year>/tep-xuat/<int:pk>/", province.province_job_status, name="province_job_status"),
+    path("tinh/<int:year>/tep-xuat/<int:pk>/tai/", province.province_job_file, name="province_job_file"),
     # the evidence register
     path("don-vi/<str:code>/tai-lieu/", evidence.evidence_list, name="evidence_list"),
     path("don-vi/<str:code>/tai-lieu/them/", evidence.evidence_create, name="evidence_create"),

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -162,9 +164,9 @@ def may_review(roles: Roles, sheet: Sheet, bloc_year) -> bool:
     return Role.REVIEWER in roles.in_agency(reviewer_agency)
 
 
-def bloc_years_followed(user) -> list[BlocYear]:
+def bloc_years_followed(user, roles: Roles | None = None) -> list[BlocYear]:
     """The bloc-years whose board the user sees, newest first."""
-    roles = roles_of(user)
+    roles = roles or roles_of(user)
     bloc_years = BlocYear.objects.select_related("bloc").order_by("-year", "bloc__name")
     return [bloc_year for bloc_year in bloc_years if sees_board(roles, bloc_year)]
 
@@ -198,6 +200,36 @@ def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:
     """A bloc's export job for those who see the bloc's tables (get_bloc_year); 404 for everybody else."""
     bloc_year, _, _ = get_bloc_year(request, code, year)
     job = ExportJob.objects.filter(pk=pk, bloc_year=bloc_year).select_related("bloc_year__bloc").first()
+    if job is None:
+        _denied(request, Http404(), "not_found")
+    return job
+
+
+# ---------------------------------------------------------------- the province's desk
+
+# The menu bar's link to the province's desk, decided once at login (a page does not read the roles for
+# it); the desk itself checks the roles on every request (get_province_admin).
+PROVINCE_ADMIN_SESSION_KEY = "province_admin"
+
+
+@receiver(user_logged_in)
+def remember_province_admin(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[PROVINCE_ADMIN_SESSION_KEY] = roles_of(user).province_admin
+
+
+def get_province_admin(request) -> Roles:
+    """The province's administrators' roles; 404 for everybody else."""
+    roles = roles_of(request.user)
+    if not roles.province_admin:
+        _denied(request, Http404(), "not_found")
+    return roles
+
+
+def get_province_export_job(request, year: int, pk: int) -> ExportJob:
+    """A job of the province's table of `year`, for the province's administrators; 404 for everybody else."""
+    get_province_admin(request)
+    job = ExportJob.objects.for_province(year).filter(pk=pk).first()
     if job is None:
         _denied(request, Http404(), "not_found")
     return job

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
-from ..accounts.access import allowed, bloc_years_followed, bound_data, get_sheet_for_user
+from ..accounts.access import allowed, bloc_years_followed, bound_data, get_sheet_for_user, roles_of
 from ..evidence.services import StorageFailed
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
-from ..models import BlocYear, Report, Sheet
+from ..models import Report, Sheet
 from ..sheets.services import SheetLocked
 from . import services, signing, verification
 from .forms import ReportForm, SignForm
@@ -142,27 +142,37 @@ def report_sign(request, pk: int):
 # ---------------------------------------------------------------- the bloc leader receives
 
 
-def _received(bloc_years: list[BlocYear]):
-    """Signed reports of the sheets scored against those bloc-years' rubrics: the reports of the blocs
-    whose board the user follows (accounts.access.bloc_years_followed)."""
+def _received(user) -> tuple:
+    """(reports, bloc_years): the signed reports the user receives, and the bloc-years they come from.
+
+    Every report is sent to the province (seed 001: "Sở Nội vụ; Ban Thi đua – Khen thưởng tỉnh"): its
+    administrators receive them all, bloc-year or not (bloc_years None). A bloc's leader and deputy
+    receive the reports of the sheets scored against the rubrics of the blocs they follow
+    (accounts.access.bloc_years_followed); nobody else receives any."""
+    roles = roles_of(user)
+    signed = Report.objects.exclude(signed_pdf="")
+    if roles.province_admin:
+        return signed, None
+    bloc_years = bloc_years_followed(user, roles)
     if not bloc_years:
-        return Report.objects.none()
+        return Report.objects.none(), []
     match = Q()
     for bloc_year in bloc_years:
         match |= Q(sheet__rubric__bloc_id=bloc_year.bloc_id, sheet__rubric__year=bloc_year.year)
-    return Report.objects.filter(match).exclude(signed_pdf="")
+    return signed.filter(match), bloc_years
 
 
 @login_required
 @require_GET
 def received_reports(request):
-    bloc_years = bloc_years_followed(request.user)
-    if not bloc_years:
+    reports, bloc_years = _received(request.user)
+    if bloc_years == []:
         raise Http404
-    reports = (
-        _received(bloc_years)
-        .select_related("sheet__agency", "sheet__rubric__bloc")
-        .order_by("-sheet__rubric__year", "sheet__agency__name")
+    year = request.GET.get("nam", "")
+    if year.isdigit():
+        reports = reports.filter(sheet__rubric__year=int(year))
+    reports = reports.select_related("sheet__agency", "sheet__rubric__bloc").order_by(
+        "-sheet__rubric__year", "sheet__agency__name"
     )
     rows = []
     for report in reports:
@@ -171,14 +181,13 @@ def received_reports(request):
         tone, verdict = VERDICTS[result.verdict]
         last = result.signatures[-1] if result.signatures else None
         rows.append({"report": report, "tone": tone, "verdict": verdict, "signature": last})
-    return render(request, "scoring/received_reports.html", {"rows": rows, "bloc_years": bloc_years})
+    context = {"rows": rows, "bloc_years": bloc_years, "year": year if year.isdigit() else ""}
+    return render(request, "scoring/received_reports.html", context)
 
 
 @login_required
 @require_GET
 def received_report_file(request, report_pk: int):
-    report = get_object_or_404(
-        _received(bloc_years_followed(request.user)).select_related("sheet__agency", "sheet__rubric"),
-        pk=report_pk,
-    )
+    reports, _ = _received(request.user)
+    report = get_object_or_404(reports.select_related("sheet__agency", "sheet__rubric"), pk=report_pk)
     return _signed_file(report)

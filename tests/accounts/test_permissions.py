@@ -173,6 +173,11 @@ BLOC_VIEWS = {
     "sheet_review GET": {"reviewer": 200, "admin": 200},
     "sheet_review POST": {"reviewer": 302, "admin": 302},  # accepts VP's sheet
     "round_close POST": {"admin": 302},  # only the province's administrators close a year
+    # the province's desk and its table of all blocs, for the province's administrators alone
+    "province_desk GET": {"admin": 200},
+    "province_job_start_xlsx POST": {"admin": 302},
+    "province_job_status GET": {"admin": 200},
+    "province_job_file GET": {"admin": 200},
 }
 IDENTITIES = (*OWN, "own_reviewer", "own_admin", *OUTSIDERS)
 
@@ -185,20 +190,23 @@ def bloc_state(sheet):
 
 def bloc_request(client, name: str, sheet, review_form: dict):
     view, method = name.split()
-    args = {"received_reports": [], "sheet_review": [sheet.pk]}.get(view, ["TMTH", 2022])
+    args = {"received_reports": [], "sheet_review": [sheet.pk], "province_desk": []}.get(view, ["TMTH", 2022])
     if view in ("export_job_status", "export_job_file"):
         args.append(done_export_job().pk)
+    if view.startswith("province_job"):
+        args = [2022, *([done_export_job(province=True).pk] if view != "province_job_start_xlsx" else [])]
     url = reverse(view, args=args)
     if method == "GET":
         return client.get(url)
     return client.post(url, review_form if view == "sheet_review" else {})
 
 
-def done_export_job() -> ExportJob:
-    """A finished export of the bloc's tables, its file in MEDIA_ROOT."""
-    job = ExportJob.objects.first()
+def done_export_job(*, province: bool = False) -> ExportJob:
+    """A finished export of the bloc's tables (or of the province's table of 2022), its file in MEDIA_ROOT."""
+    job = ExportJob.objects.filter(bloc_year__isnull=province).first()
     if job is None:
-        job = ExportJob.objects.create(bloc_year=BlocYear.objects.get(year=2022), kind="xlsx")
+        scope = {"year": 2022} if province else {"bloc_year": BlocYear.objects.get(year=2022)}
+        job = ExportJob.objects.create(kind="xlsx", **scope)
         job.file.save("bang.xlsx", ContentFile(b"PK\x03\x04"), save=False)
         ExportJob.objects.filter(pk=job.pk).update(file=job.file.name, status="done")
     return job
@@ -208,6 +216,7 @@ def done_export_job() -> ExportJob:
 def submitted(vp_sheet, cast):
     Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
     done_export_job()
+    done_export_job(province=True)
     reviewer = Client()
     reviewer.force_login(cast["reviewer"])
     form = reviewer.get(reverse("sheet_review", args=[vp_sheet.pk])).context["form"]
