@@ -87,7 +87,7 @@ PAGES = [
     PageType("home, editor", EDITOR, "/", phone=True),
     PageType("home, head", HEAD, "/"),
     PageType("home, reviewer", REVIEWER, "/", phone=True),
-    PageType("home, province admin", ADMIN, "/"),
+    PageType("home, province admin", ADMIN, "/", phone=True),
     PageType("sheet detail", EDITOR, "{sheet}", phone=True),
     PageType("scoring page", EDITOR, "{sheet}cham-diem/", phone=True),
     PageType("submit page", HEAD, "{sheet}nop/"),
@@ -103,6 +103,8 @@ PAGES = [
     PageType("report sign", HEAD, "{sheet}bao-cao/ky/"),
     PageType("report sign with errors", HEAD, empty_signing),
     PageType("received reports", REVIEWER, "/khoi/bao-cao-da-nhan/", phone=True),
+    PageType("received reports, province admin", ADMIN, "/khoi/bao-cao-da-nhan/?nam=2022", phone=True),
+    PageType("province desk", ADMIN, "/tinh/", phone=True),
     PageType("404", EDITOR, "/khong-co-trang-nay/", status=404),
 ]
 CHECKS = [(kind, DESKTOP) for kind in PAGES] + [(kind, PHONE) for kind in PAGES if kind.phone]

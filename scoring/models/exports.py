@@ -114,6 +114,12 @@ class ExportJob(models.Model):
         return self.bloc_year_id is None
 
     @property
+    def label(self) -> str:
+        """ "Bảng tổng hợp (Excel)" of a bloc; "Bảng tổng hợp toàn tỉnh (Excel)" of the province."""
+        kind = self.get_kind_display()
+        return kind.replace("Bảng tổng hợp", "Bảng tổng hợp toàn tỉnh", 1) if self.is_province else kind
+
+    @property
     def scope_name(self) -> str:
         return f"toàn tỉnh năm {self.year}" if self.is_province else str(self.bloc_year)
 
