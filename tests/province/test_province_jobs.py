@@ -3,10 +3,12 @@ every bloc's members with totals, rank in the bloc and award, as Excel (recomput
 (fonts embedded); downloadable only by the province's administrators."""
 
 import subprocess
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -117,8 +119,20 @@ def test_a_year_without_blocs_has_no_table_to_ask_for(cast, province):
 
 
 def test_a_job_is_for_a_bloc_or_for_the_provinces_year_never_both_nor_neither(province):
-    from django.db import IntegrityError, transaction
-
     for fields in ({"bloc_year": province["TMTH"], "year": 2022}, {}):
         with pytest.raises(IntegrityError), transaction.atomic():
             ExportJob.objects.create(kind="xlsx", **fields)
+
+
+def test_the_command_writes_the_same_table(province, tmp_path):
+    out = StringIO()
+    call_command(
+        "export_province", "--year", "2022", "--format", "xlsx", "-o", tmp_path / "tinh.xlsx", stdout=out
+    )
+    assert "2 khối, 5 đơn vị" in out.getvalue()
+    assert (
+        load_workbook(tmp_path / "tinh.xlsx")["Toàn tỉnh"]["B9"].value
+        == "Khối Văn hóa - Xã hội (khối trưởng: Sở Y tế)"
+    )
+    with pytest.raises(CommandError, match="Năm 2019 chưa có khối thi đua nào"):
+        call_command("export_province", "--year", "2019", "--format", "pdf", "-o", tmp_path / "x.pdf")
