@@ -150,7 +150,7 @@ class SheetAdmin(admin.ModelAdmin):
 class ExportJobAdmin(admin.ModelAdmin):
     """Read only: jobs are made on the board and finished by the worker; deleting one deletes its file."""
 
-    list_display = ["bloc_year", "kind", "status", "requested_by", "created_at", "finished_at"]
+    list_display = ["bloc_year", "year", "kind", "status", "requested_by", "created_at", "finished_at"]
     list_filter = ["status", "kind", "bloc_year__year"]
     readonly_fields = [f.name for f in models.ExportJob._meta.fields]
 
