@@ -6,6 +6,7 @@ from decimal import Decimal
 from .. import rollup
 from ..models import Citation, Criterion, Document, Report, Sheet
 from ..notation import format_date
+from ..sheets import queries
 from ..sheets.queries import SheetView, sheet_state, sheet_view, sheet_views
 
 
@@ -85,12 +86,8 @@ def sheet_documents(sheets: list[Sheet], rtree) -> dict[int, SheetDocument]:
 def _document(view: SheetView, cited: dict[str, list[Document]], report: Report | None) -> SheetDocument:
     sheet = view.sheet
     tree = view.rubric_tree.tree
-    reviewed = sheet.status == Sheet.Status.ACCEPTED or any(
-        s.reviewed_points is not None or s.reviewed_bonus is not None for s in view.scores.values()
-    )
-    reviewed_totals = None
-    if reviewed:
-        reviewed_totals = rollup.rollup(tree, {key: s.final for key, s in view.scores.items()})
+    reviewed_totals = queries.reviewed_totals(view)
+    reviewed = reviewed_totals is not None
     rows = [_row(c, view, cited, reviewed_totals) for c in view.rubric_tree.criteria]
     return SheetDocument(
         sheet=sheet,

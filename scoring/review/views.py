@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import rollup
 from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
 from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import ExportJob, RoundEvent
@@ -14,7 +15,7 @@ from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
-from ..sheets.queries import sheet_view
+from ..sheets.queries import reviewed_totals, sheet_view
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import jobs, services
 from .charts import totals_chart
@@ -82,6 +83,7 @@ def sheet_review(request, pk: int):
             "rows": _rows(form, view),
             "reason": form_input(form, "reason"),
             "view": view,
+            "reviewed_total": _reviewed_total(view),
             "conflicts": notice.get("conflicts", []),
             "changed": notice.get("changed", []),
             "stale": notice.get("stale", []),
@@ -89,6 +91,11 @@ def sheet_review(request, pk: int):
             "transitions": sheet.transitions.select_related("by"),
         },
     )
+
+
+def _reviewed_total(view):
+    totals = reviewed_totals(view)
+    return rollup.grand_total(view.rubric_tree.tree, totals) if totals is not None else None
 
 
 def _rows(form: ReviewForm, view) -> list[dict]:

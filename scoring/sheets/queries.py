@@ -54,6 +54,22 @@ def _view(sheet: Sheet, rtree: RubricTree, rows) -> SheetView:
     )
 
 
+def is_reviewed(view: SheetView) -> bool:
+    """Accepted, or a reviewer wrote a reviewed number on one of its criteria (review.standings says the
+    same of the board's members); a comment alone reviews nothing."""
+    return view.sheet.status == Sheet.Status.ACCEPTED or any(
+        s.reviewed_points is not None or s.reviewed_bonus is not None for s in view.scores.values()
+    )
+
+
+def reviewed_totals(view: SheetView) -> dict[str, rollup.Total] | None:
+    """Every node's totals after review (reviewed where reviewed, else own); None until the sheet is
+    reviewed, so that no "Sau thẩm định" figure stands for numbers nobody reviewed."""
+    if not is_reviewed(view):
+        return None
+    return rollup.rollup(view.rubric_tree.tree, {key: s.final for key, s in view.scores.items()})
+
+
 @dataclass
 class SheetState:
     """What the form needs beyond the scores: component ratings and citations, by score pk."""
