@@ -29,6 +29,9 @@ class Row:
     reviewed_points: Decimal | None = None
     reviewed_bonus: Decimal | None = None
     comment: str = ""
+    comment_stale: bool = (
+        False  # written before the agency last changed the criterion (queries.stale_comments)
+    )
     children: list[str] = field(default_factory=list)
 
 
@@ -60,7 +63,10 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
 def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
     view = sheet_view(sheet, rtree)
     return _document(
-        view, sheet_state(view, with_ratings=False).cited, Report.objects.filter(sheet=sheet).first()
+        view,
+        sheet_state(view, with_ratings=False).cited,
+        Report.objects.filter(sheet=sheet).first(),
+        queries.stale_comments([view])[sheet.pk],
     )
 
 
@@ -80,15 +86,20 @@ def sheet_documents(sheets: list[Sheet], rtree) -> dict[int, SheetDocument]:
     by_pk = {sheet.pk: sheet for sheet in sheets}
     for report in reports.values():
         report.sheet = by_pk[report.sheet_id]
-    return {pk: _document(view, cited[pk], reports.get(pk)) for pk, view in views.items()}
+    stale = queries.stale_comments(list(views.values()))
+    return {pk: _document(view, cited[pk], reports.get(pk), stale[pk]) for pk, view in views.items()}
 
 
-def _document(view: SheetView, cited: dict[str, list[Document]], report: Report | None) -> SheetDocument:
+def _document(
+    view: SheetView, cited: dict[str, list[Document]], report: Report | None, stale: set[str]
+) -> SheetDocument:
     sheet = view.sheet
     tree = view.rubric_tree.tree
     reviewed_totals = queries.reviewed_totals(view)
     reviewed = reviewed_totals is not None
     rows = [_row(c, view, cited, reviewed_totals) for c in view.rubric_tree.criteria]
+    for row in rows:
+        row.comment_stale = bool(row.comment) and row.key in stale
     return SheetDocument(
         sheet=sheet,
         view=view,

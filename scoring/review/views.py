@@ -15,7 +15,7 @@ from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
-from ..sheets.queries import reviewed_totals, sheet_view
+from ..sheets.queries import STALE_COMMENT, reviewed_totals, sheet_view, stale_comments
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import jobs, services
 from .charts import totals_chart
@@ -80,10 +80,11 @@ def sheet_review(request, pk: int):
             "sheet": sheet,
             "bloc_year": bloc_year,
             "form": form,
-            "rows": _rows(form, view),
+            "rows": _rows(form, view, stale_comments([view])[sheet.pk]),
             "reason": form_input(form, "reason"),
             "view": view,
             "reviewed_total": _reviewed_total(view),
+            "stale_comment": STALE_COMMENT,
             "conflicts": notice.get("conflicts", []),
             "changed": notice.get("changed", []),
             "stale": notice.get("stale", []),
@@ -98,8 +99,9 @@ def _reviewed_total(view):
     return rollup.grand_total(view.rubric_tree.tree, totals) if totals is not None else None
 
 
-def _rows(form: ReviewForm, view) -> list[dict]:
-    """The page's rows as plain values (sheets/inputs.py), for one template loop."""
+def _rows(form: ReviewForm, view, stale: set[str]) -> list[dict]:
+    """The page's rows as plain values (sheets/inputs.py), for one template loop; `stale`, the criteria
+    whose comment predates the agency's last change of them."""
     rows = []
     for row in form.rows:
         criterion, score = row["criterion"], row["score"]
@@ -111,6 +113,7 @@ def _rows(form: ReviewForm, view) -> list[dict]:
                 "provisional": bool(score and score.provisional),
                 "explanation": score.explanation if score else "",
                 "fields": form_inputs(form, row["names"]),
+                "comment_stale": criterion.key in stale,
             }
         )
     return rows
