@@ -15,7 +15,7 @@ from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
-from ..sheets.queries import STALE_COMMENT, reviewed_totals, sheet_view, stale_comments
+from ..sheets.queries import STALE_COMMENT, rating_maps, reviewed_totals, sheet_view, stale_comments
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import jobs, services
 from .charts import totals_chart
@@ -58,8 +58,9 @@ def sheet_review(request, pk: int):
     rtree = rubric_tree(sheet.rubric)
     view = sheet_view(sheet, rtree)
     data, _files = bound_data(request)
-    initial = ReviewForm.initial_from(rtree, sheet.version, view.scores)
-    form = ReviewForm(data, rtree=rtree, scores=view.scores, initial=initial)
+    ratings = rating_maps(view)
+    initial = ReviewForm.initial_from(rtree, sheet.version, view.scores, ratings)
+    form = ReviewForm(data, rtree=rtree, scores=view.scores, ratings=ratings, initial=initial)
     notice = {}
     if request.method == "POST":
         notice, response = _post_review(request, sheet, bloc_year, form)
@@ -68,10 +69,11 @@ def sheet_review(request, pk: int):
         if notice.get("conflicts") or notice.get("changed"):
             # What is stored now, but what they typed in the conflicting boxes (and the reason).
             view = sheet_view(sheet, rtree)
-            stored = bases.form_values(ReviewForm.initial_from(rtree, sheet.version, view.scores))
+            ratings = rating_maps(view)
+            stored = bases.form_values(ReviewForm.initial_from(rtree, sheet.version, view.scores, ratings))
             names = [c["name"] for c in notice.get("conflicts", [])]
             kept = protocol.kept_data(request.POST, stored, names, sheet.version, keep=("reason",))
-            form = ReviewForm(kept, rtree=rtree, scores=view.scores)
+            form = ReviewForm(kept, rtree=rtree, scores=view.scores, ratings=ratings)
             form.is_valid()
     return render(
         request,

@@ -143,13 +143,22 @@ def merge_score(
 
 
 def _merge_ratings(criterion, stored: dict, base: dict, mine: dict, conflicts: list) -> dict:
+    return merge_ratings(criterion, stored, base, mine, conflicts)
+
+
+def merge_ratings(
+    criterion, stored: dict, base: dict, mine: dict, conflicts: list, *, shown=None, name="ratings"
+) -> dict:
+    """Ratings merged organisation by organisation. `shown` is what the page shows where it is not what is
+    stored (a reviewer's page shows the agency's rating of an organisation the reviewer has not rated)."""
+    shown = stored if shown is None else shown
     result = {}
-    for pk in sorted({*stored, *base, *mine}):
-        s, b, m = (ratings.get(pk, ABSENT) for ratings in (stored, base, mine))
+    for pk in sorted({*shown, *stored, *base, *mine}):
+        s, b, m = (ratings.get(pk, ABSENT) for ratings in (shown, base, mine))
         outcome = decide(s, b, m)
-        value = m if outcome == MINE else s
+        value = m if outcome == MINE else stored.get(pk, ABSENT)
         if outcome == CONFLICT:
-            conflicts.append(Conflict(criterion, "ratings", pk, m, s))
+            conflicts.append(Conflict(criterion, name, pk, m, s))
         if value is not ABSENT:
             result[pk] = value
     return result

@@ -6,7 +6,17 @@ from django.db.models import F, Max
 
 from .. import rollup
 from ..accounts.access import allowed
-from ..models import Citation, ComponentRating, Membership, Rubric, Score, ScoreChange, Sheet
+from ..models import (
+    Citation,
+    ComponentRating,
+    Membership,
+    ReviewedRating,
+    Rubric,
+    Score,
+    ScoreChange,
+    Sheet,
+)
+from ..rubrics.rules import rule_of
 from ..rubrics.tree import RubricTree, rubric_tree
 
 
@@ -118,6 +128,29 @@ def stale_comments(views: list[SheetView]) -> dict[int, set[str]]:
             if at is not None and changed.get((sheet_id, criterion_id), 0) > at:
                 stale[sheet_id].add(key)
     return stale
+
+
+@dataclass
+class RatingMaps:
+    """A sheet's organisation ratings, score pk → component pk → tier pk (None: no such organisation): the
+    agency's own, and the reviewer's (models.ReviewedRating)."""
+
+    own: dict[int, dict[int, int | None]]
+    reviewed: dict[int, dict[int, int | None]]
+
+
+def rating_maps(view: SheetView) -> RatingMaps:
+    """Two queries, none for a rubric whose criteria rate no organisation."""
+    maps = RatingMaps(own={}, reviewed={})
+    if not any(rule_of(c).reviewed == "ratings" for c in view.rubric_tree.criteria):
+        return maps
+    for model, into in ((ComponentRating, maps.own), (ReviewedRating, maps.reviewed)):
+        rated = model.objects.filter(score__sheet=view.sheet).values_list(
+            "score_id", "component_id", "tier_id"
+        )
+        for score_id, component_id, tier_id in rated:
+            into.setdefault(score_id, {})[component_id] = tier_id
+    return maps
 
 
 @dataclass
