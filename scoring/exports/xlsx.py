@@ -167,7 +167,11 @@ def _row_values(r: Row, layout: SheetLayout) -> dict[str, object]:
         ),
         "reviewed_points": summed("reviewed_points", r.reviewed_points),
         "reviewed_bonus": summed("reviewed_bonus", r.reviewed_bonus, bonus=True),
-        "comment": f"{STALE_COMMENT}: {r.comment}" if r.comment_stale else r.comment,
+        "comment": "\n".join(
+            filter(
+                None, [r.reviewed_ratings, f"{STALE_COMMENT}: {r.comment}" if r.comment_stale else r.comment]
+            )
+        ),
     }
 
 

@@ -106,7 +106,7 @@ def review_save(
         record_changes(sheet=sheet, version=sheet.version, changes=changes, by=by)
     else:
         sheet.version = version
-    merge.attribute(sheet, conflicts)
+    merge.attribute(sheet, conflicts, upto=version)
     return SaveResult(
         version=sheet.version, conflicts=conflicts, base_version=base_version, found_version=version
     )

@@ -174,20 +174,21 @@ def merge_documents(stored, base, mine) -> list[int]:
     return sorted((set(stored) | (mine - base)) - (base - mine))
 
 
-def attribute(sheet, conflicts: list[Conflict]) -> None:
-    """Who stored each conflicting value, and when: the latest recorded change of that field (one query)."""
+def attribute(sheet, conflicts: list[Conflict], upto: int | None = None) -> None:
+    """Who stored each conflicting value, and when: the latest recorded change of that field (one query)
+    up to version `upto`, the one the save found (not the save's own change of another organisation's
+    rating, recorded under the same field)."""
     if not conflicts:
         return
     latest: dict[tuple[int, str], ScoreChange] = {}
-    for change in (
-        ScoreChange.objects.filter(
-            sheet=sheet,
-            criterion_id__in={c.criterion.pk for c in conflicts},
-            field__in={c.field for c in conflicts},
-        )
-        .select_related("by")
-        .order_by("version", "pk")
-    ):
+    found = ScoreChange.objects.filter(
+        sheet=sheet,
+        criterion_id__in={c.criterion.pk for c in conflicts},
+        field__in={c.field for c in conflicts},
+    )
+    if upto is not None:
+        found = found.filter(version__lte=upto)
+    for change in found.select_related("by").order_by("version", "pk"):
         latest[change.criterion_id, change.field] = change
     for conflict in conflicts:
         change = latest.get((conflict.criterion.pk, conflict.field))

@@ -127,7 +127,7 @@ def _save_merged(*, sheet: Sheet, base_version: int, values, bases, by) -> SaveR
         now = timezone.now()
         bump_version(sheet, version, now)
         _write(plan, current, sheet=sheet, now=now, by=by)
-    merge.attribute(sheet, conflicts)
+    merge.attribute(sheet, conflicts, upto=version)
     return SaveResult(
         version=sheet.version,
         conflicts=conflicts,
