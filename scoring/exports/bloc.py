@@ -32,6 +32,7 @@ SUMMARY_COLUMNS = [  # name, heading, width
 ]
 SUMMARY = {name: index for index, (name, _, _) in enumerate(SUMMARY_COLUMNS, start=1)}
 SUMMARY_TITLE, MATRIX_TITLE = "Tổng hợp", "Ma trận điểm"
+NOT_REVIEWED, PROVISIONAL = "Chưa thẩm định", "tạm tính"
 # What Excel refuses in a sheet name; it also takes at most 31 characters, and no two differing only in case.
 NOT_IN_TITLE = re.compile(r"[:\\/?*\[\]]")
 MAX_TITLE = 31
@@ -95,8 +96,14 @@ def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
     _style_row(ws, header, len(SUMMARY_COLUMNS), bold=True)
     ordered = state.ranked + [m for m in state.members if not m.rank]
     for index, member in enumerate(ordered, start=1):
-        _summary_row(ws, header + index, index, member, layouts.get(member.agency.pk))
+        _summary_row(
+            ws, header + index, index, member, layouts.get(member.agency.pk), state.awards_provisional
+        )
     note = header + len(ordered) + 2
+    if state.awards_provisional:
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(SUMMARY_COLUMNS))
+        put(ws, 3, 1, state.provisional_note, "Tiêu đề bảng khối").alignment = WRAP
+        ws.row_dimensions[3].height = 32
     put(
         ws,
         note,
@@ -111,7 +118,7 @@ def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
-def _summary_row(ws, n: int, index: int, member, layout: SheetLayout | None) -> None:
+def _summary_row(ws, n: int, index: int, member, layout: SheetLayout | None, provisional: bool) -> None:
     """One member's line; its totals point at the TỔNG CỘNG row of its own sheet."""
 
     def at(name: str, value) -> None:
@@ -124,18 +131,17 @@ def _summary_row(ws, n: int, index: int, member, layout: SheetLayout | None) -> 
     at("agency", member.agency.name)
     at("status", member.status)
     if layout is not None:
-        reviewed = layout.has("reviewed_points")
         at("points", Formula(f"={layout.ref('points')}"))
         at("bonus", Formula(f"={layout.ref('bonus')}"))
         at("total", Formula(f"={here('points')}+{here('bonus')}"))
-        at(
-            "reviewed_points",
-            Formula(f"={layout.ref('reviewed_points')}" if reviewed else f"={here('points')}"),
-        )
-        at("reviewed_bonus", Formula(f"={layout.ref('reviewed_bonus')}" if reviewed else f"={here('bonus')}"))
-        at("final", Formula(f"={here('reviewed_points')}+{here('reviewed_bonus')}"))
+        if member.reviewed and layout.has("reviewed_points"):
+            at("reviewed_points", Formula(f"={layout.ref('reviewed_points')}"))
+            at("reviewed_bonus", Formula(f"={layout.ref('reviewed_bonus')}"))
+            at("final", Formula(f"={here('reviewed_points')}+{here('reviewed_bonus')}"))
+        else:  # nobody reviewed it: no total after review, rather than the agency's own under that heading
+            at("final", NOT_REVIEWED)
     at("rank", member.rank)
-    at("award", member.award)
+    at("award", f"{member.award} ({PROVISIONAL})" if member.award and provisional else member.award)
     _style_row(ws, n, len(SUMMARY_COLUMNS))
 
 
@@ -178,7 +184,7 @@ def _matrix(ws, state) -> None:
             if kind is None:
                 value = Formula("=" + "+".join(f"{letter}{s}" for s in sections))
             elif kind == "bonus":
-                value = member.final.bonus
+                value = member.final.bonus  # reviewed where reviewed, else own, as every cell above
             else:
                 value = Formula(f"={letter}{last + 1}+{letter}{last + 2}")
             put(ws, n, 5 + offset, value)

@@ -4,9 +4,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import rollup
-from ..models import Citation, Criterion, Document, Report, Sheet
+from ..models import Citation, Criterion, Document, Report, ReviewedRating, Sheet
 from ..notation import format_date
+from ..rubrics.rules import rule_of, tier_choice
+from ..sheets import queries
 from ..sheets.queries import SheetView, sheet_state, sheet_view, sheet_views
+
+RATED = "Xếp loại khi thẩm định: "
 
 
 @dataclass
@@ -28,6 +32,10 @@ class Row:
     reviewed_points: Decimal | None = None
     reviewed_bonus: Decimal | None = None
     comment: str = ""
+    # written before the agency last changed the criterion (queries.stale_comments)
+    comment_stale: bool = False
+    # "Xếp loại khi thẩm định: …", the ratings the reviewed points follow from
+    reviewed_ratings: str = ""
     children: list[str] = field(default_factory=list)
 
 
@@ -59,8 +67,35 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
 def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
     view = sheet_view(sheet, rtree)
     return _document(
-        view, sheet_state(view, with_ratings=False).cited, Report.objects.filter(sheet=sheet).first()
+        view,
+        sheet_state(view, with_ratings=False).cited,
+        Report.objects.filter(sheet=sheet).first(),
+        queries.stale_comments([view])[sheet.pk],
+        reviewed_ratings([view])[sheet.pk],
     )
+
+
+def reviewed_ratings(views: list[SheetView]) -> dict[int, dict[str, str]]:
+    """Per sheet pk, per criterion key, the organisations as the reviewer rated them, as printed: what the
+    reviewed points of a components criterion follow from. One query, none if no sheet is reviewed or the
+    rubric rates no organisation."""
+    found: dict[int, dict[str, list[str]]] = {v.sheet.pk: {} for v in views}
+    reviewed = [v for v in views if queries.is_reviewed(v)]
+    if not reviewed or not any(rule_of(c).reviewed == "ratings" for c in reviewed[0].rubric_tree.criteria):
+        return {pk: {} for pk in found}
+    key_of = {s.pk: (v.sheet.pk, key) for v in reviewed for key, s in v.scores.items()}
+    for rating in (
+        ReviewedRating.objects.filter(score_id__in=list(key_of))
+        .select_related("component", "tier")
+        .order_by("component__position")
+    ):
+        sheet_pk, key = key_of[rating.score_id]
+        chosen = tier_choice(rating.tier) if rating.tier else "không có tổ chức này (tính trung bình)"
+        found[sheet_pk].setdefault(key, []).append(f"{rating.component.name}: {chosen}")
+    return {
+        pk: {key: RATED + "; ".join(lines) + "." for key, lines in by_key.items()}
+        for pk, by_key in found.items()
+    }
 
 
 def sheet_documents(sheets: list[Sheet], rtree) -> dict[int, SheetDocument]:
@@ -79,19 +114,28 @@ def sheet_documents(sheets: list[Sheet], rtree) -> dict[int, SheetDocument]:
     by_pk = {sheet.pk: sheet for sheet in sheets}
     for report in reports.values():
         report.sheet = by_pk[report.sheet_id]
-    return {pk: _document(view, cited[pk], reports.get(pk)) for pk, view in views.items()}
+    stale = queries.stale_comments(list(views.values()))
+    rated = reviewed_ratings(list(views.values()))
+    return {
+        pk: _document(view, cited[pk], reports.get(pk), stale[pk], rated[pk]) for pk, view in views.items()
+    }
 
 
-def _document(view: SheetView, cited: dict[str, list[Document]], report: Report | None) -> SheetDocument:
+def _document(
+    view: SheetView,
+    cited: dict[str, list[Document]],
+    report: Report | None,
+    stale: set[str],
+    rated: dict[str, str],
+) -> SheetDocument:
     sheet = view.sheet
     tree = view.rubric_tree.tree
-    reviewed = sheet.status == Sheet.Status.ACCEPTED or any(
-        s.reviewed_points is not None or s.reviewed_bonus is not None for s in view.scores.values()
-    )
-    reviewed_totals = None
-    if reviewed:
-        reviewed_totals = rollup.rollup(tree, {key: s.final for key, s in view.scores.items()})
+    reviewed_totals = queries.reviewed_totals(view)
+    reviewed = reviewed_totals is not None
     rows = [_row(c, view, cited, reviewed_totals) for c in view.rubric_tree.criteria]
+    for row in rows:
+        row.comment_stale = bool(row.comment) and row.key in stale
+        row.reviewed_ratings = rated.get(row.key, "") if reviewed else ""
     return SheetDocument(
         sheet=sheet,
         view=view,

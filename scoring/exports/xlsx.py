@@ -20,6 +20,8 @@ from .sheet import Row, SheetDocument, sheet_document
 __all__ = ["BORDER", "CENTER", "FONT", "POINT_FORMAT", "WRAP", "Formula", "put"]  # what bloc.py shares
 LINE_HEIGHT = 15  # points per line of 11-point text
 HEADER_ROW = 5
+# before a comment written before the agency last changed the criterion: not printed as current
+STALE_COMMENT = "Nhận xét cũ, viết trước khi đơn vị sửa tiêu chí"
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,11 @@ def _row_values(r: Row, layout: SheetLayout) -> dict[str, object]:
         ),
         "reviewed_points": summed("reviewed_points", r.reviewed_points),
         "reviewed_bonus": summed("reviewed_bonus", r.reviewed_bonus, bonus=True),
-        "comment": r.comment,
+        "comment": "\n".join(
+            filter(
+                None, [r.reviewed_ratings, f"{STALE_COMMENT}: {r.comment}" if r.comment_stale else r.comment]
+            )
+        ),
     }
 
 

@@ -6,7 +6,15 @@ from .evidence import Citation, Document, evidence_path
 from .exports import ExportJob, export_path
 from .reports import Report, signed_report_path
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
-from .sheets import ComponentRating, Score, ScoreChange, Sheet, SheetSnapshot, SheetTransition
+from .sheets import (
+    ComponentRating,
+    ReviewedRating,
+    Score,
+    ScoreChange,
+    Sheet,
+    SheetSnapshot,
+    SheetTransition,
+)
 
 __all__ = [
     "Agency",
@@ -24,6 +32,7 @@ __all__ = [
     "ExportJob",
     "Membership",
     "Report",
+    "ReviewedRating",
     "Rubric",
     "Score",
     "ScoreChange",

@@ -165,6 +165,29 @@ class ComponentRating(models.Model):
         return f"{self.component}: {self.tier or 'không có tổ chức này'}"
 
 
+class ReviewedRating(models.Model):
+    """The reviewer's rating of one organisation of a components criterion, as the agency rates it (no tier:
+    the reviewer finds the agency has no such organisation, which gets the average). Where the reviewer
+    rated no organisation, the agency's own rating stands; `Score.reviewed_points` is worked out from these
+    over the agency's (rubrics.rules.Components) and is what every total reads."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="reviewed_ratings")
+    component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="+")
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "xếp loại tổ chức khi thẩm định"
+        verbose_name_plural = "xếp loại tổ chức khi thẩm định"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["score", "component"], name="scoring_one_reviewed_rating_per_component"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.component} (thẩm định): {self.tier or 'không có tổ chức này'}"
+
+
 class ScoreChange(AppendOnlyModel):
     """One change of one field of one criterion of a sheet: who, when, old, new. Never edited."""
 
@@ -179,6 +202,7 @@ class ScoreChange(AppendOnlyModel):
         REVIEWED_POINTS = "reviewed_points", "Điểm thẩm định"
         REVIEWED_BONUS = "reviewed_bonus", "Điểm thưởng thẩm định"
         REVIEW_COMMENT = "review_comment", "Nhận xét thẩm định"
+        REVIEWED_RATINGS = "reviewed_ratings", "Xếp loại thẩm định các tổ chức"
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="changes")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")

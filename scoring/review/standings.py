@@ -2,6 +2,11 @@
 
 Read in a fixed number of queries whatever the number of members. A draft's numbers are never read: the
 board, the chart and the bloc's tables show a member still typing by its status alone.
+
+A sheet is *reviewed* once it is accepted or a reviewer wrote a reviewed number on any of its criteria
+(changed it, or confirmed the agency's own by accepting): until then it has no "Sau thẩm định" total. A
+comment alone reviews nothing. Awards are proposed only from a complete round (every member accepted);
+before that they are provisional (`BlocRound.awards_provisional`) and say how many members are missing.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +29,7 @@ class Member:
     section_bonus: list[Decimal] = field(default_factory=list)
     rank: int | None = None
     award: str = ""
+    has_reviewed_numbers: bool = False  # a reviewer wrote a reviewed number on one of its criteria
 
     @property
     def status(self) -> str:
@@ -39,8 +45,20 @@ class Member:
         return bool(self.sheet and self.sheet.status == Sheet.Status.ACCEPTED)
 
     @property
+    def reviewed(self) -> bool:
+        """Accepted, or a reviewer changed or confirmed one of its numbers: its total after review means
+        something. A comment alone does not review a sheet."""
+        return self.shown and (self.accepted or self.has_reviewed_numbers)
+
+    @property
+    def reviewed_total(self) -> rollup.Total | None:
+        """The total after review ("Sau thẩm định"), None until the sheet is reviewed."""
+        return self.final if self.reviewed else None
+
+    @property
     def final_total(self) -> Decimal | None:
-        return self.final.points + self.final.bonus if self.final else None
+        total = self.reviewed_total
+        return total.points + total.bonus if total else None
 
 
 @dataclass
@@ -58,6 +76,28 @@ class BlocRound:
     @property
     def sections(self):
         return [c for c in self.rtree.criteria if c.parent_id is None]
+
+    @property
+    def missing(self) -> int:
+        """Members whose sheet is not accepted yet (not started, typing, submitted or returned)."""
+        return sum(not m.accepted for m in self.members)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.members) and not self.missing
+
+    @property
+    def awards_provisional(self) -> bool:
+        """Awards proposed before every member is accepted may still change: they are "tạm tính"."""
+        return not self.complete and any(m.award for m in self.members)
+
+    @property
+    def provisional_note(self) -> str:
+        """What the page and the exports say next to provisional awards."""
+        return (
+            f"Đề nghị khen thưởng còn tạm tính: {self.missing}/{len(self.members)} thành viên chưa được "
+            "duyệt bảng chấm điểm; chỉ đề nghị chính thức khi mọi thành viên đã được duyệt."
+        )
 
 
 def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
@@ -77,9 +117,14 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
     for agency in sorted(members, key=lambda a: a.name):
         member = Member(agency=agency, sheet=sheets.get(agency.pk))
         if member.shown:
-            own, final = sums.get(member.sheet.pk) or (rollup.SectionSums(limits), rollup.SectionSums(limits))
+            own, final, reviewed = sums.get(member.sheet.pk) or (
+                rollup.SectionSums(limits),
+                rollup.SectionSums(limits),
+                False,
+            )
             member.own, member.final = own.total, final.total
             member.sections, member.section_bonus = final.points, final.bonus
+            member.has_reviewed_numbers = reviewed
             if member.accepted:
                 first = member.sections[0] if member.sections else Decimal(0)
                 standings.append(
@@ -95,18 +140,18 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
     return BlocRound(rubric=rubric, bloc_year=bloc_year, rtree=rtree, members=result, quotas=quotas)
 
 
-def _section_sums(
-    rubric: Rubric, key_of: dict[int, str], limits: rollup.Limits
-) -> dict[int, tuple[rollup.SectionSums, rollup.SectionSums]]:
-    """Each sheet the bloc sees: its own and its final (reviewed-else-own) sums per section, in one query."""
-    sums: dict[int, tuple[rollup.SectionSums, rollup.SectionSums]] = {}
+def _section_sums(rubric: Rubric, key_of: dict[int, str], limits: rollup.Limits) -> dict[int, list]:
+    """Each sheet the bloc sees: [its own sums per section, its final (reviewed-else-own) ones, whether any
+    criterion carries a reviewed number], in one query."""
+    sums: dict[int, list] = {}
     for sheet_id, criterion_id, points, bonus, r_points, r_bonus in Score.objects.filter(
         sheet__rubric=rubric, sheet__status__in=Sheet.SEEN_BY_BLOC
     ).values_list("sheet_id", "criterion_id", "points", "bonus", "reviewed_points", "reviewed_bonus"):
-        pair = sums.get(sheet_id)
-        if pair is None:
-            pair = sums[sheet_id] = (rollup.SectionSums(limits), rollup.SectionSums(limits))
+        found = sums.get(sheet_id)
+        if found is None:
+            found = sums[sheet_id] = [rollup.SectionSums(limits), rollup.SectionSums(limits), False]
         key = key_of[criterion_id]
-        pair[0].add(key, points, bonus)
-        pair[1].add(key, rollup.reviewed_or_own(points, r_points), rollup.reviewed_or_own(bonus, r_bonus))
+        found[0].add(key, points, bonus)
+        found[1].add(key, rollup.reviewed_or_own(points, r_points), rollup.reviewed_or_own(bonus, r_bonus))
+        found[2] = found[2] or r_points is not None or r_bonus is not None
     return sums

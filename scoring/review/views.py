@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import rollup
 from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
 from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import ExportJob, RoundEvent
@@ -14,7 +15,7 @@ from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
-from ..sheets.queries import sheet_view
+from ..sheets.queries import STALE_COMMENT, rating_maps, reviewed_totals, sheet_view, stale_comments
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import jobs, services
 from .charts import totals_chart
@@ -57,8 +58,9 @@ def sheet_review(request, pk: int):
     rtree = rubric_tree(sheet.rubric)
     view = sheet_view(sheet, rtree)
     data, _files = bound_data(request)
-    initial = ReviewForm.initial_from(rtree, sheet.version, view.scores)
-    form = ReviewForm(data, rtree=rtree, scores=view.scores, initial=initial)
+    ratings = rating_maps(view)
+    initial = ReviewForm.initial_from(rtree, sheet.version, view.scores, ratings)
+    form = ReviewForm(data, rtree=rtree, scores=view.scores, ratings=ratings, initial=initial)
     notice = {}
     if request.method == "POST":
         notice, response = _post_review(request, sheet, bloc_year, form)
@@ -67,10 +69,11 @@ def sheet_review(request, pk: int):
         if notice.get("conflicts") or notice.get("changed"):
             # What is stored now, but what they typed in the conflicting boxes (and the reason).
             view = sheet_view(sheet, rtree)
-            stored = bases.form_values(ReviewForm.initial_from(rtree, sheet.version, view.scores))
+            ratings = rating_maps(view)
+            stored = bases.form_values(ReviewForm.initial_from(rtree, sheet.version, view.scores, ratings))
             names = [c["name"] for c in notice.get("conflicts", [])]
             kept = protocol.kept_data(request.POST, stored, names, sheet.version, keep=("reason",))
-            form = ReviewForm(kept, rtree=rtree, scores=view.scores)
+            form = ReviewForm(kept, rtree=rtree, scores=view.scores, ratings=ratings)
             form.is_valid()
     return render(
         request,
@@ -79,9 +82,11 @@ def sheet_review(request, pk: int):
             "sheet": sheet,
             "bloc_year": bloc_year,
             "form": form,
-            "rows": _rows(form, view),
+            "rows": _rows(form, view, stale_comments([view])[sheet.pk]),
             "reason": form_input(form, "reason"),
             "view": view,
+            "reviewed_total": _reviewed_total(view),
+            "stale_comment": STALE_COMMENT,
             "conflicts": notice.get("conflicts", []),
             "changed": notice.get("changed", []),
             "stale": notice.get("stale", []),
@@ -91,8 +96,14 @@ def sheet_review(request, pk: int):
     )
 
 
-def _rows(form: ReviewForm, view) -> list[dict]:
-    """The page's rows as plain values (sheets/inputs.py), for one template loop."""
+def _reviewed_total(view):
+    totals = reviewed_totals(view)
+    return rollup.grand_total(view.rubric_tree.tree, totals) if totals is not None else None
+
+
+def _rows(form: ReviewForm, view, stale: set[str]) -> list[dict]:
+    """The page's rows as plain values (sheets/inputs.py), for one template loop; `stale`, the criteria
+    whose comment predates the agency's last change of them."""
     rows = []
     for row in form.rows:
         criterion, score = row["criterion"], row["score"]
@@ -104,6 +115,7 @@ def _rows(form: ReviewForm, view) -> list[dict]:
                 "provisional": bool(score and score.provisional),
                 "explanation": score.explanation if score else "",
                 "fields": form_inputs(form, row["names"]),
+                "comment_stale": criterion.key in stale,
             }
         )
     return rows

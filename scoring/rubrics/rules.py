@@ -8,6 +8,8 @@ the demo data ask the criterion's rule.
 
 The scoring form's fields are named after the criterion's pk: `p-12` points, `t-12` tier, `c-12-3` the
 rating of component 3 (the form itself adds `b-` bonus, `e-` explanation, `v-` provisional, `d-` and `n-`).
+The review form's: `rp-12` the reviewed points, `rr-12-3` the reviewer's rating of component 3 (it adds `rb-`
+and `rc-`).
 """
 
 from collections.abc import Sequence
@@ -19,7 +21,6 @@ from django import forms
 from .. import rollup
 from ..models import Criterion
 from ..notation import NumberError, format_points, parse_points
-from ..workbooks import optional_components
 
 NONE = "none"  # the choice "không có tổ chức này"
 
@@ -104,10 +105,35 @@ class Rule:
         """Put the form's cleaned data for this criterion on `value`."""
         value.points = data.get(f"p-{criterion.pk}")
 
-    # ---- checked at review
+    # ---- entered and checked at review (review.forms.ReviewForm; `value` is a review.services.ReviewInput)
 
-    def review_error(self, criterion, points: Decimal | None) -> str | None:
-        """Why the reviewer's number cannot stand, or None."""
+    # the ReviewInput attribute the reviewer enters the criterion's number by: typed points, or ratings
+    # from which the reviewed points are worked out (`reviewed_points`)
+    reviewed: ClassVar[str] = "points"
+
+    def review_fields(self, criterion, own: dict) -> dict[str, forms.Field]:
+        """The reviewer's inputs for the criterion's number; `own` are the agency's ratings (component pk →
+        tier pk or None), for the rules that rate organisations."""
+        return {
+            f"rp-{criterion.pk}": PointsField(
+                label="Điểm thẩm định", maximum=criterion.max_points, what="Điểm thẩm định"
+            )
+        }
+
+    def review_initial(self, criterion, score, own: dict, reviewed: dict) -> dict:
+        """What the boxes start from: the reviewed number, else the agency's own (ratings as in `own`)."""
+        points = score.final.points
+        return {f"rp-{criterion.pk}": format_points(points) if points is not None else ""}
+
+    def review_read(self, criterion, data: dict, value) -> None:
+        value.points = data.get(f"rp-{criterion.pk}")
+
+    def review_errors(self, criterion, cleaned: dict, posted) -> dict[str, str]:
+        """Why what the reviewer entered cannot stand, by field name; `posted` is the raw post."""
+        return {}
+
+    def reviewed_points(self, criterion, own: dict, reviewed: dict) -> Decimal | None:
+        """The points the reviewer's ratings give (component pk → Tier or None), over the agency's own."""
         return None
 
     # ---- read from a filled workbook (sheets.workbook's reader)
@@ -176,11 +202,13 @@ class Tiered(Rule):
         tiers = {t.pk: t for t in criterion.tier_list}
         value.tier = tiers.get(data.get(f"t-{criterion.pk}"))
 
-    def review_error(self, criterion, points):
+    def review_errors(self, criterion, cleaned, posted):
+        name = f"rp-{criterion.pk}"
+        points = cleaned.get(name)
         if points is None or not criterion.tier_list or points in {t.points for t in criterion.tier_list}:
-            return None
+            return {}
         levels = ", ".join(format_points(t.points) for t in criterion.tier_list)
-        return f"Tiêu chí chấm theo mức: chỉ nhận {levels}."
+        return {name: f"Tiêu chí chấm theo mức: chỉ nhận {levels}."}
 
     def read_row(self, reader, row, where, criterion, value):
         super().read_row(reader, row, where, criterion, value)
@@ -246,6 +274,70 @@ class Components(Rule):
                 if choice
             }
 
+    # ---- at review: one rating per organisation, as the agency rates them; the points follow from them
+
+    reviewed = "ratings"
+
+    def review_fields(self, criterion, own):
+        fields = {}
+        for component in criterion.component_list:
+            mine = own.get(component.pk, "")
+            choices = [("", "Chưa xếp loại")] + [
+                (str(t.pk), tier_choice(t) + (" – đơn vị tự chấm" if t.pk == mine else ""))
+                for t in component.tier_list
+            ]
+            if component.may_be_missing:
+                label = "Không có tổ chức này (tính trung bình)"
+                choices.append((NONE, label + (" – đơn vị tự chấm" if mine is None else "")))
+            levels = "; ".join(label for value, label in choices[1:])
+            fields[f"rr-{criterion.pk}-{component.pk}"] = forms.ChoiceField(
+                label=f"{component.name} (thẩm định)",
+                required=False,
+                choices=choices,
+                error_messages={"invalid_choice": f"{component.name}: chỉ chọn một trong các mức: {levels}."},
+            )
+        return fields
+
+    def review_initial(self, criterion, score, own, reviewed):
+        final = own | reviewed
+        return {
+            f"rr-{criterion.pk}-{component_id}": str(tier_id) if tier_id else NONE
+            for component_id, tier_id in final.items()
+        }
+
+    def review_read(self, criterion, data, value):
+        tiers = {t.pk: t for component in criterion.component_list for t in component.tier_list}
+        value.ratings = {}
+        for component in criterion.component_list:
+            choice = data.get(f"rr-{criterion.pk}-{component.pk}")
+            if choice:
+                value.ratings[component.pk] = None if choice == NONE else tiers[int(choice)]
+
+    def review_errors(self, criterion, cleaned, posted):
+        names = [f"rr-{criterion.pk}-{c.pk}" for c in criterion.component_list]
+        if not names:
+            return {}
+        typed = (posted.get(f"rp-{criterion.pk}") or "").strip()
+        if typed:  # an old page or a script still sending a free number: never stored as such
+            return {
+                names[0]: f"Tiêu chí chấm theo xếp loại từng tổ chức: không nhận điểm nhập tay ({typed}); "
+                "chọn mức cho từng tổ chức, điểm thẩm định được tính từ các mức đó."
+            }
+        missing = [
+            c for c, name in zip(criterion.component_list, names, strict=True) if not cleaned.get(name)
+        ]
+        if missing and len(missing) < len(names):
+            text = ", ".join(c.name for c in missing)
+            return {f"rr-{criterion.pk}-{missing[0].pk}": f"Chọn mức cho từng tổ chức: còn thiếu {text}."}
+        return {}
+
+    def reviewed_points(self, criterion, own, reviewed):
+        """Each organisation as the reviewer rated it, else as the agency did; the average rule applies."""
+        final = own | reviewed
+        if not reviewed or not final:
+            return None
+        return rollup.component_points([tier.points if tier else None for tier in final.values()])
+
     def read_row(self, reader, row, where, criterion, value):
         # The total comes first; the organisations' points follow, on this row or the rows under it.
         numbers = reader.numbers_list(row)
@@ -298,19 +390,3 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (Sum(), Manual(), Tiered()
 def rule_of(criterion) -> Rule:
     """The rule of a criterion (a model instance or anything with a `rule` code)."""
     return RULES[criterion.rule]
-
-
-def rule_from_options(
-    text: str, options
-) -> tuple[str, list[tuple[str, bool]], list[tuple[str, str, Decimal]]]:
-    """A rubric workbook's criterion whose text lists options (`- Đạt “…” (15 điểm)`): its rule, its
-    components [(name, may be missing)] and its tiers [(component name or "", label, points)].
-
-    Options named for two organisations or more make a components criterion; other options, a tiered one.
-    """
-    names = list(dict.fromkeys(o.component for o in options if o.component))
-    if len(names) >= 2 and all(o.component for o in options):
-        optional = optional_components(text, names)
-        components = [(name, name in optional) for name in names]
-        return Components.code, components, [(o.component, o.label, o.points) for o in options]
-    return Tiered.code, [], [("", o.label, o.points) for o in options]

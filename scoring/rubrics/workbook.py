@@ -20,10 +20,11 @@ from ..workbooks import (
     WorkbookError,
     join_continued,
     normalize,
+    optional_components,
     parse_options,
     read_table,
 )
-from .rules import rule_from_options, rule_of
+from .rules import Components, Tiered, rule_of
 from .services import rubric_write_criteria
 
 
@@ -252,3 +253,19 @@ def _write_rubric(parsed: ParsedRubric, *, bloc: Bloc, year: int, title: str, re
         )
     rubric_write_criteria(rubric=rubric, criteria=parsed.criteria)
     return rubric
+
+
+def rule_from_options(
+    text: str, options
+) -> tuple[str, list[tuple[str, bool]], list[tuple[str, str, Decimal]]]:
+    """A rubric workbook's criterion whose text lists options (`- Đạt “…” (15 điểm)`): its rule, its
+    components [(name, may be missing)] and its tiers [(component name or "", label, points)].
+
+    Options named for two organisations or more make a components criterion; other options, a tiered one.
+    """
+    names = list(dict.fromkeys(o.component for o in options if o.component))
+    if len(names) >= 2 and all(o.component for o in options):
+        optional = optional_components(text, names)
+        components = [(name, name in optional) for name in names]
+        return Components.code, components, [(o.component, o.label, o.points) for o in options]
+    return Tiered.code, [], [("", o.label, o.points) for o in options]

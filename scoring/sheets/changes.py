@@ -55,6 +55,8 @@ class Plan:
     to_update: list[Score] = field(default_factory=list)
     ratings: dict[Criterion, dict[int, Tier | None]] = field(default_factory=dict)
     citations: dict[Criterion, set[int]] = field(default_factory=dict)
+    # scores whose reviewed ratings (if any) go with the rest of their review
+    cleared: list[tuple[Criterion, Score]] = field(default_factory=list)
 
     def note(self, criterion: Criterion, name: str, old: str, new: str) -> None:
         self.changes.append((criterion, name, old, new))
@@ -74,10 +76,10 @@ def _plan_criterion(result: Plan, current: Current, sheet, criterion: Criterion,
     if is_new:
         score = Score(sheet=sheet, criterion=criterion)
     changed = _set_fields(result, criterion, score, value)
-    if changed & NUMBER_FIELDS:
-        _clear_review(result, criterion, score)
     old_ratings = {} if is_new else current.ratings.get(score.pk, {})
     _plan_ratings(result, current, criterion, old_ratings, rule_of(criterion).ratings(value))
+    if changed & NUMBER_FIELDS or criterion in result.ratings:
+        _clear_review(result, criterion, score)
     if value.documents is not None:
         old_documents = set() if is_new else current.cited.get(score.pk, set())
         _plan_citations(result, current, criterion, old_documents, set(value.documents))
@@ -107,11 +109,14 @@ def _set_fields(result: Plan, criterion: Criterion, score: Score, value) -> set[
 
 
 def _clear_review(result: Plan, criterion: Criterion, score: Score) -> None:
-    """The reviewer scores this criterion again."""
+    """The reviewer scores this criterion again (their ratings of its organisations go too: see
+    sheets.services, which reads them only then)."""
     for name in REVIEW_FIELDS:
         if getattr(score, name) is not None:
             result.note(criterion, name, shown(getattr(score, name)), "")
             setattr(score, name, None)
+    if not score._state.adding and rule_of(criterion).reviewed == "ratings":
+        result.cleared.append((criterion, score))
 
 
 def _plan_ratings(result: Plan, current: Current, criterion: Criterion, old: dict, new: dict) -> None:

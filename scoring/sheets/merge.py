@@ -143,13 +143,22 @@ def merge_score(
 
 
 def _merge_ratings(criterion, stored: dict, base: dict, mine: dict, conflicts: list) -> dict:
+    return merge_ratings(criterion, stored, base, mine, conflicts)
+
+
+def merge_ratings(
+    criterion, stored: dict, base: dict, mine: dict, conflicts: list, *, shown=None, name="ratings"
+) -> dict:
+    """Ratings merged organisation by organisation. `shown` is what the page shows where it is not what is
+    stored (a reviewer's page shows the agency's rating of an organisation the reviewer has not rated)."""
+    shown = stored if shown is None else shown
     result = {}
-    for pk in sorted({*stored, *base, *mine}):
-        s, b, m = (ratings.get(pk, ABSENT) for ratings in (stored, base, mine))
+    for pk in sorted({*shown, *stored, *base, *mine}):
+        s, b, m = (ratings.get(pk, ABSENT) for ratings in (shown, base, mine))
         outcome = decide(s, b, m)
-        value = m if outcome == MINE else s
+        value = m if outcome == MINE else stored.get(pk, ABSENT)
         if outcome == CONFLICT:
-            conflicts.append(Conflict(criterion, "ratings", pk, m, s))
+            conflicts.append(Conflict(criterion, name, pk, m, s))
         if value is not ABSENT:
             result[pk] = value
     return result
@@ -165,20 +174,21 @@ def merge_documents(stored, base, mine) -> list[int]:
     return sorted((set(stored) | (mine - base)) - (base - mine))
 
 
-def attribute(sheet, conflicts: list[Conflict]) -> None:
-    """Who stored each conflicting value, and when: the latest recorded change of that field (one query)."""
+def attribute(sheet, conflicts: list[Conflict], upto: int | None = None) -> None:
+    """Who stored each conflicting value, and when: the latest recorded change of that field (one query)
+    up to version `upto`, the one the save found (not the save's own change of another organisation's
+    rating, recorded under the same field)."""
     if not conflicts:
         return
     latest: dict[tuple[int, str], ScoreChange] = {}
-    for change in (
-        ScoreChange.objects.filter(
-            sheet=sheet,
-            criterion_id__in={c.criterion.pk for c in conflicts},
-            field__in={c.field for c in conflicts},
-        )
-        .select_related("by")
-        .order_by("version", "pk")
-    ):
+    found = ScoreChange.objects.filter(
+        sheet=sheet,
+        criterion_id__in={c.criterion.pk for c in conflicts},
+        field__in={c.field for c in conflicts},
+    )
+    if upto is not None:
+        found = found.filter(version__lte=upto)
+    for change in found.select_related("by").order_by("version", "pk"):
         latest[change.criterion_id, change.field] = change
     for conflict in conflicts:
         change = latest.get((conflict.criterion.pk, conflict.field))

@@ -25,13 +25,15 @@ PREFIXES = {
     "reviewed_bonus": "rb",
     "review_comment": "rc",
 }
+# the agency's ratings are `c-<criterion>-<component>`, the reviewer's `rr-<criterion>-<component>`
+RATING_PREFIXES = {"ratings": "c", "reviewed_ratings": "rr"}
 NO_ORGANISATION = "Không có tổ chức này"
 
 
 def field_name(conflict: Conflict) -> str:
     pk = conflict.criterion.pk
-    if conflict.field == "ratings":
-        return f"c-{pk}-{conflict.component}"
+    if conflict.field in RATING_PREFIXES:
+        return f"{RATING_PREFIXES[conflict.field]}-{pk}-{conflict.component}"
     return f"{PREFIXES[conflict.field]}-{pk}"
 
 
@@ -73,7 +75,7 @@ def conflict_entries(conflicts: list[Conflict], rtree) -> list[dict]:
     entries = []
     for conflict in conflicts:
         criterion = criteria[conflict.criterion.key]
-        rating = conflict.field == "ratings"
+        rating = conflict.field in RATING_PREFIXES
         if rating:
             what = next(c.name for c in criterion.component_list if c.pk == conflict.component)
         else:

@@ -2,11 +2,21 @@
 
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import F, Max
 
 from .. import rollup
 from ..accounts.access import allowed
-from ..models import Citation, ComponentRating, Membership, Rubric, Score, Sheet
+from ..models import (
+    Citation,
+    ComponentRating,
+    Membership,
+    ReviewedRating,
+    Rubric,
+    Score,
+    ScoreChange,
+    Sheet,
+)
+from ..rubrics.rules import rule_of
 from ..rubrics.tree import RubricTree, rubric_tree
 
 
@@ -52,6 +62,95 @@ def _view(sheet: Sheet, rtree: RubricTree, rows) -> SheetView:
         totals=totals,
         grand_total=rollup.grand_total(rtree.tree, totals),
     )
+
+
+def is_reviewed(view: SheetView) -> bool:
+    """Accepted, or a reviewer wrote a reviewed number on one of its criteria (review.standings says the
+    same of the board's members); a comment alone reviews nothing."""
+    return view.sheet.status == Sheet.Status.ACCEPTED or any(
+        s.reviewed_points is not None or s.reviewed_bonus is not None for s in view.scores.values()
+    )
+
+
+def reviewed_totals(view: SheetView) -> dict[str, rollup.Total] | None:
+    """Every node's totals after review (reviewed where reviewed, else own); None until the sheet is
+    reviewed, so that no "Sau thẩm định" figure stands for numbers nobody reviewed."""
+    if not is_reviewed(view):
+        return None
+    return rollup.rollup(view.rubric_tree.tree, {key: s.final for key, s in view.scores.items()})
+
+
+# what the agency says about a criterion: a change of any of them after a review comment makes it stale
+AGENCY_FIELDS = (
+    ScoreChange.Field.POINTS,
+    ScoreChange.Field.BONUS,
+    ScoreChange.Field.TIER,
+    ScoreChange.Field.RATINGS,
+    ScoreChange.Field.EXPLANATION,
+    ScoreChange.Field.PROVISIONAL,
+    ScoreChange.Field.DOCUMENTS,
+)
+
+
+STALE_COMMENT = "Nhận xét này viết trước khi đơn vị sửa tiêu chí"
+
+
+def stale_comments(views: list[SheetView]) -> dict[int, set[str]]:
+    """Per sheet pk, the criterion keys whose review comment was written before the agency last changed
+    that criterion (by the history's versions, which never tie): "trừ 2,5 điểm" may no longer hold.
+
+    A change of another criterion leaves a comment standing; a comment the reviewer rewrites after the
+    change is current again; a comment with no recorded time (set outside the app) is not marked. One query,
+    and none when no sheet carries a comment."""
+    commented = {
+        v.sheet.pk: {s.criterion_id: k for k, s in v.scores.items() if s.review_comment} for v in views
+    }
+    stale: dict[int, set[str]] = {pk: set() for pk in commented}
+    if not any(commented.values()):
+        return stale
+    latest = (
+        ScoreChange.objects.filter(
+            sheet_id__in=[pk for pk, found in commented.items() if found],
+            field__in=[*AGENCY_FIELDS, ScoreChange.Field.REVIEW_COMMENT],
+        )
+        .order_by()
+        .values_list("sheet_id", "criterion_id", "field")
+        .annotate(last=Max("version"))
+    )
+    written: dict[tuple[int, int], int] = {}
+    changed: dict[tuple[int, int], int] = {}
+    for sheet_id, criterion_id, name, version in latest:
+        into = written if name == ScoreChange.Field.REVIEW_COMMENT else changed
+        into[sheet_id, criterion_id] = max(version, into.get((sheet_id, criterion_id), 0))
+    for sheet_id, keys in commented.items():
+        for criterion_id, key in keys.items():
+            at = written.get((sheet_id, criterion_id))
+            if at is not None and changed.get((sheet_id, criterion_id), 0) > at:
+                stale[sheet_id].add(key)
+    return stale
+
+
+@dataclass
+class RatingMaps:
+    """A sheet's organisation ratings, score pk → component pk → tier pk (None: no such organisation): the
+    agency's own, and the reviewer's (models.ReviewedRating)."""
+
+    own: dict[int, dict[int, int | None]]
+    reviewed: dict[int, dict[int, int | None]]
+
+
+def rating_maps(view: SheetView) -> RatingMaps:
+    """Two queries, none for a rubric whose criteria rate no organisation."""
+    maps = RatingMaps(own={}, reviewed={})
+    if not any(rule_of(c).reviewed == "ratings" for c in view.rubric_tree.criteria):
+        return maps
+    for model, into in ((ComponentRating, maps.own), (ReviewedRating, maps.reviewed)):
+        rated = model.objects.filter(score__sheet=view.sheet).values_list(
+            "score_id", "component_id", "tier_id"
+        )
+        for score_id, component_id, tier_id in rated:
+            into.setdefault(score_id, {})[component_id] = tier_id
+    return maps
 
 
 @dataclass

@@ -12,6 +12,7 @@ from ..models import (
     ComponentRating,
     Criterion,
     Document,
+    ReviewedRating,
     Rubric,
     Score,
     ScoreChange,
@@ -126,7 +127,7 @@ def _save_merged(*, sheet: Sheet, base_version: int, values, bases, by) -> SaveR
         now = timezone.now()
         bump_version(sheet, version, now)
         _write(plan, current, sheet=sheet, now=now, by=by)
-    merge.attribute(sheet, conflicts)
+    merge.attribute(sheet, conflicts, upto=version)
     return SaveResult(
         version=sheet.version,
         conflicts=conflicts,
@@ -174,6 +175,7 @@ def _write(plan: changes.Plan, current: changes.Current, *, sheet: Sheet, now, b
             for c, chosen in plan.ratings.items()
             for pk, tier in chosen.items()
         )
+    _clear_reviewed_ratings(plan, current)
     if plan.citations:
         Citation.objects.filter(score__in=[by_criterion[c.pk] for c in plan.citations]).delete()
         Citation.objects.bulk_create(
@@ -182,6 +184,22 @@ def _write(plan: changes.Plan, current: changes.Current, *, sheet: Sheet, now, b
             for pk in pks
         )
     record_changes(sheet=sheet, version=sheet.version, changes=plan.changes, by=by)
+
+
+def _clear_reviewed_ratings(plan: changes.Plan, current: changes.Current) -> None:
+    """The reviewer's ratings of criteria whose review the save clears, recorded as cleared and deleted."""
+    if not plan.cleared:
+        return
+    found: dict[int, dict] = {}
+    scores = [score for _, score in plan.cleared]
+    for rating in ReviewedRating.objects.filter(score__in=scores).select_related("tier"):
+        found.setdefault(rating.score_id, {})[rating.component_id] = rating.tier
+    for criterion, score in plan.cleared:
+        if score.pk in found:
+            text = changes.ratings_text(found[score.pk], current.names)
+            plan.note(criterion, ScoreChange.Field.REVIEWED_RATINGS, text, "")
+    if found:
+        ReviewedRating.objects.filter(score_id__in=list(found)).delete()
 
 
 def record_changes(*, sheet: Sheet, version: int, changes, by) -> None:

@@ -29,7 +29,7 @@ from . import bases, protocol, services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
 from .inputs import criterion_cells, form_inputs
-from .queries import agency_card, sheet_progress, sheet_state, sheet_view
+from .queries import STALE_COMMENT, agency_card, sheet_progress, sheet_state, sheet_view, stale_comments
 
 VERSION = re.compile(r"[0-9]{1,9}")
 # the scoring page's second line under each criterion, by field prefix (forms.SheetForm)
@@ -60,6 +60,7 @@ def sheet_detail(request, pk: int):
     # "Cần xem lại trước khi nộp" is for the agency while it can still act on it: not once it is submitted
     warnings = sheet_warnings(view, state.cited) if can_edit else []
     tree = view.rubric_tree.tree
+    stale = stale_comments([view])[sheet.pk]
     rows = [
         {
             "criterion": c,
@@ -67,6 +68,7 @@ def sheet_detail(request, pk: int):
             "total": view.totals[c.key],
             "is_leaf": tree.is_leaf(c.key),
             "documents": state.cited.get(c.key, []),
+            "comment_stale": c.key in stale,
         }
         for c in view.rubric_tree.criteria
     ]
@@ -83,6 +85,7 @@ def sheet_detail(request, pk: int):
             "warning_lines": grouped(warnings),
             "can_edit": can_edit,
             "can_submit": allowed("sheet.submit", roles, sheet),
+            "stale_comment": STALE_COMMENT,
         },
     )
 
@@ -127,7 +130,8 @@ def sheet_edit(request, pk: int):
         {
             "sheet": sheet,
             "form": form,
-            "rows": _rows(form, view, entries),
+            "rows": _rows(form, view, entries, stale_comments([view])[sheet.pk]),
+            "stale_comment": STALE_COMMENT,
             "documents": entries,
             "returned": returned,
             "view": view,
@@ -195,8 +199,9 @@ def _saved_json(form, sheet, rtree, result, conflicts) -> dict:
     return protocol.saved(form, view, bases.form_values(stored), result, conflicts)
 
 
-def _rows(form: SheetForm, view, entries: list[dict]) -> list[dict]:
-    """The page's rows as plain values (inputs.py), for one template loop."""
+def _rows(form: SheetForm, view, entries: list[dict], stale: set[str]) -> list[dict]:
+    """The page's rows as plain values (inputs.py), for one template loop; `stale`, the criteria whose
+    review comment predates the agency's last change of them."""
     by_pk = {entry["pk"]: entry for entry in entries}
     rows = []
     for row in form.rows:
@@ -208,6 +213,7 @@ def _rows(form: SheetForm, view, entries: list[dict]) -> list[dict]:
             | {
                 "css": "table-secondary fw-bold" if c.depth == 0 else "" if row["leaf"] else "parent-row",
                 "comment": score.review_comment if score else "",
+                "comment_stale": c.key in stale,
                 "inputs": form_inputs(form, row["inputs"], by_pk),
                 "extra": {EXTRA[i["name"].partition("-")[0]]: i for i in extra} or None,
             }

@@ -59,17 +59,23 @@ def test_it_keeps_the_summary_totals_when_the_sheet_gains_a_column(demo, note_be
     for member in members:
         got = {name: summary.cell(rows[member.agency.name], c).value for name, c in SUMMARY.items()}
         own, final = member.own, member.final
-        expected = {
-            "points": own.points,
-            "bonus": own.bonus,
-            "total": own.points + own.bonus,
-            "reviewed_points": final.points,
-            "reviewed_bonus": final.bonus,
-            "final": member.final_total,
-        }
+        expected = {"points": own.points, "bonus": own.bonus, "total": own.points + own.bonus}
+        if member.reviewed:
+            expected |= {
+                "reviewed_points": final.points,
+                "reviewed_bonus": final.bonus,
+                "final": member.final_total,
+            }
+        else:  # nobody reviewed it: no total after review
+            assert [got["reviewed_points"], got["reviewed_bonus"], got["final"]] == [
+                None,
+                None,
+                "Chưa thẩm định",
+            ]
         assert {name: got[name] for name in expected} == pytest.approx(
             {name: float(v) for name, v in expected.items()}
         ), member.agency.name
+    assert sum(m.reviewed for m in members) == 2  # STC and TTR
     stc_row = rows["Sở Tài chính"]
     assert summary.cell(stc_row, SUMMARY["reviewed_points"]).value == pytest.approx(
         summary.cell(stc_row, SUMMARY["points"]).value - 10

@@ -129,9 +129,10 @@ def test_saving_an_untouched_review_page_writes_nothing(leader, submitted):
 
 def test_a_review_save_costs_a_fixed_number_of_queries(leader, submitted, django_assert_num_queries):
     """The session and the user (2), the sheet, its bloc and the reviewer's roles (3), the rubric (3), the
-    scores (1), the lock, the criteria and scores (3), the writes (version, score, history: 3), the
-    session's update (1) and two pairs of savepoints (4)."""
+    scores and the organisations' ratings, own and reviewed (3), the lock, the criteria and scores (3),
+    the ratings again under the lock (2), the writes (version, score, history: 3), the session's update (1)
+    and two pairs of savepoints (4)."""
     url = reverse("sheet_review", args=[submitted.pk])
     data = page(leader, submitted, **{field(submitted, "rp", "1:1.1"): "85"})
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(24):
         assert leader.post(url, data).status_code == 302

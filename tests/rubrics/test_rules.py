@@ -95,3 +95,22 @@ def test_organisations_of_the_same_name_keep_their_own_best_tier(rubric_2022):
     last = criterion.components.order_by("position").last()
     Tier.objects.filter(component=last).update(points=D(10))
     assert rubric_tree(rubric_2022).tree.node("2:7").choice_max == D(50)
+
+
+def test_the_reviewers_ratings_give_the_reviewed_points_over_the_agencys(rubric_2022):
+    """The agency: Công đoàn 20, Đoàn thanh niên 20, no Hội CCB → 20 + 20 + 20 = 60. The reviewer rates Công
+    đoàn 15 only: 15 + 20 + (15 + 20) / 2 = 52,5; and finds a Hội CCB rated 15 as well: 15 + 20 + 15 = 50.
+    No reviewed rating: no reviewed points (the agency's own stand)."""
+    components = rubric_tree(rubric_2022).by_key()["2:7"]
+    union, youth, veterans = components.component_list
+    rule = rule_of(components)
+
+    def rated(component, points):
+        return next(t for t in component.tier_list if t.points == points)
+
+    own = {union.pk: rated(union, 20), youth.pk: rated(youth, 20), veterans.pk: None}
+    assert rule.reviewed_points(components, own, {}) is None
+    assert rule.reviewed_points(components, own, {union.pk: rated(union, 15)}) == D("52.5")
+    both = {union.pk: rated(union, 15), veterans.pk: rated(veterans, 15)}
+    assert rule.reviewed_points(components, own, both) == D(50)
+    assert rule_of(rubric_tree(rubric_2022).by_key()["1:4"]).reviewed_points(None, own, both) is None
