@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
+from ..evidence.matching import agency_register
 from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import ExportJob, RoundEvent
 from ..rubrics.services import RoundClosed
@@ -80,6 +81,7 @@ def sheet_review(request, pk: int):
             "bloc_year": bloc_year,
             "form": form,
             "rows": _rows(form, view),
+            "citing": agency_register(sheet.agency, href=_file_only(sheet)),
             "reason": form_input(form, "reason"),
             "view": view,
             "conflicts": notice.get("conflicts", []),
@@ -89,6 +91,11 @@ def sheet_review(request, pk: int):
             "transitions": sheet.transitions.select_related("by"),
         },
     )
+
+
+def _file_only(sheet):
+    """The review page links a cited document to its file only: the register's pages are the agency's."""
+    return lambda d: reverse("evidence_file", args=[sheet.agency.code, d.pk]) if d.file else ""
 
 
 def _rows(form: ReviewForm, view) -> list[dict]:

@@ -465,6 +465,7 @@
       base[name] = value;
     });
     (body.conflicts || []).forEach(showConflict);
+    form.dispatchEvent(new CustomEvent("sheet:saved", { detail: body })); // evidence-picker.js
     recompute();
     keep();
     const open = Object.keys(conflicts).length;
