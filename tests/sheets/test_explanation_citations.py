@@ -184,3 +184,24 @@ def test_a_tampered_click_gets_a_vietnamese_message_and_writes_nothing(client, c
     assert "Ngày 31/4/2022 của văn bản 495/KH-VP không có thật." in response.content.decode()
     assert not Document.objects.filter(number="495/KH-VP").exists()
     assert not Score.objects.filter(sheet=vp_sheet, criterion__key="1:1.2").exists()
+
+
+def test_the_review_page_links_cited_files_and_keeps_the_explanation_text(cast, vp_sheet, written):
+    plan = Document.objects.create(
+        agency=vp_sheet.agency,
+        kind="KH",
+        number="495/KH-VP",
+        issued_on=datetime.date(2022, 3, 29),
+        file="k.pdf",
+    )
+    Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    reviewer = Client()
+    reviewer.force_login(cast["reviewer"])
+    page = reviewer.get(reverse("sheet_review", args=[vp_sheet.pk])).content.decode()
+    assert (
+        f'href="/don-vi/VP/tai-lieu/{plan.pk}/tep/" title="Mở tệp">Kế hoạch số 495/KH-VP ngày 29/3/2022</a>'
+        in page
+    )
+    # no file yet: the register's own pages are the agency's, so the citation is marked, not linked
+    assert '<span class="cited-registered">Quyết định số 02/QĐ-VP ngày 04/01/2022</span>' in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
