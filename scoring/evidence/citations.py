@@ -60,6 +60,8 @@ CITATION = re.compile(
     re.IGNORECASE,
 )
 SUBJECT = re.compile(r"\s*(?:của\s+[^,;]*?\s+)?(?:về\s+việc|v/v|về)\s+(?P<subject>[^;()\n]+)", re.IGNORECASE)
+# what joins a subject to the next citation ("… về việc thi đua và Kế hoạch số …") is not the subject's
+TRAILING = re.compile(r"(?:[\s,;:.]|\b(?:và|tại|theo|cùng|với)\b)+$", re.IGNORECASE)
 SUBJECT_WINDOW = 500  # a subject is read from this many characters after the date at most
 MAX_LINE = 2_000  # a longer line is no citation a person wrote; it is not read
 
@@ -98,39 +100,48 @@ def _kind_and_issuer(number: str, kind_word: str | None) -> tuple[str, str]:
 
 
 def _readable(text: str) -> str:
-    """The text with every line longer than MAX_LINE left out."""
+    """The text with every line longer than MAX_LINE blanked out by newlines: what is left keeps its
+    offsets, so a citation's place in the text is its place in what was read."""
     if len(text) <= MAX_LINE:
         return text
     lines = text.splitlines(keepends=True)
-    return "".join("\n" if len(line) > MAX_LINE else line for line in lines)
+    return "".join("\n" * len(line) if len(line) > MAX_LINE else line for line in lines)
+
+
+def _read(text: str, match: re.Match, limit: int) -> ParsedCitation:
+    """The citation of `match`; its subject is read up to `limit` (where the next citation begins)."""
+    number = match.group("number")
+    kind, issuer = _kind_and_issuer(number, match.group("kind"))
+    day, month, year = (int(match.group(g)) for g in ("d", "m", "y"))
+    try:
+        issued_on = datetime.date(year, month, day)
+    except ValueError:
+        issued_on = None
+    subject = SUBJECT.match(text[match.end() : min(match.end() + SUBJECT_WINDOW, limit)])
+    return ParsedCitation(
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        written_date=f"{day}/{month}/{year}",
+        issuer=issuer,
+        subject=TRAILING.sub("", subject.group("subject")).strip(" .,:") if subject else "",
+        text=match.group(0),
+    )
+
+
+def citation_spans(text: str) -> list[tuple[int, int, ParsedCitation]]:
+    """(start, end, citation) of every citation in the NFC form of a text, in order. Lines longer than
+    MAX_LINE are not read."""
+    text = _readable(_nfc(text or ""))
+    matches = list(CITATION.finditer(text))
+    limits = [m.start() for m in matches[1:]] + [len(text)] * bool(matches)
+    return [(m.start(), m.end(), _read(text, m, limit)) for m, limit in zip(matches, limits, strict=True)]
 
 
 def find_citations(text: str) -> list[ParsedCitation]:
     """Every citation in a text, in order; a document cited twice appears twice. Lines longer than MAX_LINE
     are not read."""
-    text = _readable(_nfc(text or ""))
-    found = []
-    for match in CITATION.finditer(text):
-        number = match.group("number")
-        kind, issuer = _kind_and_issuer(number, match.group("kind"))
-        day, month, year = (int(match.group(g)) for g in ("d", "m", "y"))
-        try:
-            issued_on = datetime.date(year, month, day)
-        except ValueError:
-            issued_on = None
-        subject = SUBJECT.match(text[match.end() : match.end() + SUBJECT_WINDOW])
-        found.append(
-            ParsedCitation(
-                kind=kind,
-                number=number,
-                issued_on=issued_on,
-                written_date=f"{day}/{month}/{year}",
-                issuer=issuer,
-                subject=subject.group("subject").strip(" .") if subject else "",
-                text=match.group(0),
-            )
-        )
-    return found
+    return [citation for _, _, citation in citation_spans(text)]
 
 
 def parse_citation(text: str) -> ParsedCitation | None:

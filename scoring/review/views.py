@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import rollup
 from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
+from ..evidence.matching import agency_register
 from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import ExportJob, RoundEvent
 from ..rubrics.services import RoundClosed
@@ -83,6 +84,7 @@ def sheet_review(request, pk: int):
             "bloc_year": bloc_year,
             "form": form,
             "rows": _rows(form, view, stale_comments([view])[sheet.pk]),
+            "citing": agency_register(sheet.agency, href=_file_only(sheet)),
             "reason": form_input(form, "reason"),
             "view": view,
             "reviewed_total": _reviewed_total(view),
@@ -94,6 +96,11 @@ def sheet_review(request, pk: int):
             "transitions": sheet.transitions.select_related("by"),
         },
     )
+
+
+def _file_only(sheet):
+    """The review page links a cited document to its file only: the register's pages are the agency's."""
+    return lambda d: reverse("evidence_file", args=[sheet.agency.code, d.pk]) if d.file else ""
 
 
 def _reviewed_total(view):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from ..evidence.citations import ParsedCitation, find_citations
+from ..evidence.matching import Register
 from ..models import Criterion, Document, Score
 from ..notation import format_date
 from .queries import SheetView
@@ -13,18 +14,21 @@ class SheetWarning:
     key: str  # the criterion's key; "" for the whole sheet
     label: str
     message: str
-    kind: str  # "evidence" | "date" | "conflicting_dates" | "provisional"
+    kind: str  # "evidence" | "unregistered" | "date" | "conflicting_dates" | "provisional"
 
 
 DatesByNumber = dict[str, dict[str, list[str]]]  # document number -> written date -> criterion labels
 
 
-def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[SheetWarning]:
-    """`cited` maps criterion keys to the register documents cited there.
+def sheet_warnings(
+    view: SheetView, cited: dict[str, list[Document]], register: Register | None = None
+) -> list[SheetWarning]:
+    """`cited` maps criterion keys to the register documents cited there; `register` is the agency's.
 
-    For each scored criterion in rubric order: points without evidence, documents issued outside the
-    year, dates in the explanation that do not exist, a provisional score; then, for the whole sheet,
-    each document number written with different dates in different places.
+    For each scored criterion in rubric order: points without evidence (neither a cited document nor a
+    citation written in the explanation), citations written that the register lacks, documents issued
+    outside the year, dates in the explanation that do not exist, a provisional score; then, for the whole
+    sheet, each document number written with different dates in different places.
     """
     year = view.sheet.rubric.year
     found: list[SheetWarning] = []
@@ -36,7 +40,8 @@ def sheet_warnings(view: SheetView, cited: dict[str, list[Document]]) -> list[Sh
         documents = cited.get(criterion.key, [])
         citations = find_citations(score.explanation)
         is_leaf = not view.rubric_tree.tree.children[criterion.key]
-        found += _missing_evidence(criterion, score, documents, is_leaf=is_leaf)
+        found += _missing_evidence(criterion, score, documents or citations, is_leaf=is_leaf)
+        found += _unregistered(criterion, score, register)
         found += _issued_outside_year(criterion, documents, year)
         found += _impossible_dates(criterion, citations)
         found += _provisional(criterion, score)
@@ -50,11 +55,23 @@ def _warning(criterion: Criterion, message: str, kind: str) -> SheetWarning:
 
 
 def _missing_evidence(
-    criterion: Criterion, score: Score, documents: list[Document], *, is_leaf: bool
+    criterion: Criterion, score: Score, evidence: list, *, is_leaf: bool
 ) -> list[SheetWarning]:
+    """`evidence`: the documents cited, or else the citations written in the explanation."""
     has_points = (score.points or 0) > 0 or (score.bonus or 0) > 0
-    if is_leaf and has_points and not documents:
+    if is_leaf and has_points and not evidence:
         return [_warning(criterion, "Có điểm nhưng chưa có tài liệu kiểm chứng.", "evidence")]
+    return []
+
+
+def _unregistered(criterion: Criterion, score: Score, register: Register | None) -> list[SheetWarning]:
+    # One message for every criterion, so that the warnings list them on one line.
+    if register is not None and register.unregistered(score.explanation):
+        message = (
+            "Giải trình trích dẫn văn bản chưa có trong sổ tài liệu kiểm chứng: đưa vào sổ và đính kèm tệp"
+            " để khối đối chiếu được."
+        )
+        return [_warning(criterion, message, "unregistered")]
     return []
 
 

@@ -112,3 +112,25 @@ def criterion_cells(criterion, total) -> dict:
         "points": format_points(total.points),
         "bonus": format_points(total.bonus),
     }
+
+
+def written_citations(form: forms.Form, criterion, citing) -> list[dict]:
+    """The citations written in a criterion's explanation (as the box shows it), each document once: a link
+    to its register entry where the register has it (`href`), else what the "Đưa vào sổ tài liệu" button
+    sends (`register`: "<criterion pk>|<the citation>", read again like a pasted one)."""
+    written, seen = [], set()
+    for piece in citing.pieces(form[f"e-{criterion.pk}"].value() or ""):
+        citation = piece.citation
+        if citation is None or (citation.kind, citation.number, citation.written_date) in seen:
+            continue
+        seen.add((citation.kind, citation.number, citation.written_date))
+        item = {"text": piece.text, "number": citation.number, "href": "", "register": "", "invalid": ""}
+        if piece.document is not None:
+            item["href"] = citing.href(piece.document)
+        elif not citation.is_valid:
+            item["invalid"] = f"Ngày {citation.written_date} không có thật: sửa giải trình trước."
+        else:
+            about = f" về việc {citation.subject}" if citation.subject else ""
+            item["register"] = f"{criterion.pk}|{' '.join(piece.text.split())}{about}"
+        written.append(item)
+    return written

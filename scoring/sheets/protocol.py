@@ -2,6 +2,7 @@
 conflicts, the fresh values, the new register entries), and the conflicts as the full pages show them."""
 
 import json
+import re
 from decimal import Decimal
 
 from django.http import QueryDict
@@ -164,4 +165,27 @@ def kept_data(posted: QueryDict, stored: dict, conflicted, version: int, keep=()
             data.setlist(name, posted.getlist(name))
     data["base"] = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
     data["version"] = str(version)
+    return data
+
+
+REGISTERING = re.compile(r"(?P<pk>[0-9]{1,9})\|(?P<citation>[^\n]{1,600})")
+
+
+def registering(posted: QueryDict) -> QueryDict:
+    """A post of the scoring page's "Đưa vào sổ tài liệu" button (`register` = "<criterion pk>|<citation>",
+    a citation of the explanation that the register lacks) read as that citation pasted under the
+    criterion, so it enters the register and is cited through the same path as a pasted one, with
+    everything else the form posted; any other post as it came."""
+    value = posted.get("register")
+    if value is None:
+        return posted
+    data = posted.copy()
+    del data["register"]
+    match = REGISTERING.fullmatch(value.strip())
+    if match:  # the form reads `n-<pk>` only for the criteria of the sheet's rubric
+        name = f"n-{match['pk']}"
+        lines = [line.strip() for line in data.get(name, "").splitlines() if line.strip()]
+        if match["citation"].strip() not in lines:
+            lines.append(match["citation"].strip())
+        data[name] = "\n".join(lines)
     return data

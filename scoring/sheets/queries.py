@@ -6,6 +6,7 @@ from django.db.models import F, Max
 
 from .. import rollup
 from ..accounts.access import allowed
+from ..evidence.matching import cites_something
 from ..models import (
     Citation,
     ComponentRating,
@@ -204,7 +205,11 @@ def sheet_progress(view: SheetView, state: SheetState) -> Progress:
             continue
         if score.points is not None:
             scored += 1
-            if score.points > 0 and not state.cited.get(criterion.key):
+            if (
+                score.points > 0
+                and not state.cited.get(criterion.key)
+                and not cites_something(score.explanation)
+            ):
                 without += 1
         provisional += score.provisional
     return Progress(scored=scored, total=len(leaves), without_evidence=without, provisional=provisional)

@@ -22,13 +22,14 @@ from ..accounts.access import (
 )
 from ..accounts.middleware import wants_json
 from ..evidence.entries import document_entry
+from ..evidence.matching import Register, agency_register
 from ..models import Document, Sheet
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from . import bases, protocol, services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
-from .inputs import criterion_cells, form_inputs
+from .inputs import criterion_cells, form_inputs, written_citations
 from .queries import STALE_COMMENT, agency_card, sheet_progress, sheet_state, sheet_view, stale_comments
 
 VERSION = re.compile(r"[0-9]{1,9}")
@@ -55,10 +56,11 @@ def sheet_start(request, rubric_pk: int):
 def sheet_detail(request, pk: int):
     sheet, roles = get_sheet_for_user(request, pk)
     view = sheet_view(sheet)
+    citing = agency_register(sheet.agency)
     state = sheet_state(view)
     can_edit = allowed("sheet.edit", roles, sheet)
     # "Cần xem lại trước khi nộp" is for the agency while it can still act on it: not once it is submitted
-    warnings = sheet_warnings(view, state.cited) if can_edit else []
+    warnings = sheet_warnings(view, state.cited, citing) if can_edit else []
     tree = view.rubric_tree.tree
     stale = stale_comments([view])[sheet.pk]
     rows = [
@@ -80,6 +82,7 @@ def sheet_detail(request, pk: int):
             "rows": rows,
             "rubric_total": rollup.rubric_totals(tree),
             "grand_total": view.grand_total,
+            "citing": citing,
             "transitions": sheet.transitions.select_related("by"),
             "warnings": warnings,
             "warning_lines": grouped(warnings),
@@ -100,8 +103,9 @@ def sheet_edit(request, pk: int):
     rtree = rubric_tree(sheet.rubric)
     documents = _register(sheet)
     form, notice = None, {}
-    if request.method == "POST":
-        form, notice, response = _save_posted(request, sheet, rtree, documents)
+    posted = protocol.registering(request.POST) if request.method == "POST" else None
+    if posted is not None:
+        form, notice, response = _save_posted(request, posted, sheet, rtree, documents)
         if response is not None:
             return response
     view = sheet_view(sheet, rtree)
@@ -112,7 +116,7 @@ def sheet_edit(request, pk: int):
             form = SheetForm(initial=initial, rtree=rtree, documents=documents)
         else:  # what they typed in the conflicting boxes, what is stored in the others
             data = protocol.kept_data(
-                request.POST,
+                posted,
                 bases.form_values(initial),
                 [c["name"] for c in notice["conflicts"]],
                 sheet.version,
@@ -130,7 +134,13 @@ def sheet_edit(request, pk: int):
         {
             "sheet": sheet,
             "form": form,
-            "rows": _rows(form, view, entries, stale_comments([view])[sheet.pk]),
+            "rows": _rows(
+                form,
+                view,
+                entries,
+                stale_comments([view])[sheet.pk],
+                Register(documents, agency_code=sheet.agency.code),
+            ),
             "stale_comment": STALE_COMMENT,
             "documents": entries,
             "returned": returned,
@@ -156,11 +166,11 @@ def _locked(request, sheet, message: str):
     return redirect("sheet_detail", pk=sheet.pk)
 
 
-def _save_posted(request, sheet, rtree, documents):
+def _save_posted(request, posted, sheet, rtree, documents):
     """(form, notice, response): the response when the post is dealt with (a redirect, or the JSON of a
     page's script); otherwise None, the form to show again and what to tell (`conflicts`, `stale`)."""
     as_json = wants_json(request)
-    form = SheetForm(request.POST, rtree=rtree, documents=documents)
+    form = SheetForm(posted, rtree=rtree, documents=documents)
     if not form.is_valid():
         if as_json:
             return form, {}, JsonResponse(protocol.invalid(form), status=400)
@@ -187,7 +197,10 @@ def _save_posted(request, sheet, rtree, documents):
     if as_json:
         return form, {}, JsonResponse(_saved_json(form, sheet, rtree, result, conflicts))
     if not conflicts:
-        messages.success(request, "Đã lưu bảng chấm điểm.")
+        entered = "".join(
+            f" {d.citation} đã có trong sổ tài liệu và được trích dẫn." for d in result.documents
+        )
+        messages.success(request, "Đã lưu bảng chấm điểm." + entered)
         return form, {}, redirect("sheet_edit", pk=sheet.pk)
     return form, {"conflicts": conflicts}, None
 
@@ -199,9 +212,10 @@ def _saved_json(form, sheet, rtree, result, conflicts) -> dict:
     return protocol.saved(form, view, bases.form_values(stored), result, conflicts)
 
 
-def _rows(form: SheetForm, view, entries: list[dict], stale: set[str]) -> list[dict]:
+def _rows(form: SheetForm, view, entries: list[dict], stale: set[str], citing: Register) -> list[dict]:
     """The page's rows as plain values (inputs.py), for one template loop; `stale`, the criteria whose
-    review comment predates the agency's last change of them."""
+    review comment predates the agency's last change of them; `citing` matches the citations written in
+    each explanation."""
     by_pk = {entry["pk"]: entry for entry in entries}
     rows = []
     for row in form.rows:
@@ -216,6 +230,7 @@ def _rows(form: SheetForm, view, entries: list[dict], stale: set[str]) -> list[d
                 "comment_stale": c.key in stale,
                 "inputs": form_inputs(form, row["inputs"], by_pk),
                 "extra": {EXTRA[i["name"].partition("-")[0]]: i for i in extra} or None,
+                "written": written_citations(form, c, citing) if extra else [],
             }
         )
     return rows
@@ -249,8 +264,9 @@ def sheet_submit(request, pk: int):
         messages.info(request, "Bảng chấm điểm đã được nộp.")
         return redirect("sheet_detail", pk=sheet.pk)
     view = sheet_view(sheet)
+    citing = agency_register(sheet.agency)
     state = sheet_state(view)
-    warnings = sheet_warnings(view, state.cited)
+    warnings = sheet_warnings(view, state.cited, citing)
     if request.method == "POST":
         version = request.POST.get("version", "")
         if not VERSION.fullmatch(version):  # a tampered or cut-off form: show the page afresh

@@ -193,7 +193,50 @@
     if (opener) opener.focus();
     group = null;
   });
+  // "Đưa vào sổ tài liệu" beside a citation written in an explanation: the citation goes into the
+  // criterion's paste box and the page saves at once, everything else typed with it, so the register entry
+  // is made and cited on the server's one path for pasted citations. Without this script the button posts
+  // the whole form with the same effect.
+  const registering = new Map(); // button → the number it waits for
+  function registerWritten(button) {
+    const box = form.elements.namedItem(button.dataset.register);
+    const citation = button.value.slice(button.value.indexOf("|") + 1);
+    if (!box || registering.has(button)) return;
+    const lines = box.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    if (!lines.includes(citation)) lines.push(citation);
+    box.value = lines.join("\n");
+    registering.set(button, button.closest("li").querySelector(".cited-missing").textContent);
+    button.setAttribute("aria-disabled", "true");
+    button.nextElementSibling.textContent = "Đang đưa vào sổ…";
+    box.dispatchEvent(new Event("change", { bubbles: true })); // sheet.js saves a paste box's change at once
+  }
+  form.addEventListener("sheet:saved", (event) => {
+    const entered = event.detail.documents || [];
+    registering.forEach((text, button) => {
+      const done = entered.some((d) => text.includes(d.number));
+      const status = button.nextElementSibling;
+      registering.delete(button);
+      if (!done) {
+        button.removeAttribute("aria-disabled");
+        status.textContent = "";
+        return;
+      }
+      status.textContent = "Đã đưa vào sổ tài liệu và trích dẫn ở tiêu chí này.";
+      status.classList.add("text-success");
+      if (document.activeElement === button) {
+        status.tabIndex = -1;
+        status.focus();
+      }
+      button.remove();
+    });
+  });
   form.addEventListener("click", (event) => {
+    const written = event.target.closest("[data-register]");
+    if (written) {
+      event.preventDefault();
+      registerWritten(written);
+      return;
+    }
     const add = event.target.closest("[data-pick]");
     if (add) open(add);
     const remove = event.target.closest("[data-uncite]");

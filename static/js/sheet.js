@@ -10,7 +10,7 @@
   "use strict";
   const form = document.getElementById("sheet-form");
   if (!form) return;
-  const META = new Set(["csrfmiddlewaretoken", "version", "base", "autosave", "save", "action"]);
+  const META = new Set(["csrfmiddlewaretoken", "version", "base", "autosave", "save", "action", "register"]);
   const DELAY = 2000; // after the last keystroke
   const TIMEOUT = 20000; // a request that takes longer counts as failed and is tried again
   const status = document.getElementById("autosave-status");
@@ -465,6 +465,7 @@
       base[name] = value;
     });
     (body.conflicts || []).forEach(showConflict);
+    form.dispatchEvent(new CustomEvent("sheet:saved", { detail: body })); // evidence-picker.js
     recompute();
     keep();
     const open = Object.keys(conflicts).length;

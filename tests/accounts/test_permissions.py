@@ -20,6 +20,8 @@ VIEWS = {
     "sheet_detail GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "sheet_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403, "own_admin": 403},
     "sheet_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
+    # "Đưa vào sổ tài liệu" beside a citation written in an explanation: enters it in the register
+    "sheet_edit POST+register": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
     "sheet_submit GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
     "sheet_submit POST": {"editor": 403, "head": 302, "own_reviewer": 403, "own_admin": 403},
     "sheet_history GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
@@ -64,6 +66,7 @@ def world(vp_sheet, cast):
 
 def request(client, name: str, world):
     view, method = name.split()
+    method, _, variant = method.partition("+")
     sheet, document = world["sheet"], world["document"]
     args = {
         "sheet_start": [sheet.rubric_id],
@@ -77,7 +80,13 @@ def request(client, name: str, world):
     if method == "GET":
         return client.get(url, {"q": "Kế hoạch số 1/KH-VP ngày 2/3/2022"} if view == "citation_parse" else {})
     data = {
-        "sheet_edit": lambda: edit_data(sheet, **{field(sheet, "p", "1:1.1"): "42"}),
+        "sheet_edit": lambda: edit_data(
+            sheet,
+            **{field(sheet, "p", "1:1.1"): "42"},
+            **{"register": f"{field(sheet, 'p', '1:1.1')[2:]}|Kế hoạch số 77/KH-VP ngày 1/2/2022"}
+            if variant == "register"
+            else {},
+        ),
         "sheet_submit": lambda: {"version": Sheet.objects.get(pk=sheet.pk).version},
         "evidence_create": lambda: {"kind": "QĐ", "number": "9/QĐ-VP", "issued_on": "01/02/2022"},
         "report_edit": lambda: {"number": "26", "subject": "Sửa báo cáo"},
