@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0006_exportjob'),
+        ('scoring', '0008_reviewed_rating'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
