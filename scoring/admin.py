@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 
 from . import models
 from .models.agencies import NOT_A_MEMBER, elsewhere_message
-from .rubrics.services import rubric_copy
+from .rubrics.services import rubric_copy, shifted
 
 
 @admin.register(models.Agency)
@@ -125,17 +125,22 @@ class CriterionAdmin(LockedWhenSubmitted, admin.ModelAdmin):
         return obj.text[:90]
 
 
-@admin.action(description="Sao chép sang năm sau (chỉ tiêu chí)")
+@admin.action(description="Sao chép sang năm sau (căn cứ để trống)")
 def copy_to_next_year(modeladmin, request, queryset):
-    for rubric in queryset:
+    """Criteria, award rules and the deadline a year later; the legal basis is left empty, never kept
+    silently (the province's setup pages ask for it)."""
+    for rubric in queryset.select_related("bloc"):
+        year = rubric.year + 1
         try:
-            new = rubric_copy(rubric=rubric, year=rubric.year + 1)
+            new = rubric_copy(rubric=rubric, year=year, legal_basis="", deadline=shifted(rubric.deadline, 1))
         except IntegrityError:
             modeladmin.message_user(
-                request, f"Khối {rubric.bloc.code} đã có bảng tiêu chí năm {rubric.year + 1}.", messages.ERROR
+                request, f"Khối {rubric.bloc.code} đã có bảng tiêu chí năm {year}.", messages.ERROR
             )
         else:
-            modeladmin.message_user(request, f"Đã tạo {new}.", messages.SUCCESS)
+            modeladmin.message_user(
+                request, f"Đã tạo {new} (đang soạn): hãy nhập căn cứ của năm {year}.", messages.WARNING
+            )
 
 
 @admin.action(description="Mở cho các đơn vị chấm điểm (bảng đang soạn)")

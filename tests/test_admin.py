@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -31,8 +33,11 @@ def test_the_copy_action_makes_next_years_rubric(admin_client_, rubric_2022):
         {"action": "copy_to_next_year", "_selected_action": [rubric_2022.pk]},
         follow=True,
     )
-    assert "Đã tạo" in response.content.decode()
-    assert Criterion.objects.filter(rubric=Rubric.objects.get(year=2023)).count() == 34
+    assert "hãy nhập căn cứ của năm 2023" in response.content.decode()
+    new = Rubric.objects.get(year=2023)
+    assert Criterion.objects.filter(rubric=new).count() == 34
+    # the deadline a year later; the old legal basis is not kept silently
+    assert new.deadline == datetime.date(2023, 12, 15) and new.legal_basis == ""
 
 
 def test_no_criterion_can_be_added_to_a_submitted_rubric(admin_client_, vp_sheet):
