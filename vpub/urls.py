@@ -5,8 +5,8 @@ from django.urls import path
 from scoring import system
 from scoring.evidence import views as evidence
 from scoring.reports import views as reports
-from scoring.rubrics import views as rubrics
 from scoring.review import views as review
+from scoring.rubrics import views as rubrics
 from scoring.sheets import views as sheets
 
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
