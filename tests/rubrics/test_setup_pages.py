@@ -291,3 +291,23 @@ def test_the_setup_page_costs_the_same_queries_for_more_blocs(
         Rubric.objects.create(bloc=bloc, year=2022, title=f"Bảng {i}")
     with django_assert_num_queries(11):
         assert admin.get(reverse("setup_home")).content.decode().count("Mở năm thi đua 2023") == 6
+
+
+def test_the_forms_cost_the_same_queries_whatever_the_bloc(
+    admin, awarded, agencies, django_assert_num_queries
+):
+    """Session and roles, the bloc-year, both years' rubrics, last year's members and award rules, the
+    agencies once per choice (members, leader, deputy); the copy page reads the blocs instead of members."""
+    copy_url = reverse("setup_rubric_copy", args=[Rubric.objects.get(year=2022).pk])
+    for _ in range(2):
+        with django_assert_num_queries(14):
+            assert admin.get(open_url()).status_code == 200
+        with django_assert_num_queries(9):
+            assert admin.get(copy_url).status_code == 200
+        for i in range(5):
+            BlocMember.objects.create(
+                bloc_year=awarded, agency=make_agency(f"M{i}{BlocMember.objects.count()}")
+            )
+        AwardRule.objects.create(
+            rubric=Rubric.objects.get(year=2022), position=AwardRule.objects.count() + 1, award="Giấy khen"
+        )
