@@ -121,6 +121,7 @@ PAGES = [
     PageType("new year form", ADMIN, "/tinh/thiet-lap/khoi/TMTH/2022/mo-nam-sau/", phone=True),
     PageType("new year form with errors", ADMIN, new_year_with_errors, phone=True),
     PageType("rubric copy form", ADMIN, rubric_copy),
+    PageType("bloc-year form", ADMIN, "/tinh/thiet-lap/khoi/TMTH/2022/", phone=True),
     PageType("404", EDITOR, "/khong-co-trang-nay/", status=404),
 ]
 CHECKS = [(kind, DESKTOP) for kind in PAGES] + [(kind, PHONE) for kind in PAGES if kind.phone]

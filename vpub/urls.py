@@ -73,6 +73,7 @@ urlpatterns = [
         rubrics.setup_year_open,
         name="setup_year_open",
     ),
+    path("tinh/thiet-lap/khoi/<str:code>/<int:year>/", rubrics.setup_year_edit, name="setup_year_edit"),
     path(
         "tinh/thiet-lap/bang-tieu-chi/<int:pk>/sao-chep/", rubrics.setup_rubric_copy, name="setup_rubric_copy"
     ),

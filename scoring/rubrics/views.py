@@ -109,3 +109,24 @@ def setup_rubric_copy(request, pk: int):
     return render(
         request, "scoring/setup_rubric_copy.html", {"source": source, "form": form, "awards": awards}
     )
+
+
+@login_required
+def setup_year_edit(request, code: str, year: int):
+    bloc_year = get_bloc_year_to_set_up(request, code, year)
+    data, _ = bound_data(request)
+    form = BlocYearForm(data, initial=BlocYearForm.initial_from(bloc_year), bloc_year=bloc_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            years.bloc_year_update(
+                bloc_year=bloc_year,
+                members=list(form.cleaned_data["members"]),
+                leader=form.cleaned_data["leader"],
+                deputy_leader=form.cleaned_data["deputy_leader"],
+            )
+        except ValidationError as exc:
+            _attach(exc, form)
+        else:
+            messages.success(request, f"Đã lưu {bloc_year}.")
+            return redirect("setup_home")
+    return render(request, "scoring/setup_year_edit.html", {"bloc_year": bloc_year, "form": form})

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Agency, BlocMember, BlocYear, Rubric
+from ..models import Agency, BlocMember, BlocYear, Rubric, Sheet
 from ..models.agencies import elsewhere_message
 from .services import AwardSpec, rubric_copy
 
@@ -83,3 +83,33 @@ def rubrics_around(source: BlocYear) -> tuple[Rubric | None, bool]:
         r.year: r for r in Rubric.objects.filter(bloc=source.bloc, year__in=[source.year, source.year + 1])
     }
     return rubrics.get(source.year), source.year + 1 in rubrics
+
+
+@transaction.atomic
+def bloc_year_update(
+    *, bloc_year: BlocYear, members: list[Agency], leader: Agency, deputy_leader: Agency
+) -> BlocYear:
+    """The year's members, leader and deputy as given. An agency that has a sheet against the year's rubric
+    stays: its sheet would be left outside every bloc."""
+    errors = bloc_year_problems(
+        bloc_year=bloc_year, members=members, leader=leader, deputy_leader=deputy_leader
+    )
+    keep = {a.pk for a in members}
+    with_sheets = (
+        Sheet.objects.filter(rubric__bloc_id=bloc_year.bloc_id, rubric__year=bloc_year.year)
+        .exclude(agency_id__in=keep)
+        .select_related("agency")
+    )
+    for sheet in with_sheets:
+        errors.setdefault("members", []).append(
+            f"{sheet.agency} đã có bảng chấm điểm năm {bloc_year.year}: không bỏ khỏi khối được."
+        )
+    if errors:
+        raise ValidationError(errors)
+    bloc_year.save()
+    bloc_year.memberships.exclude(agency_id__in=keep).delete()
+    existing = set(bloc_year.memberships.values_list("agency_id", flat=True))
+    BlocMember.objects.bulk_create(
+        BlocMember(bloc_year=bloc_year, agency=a) for a in members if a.pk not in existing
+    )
+    return bloc_year

@@ -240,21 +240,24 @@ SETUP_VIEWS = {
     "setup_home GET": 200,
     "setup_year_open GET": 200,
     "setup_year_open POST": 302,  # opens 2023
+    "setup_year_edit GET": 200,
+    "setup_year_edit POST": 302,  # the deputy becomes another member
     "setup_rubric_copy GET": 200,
     "setup_rubric_copy POST": 302,  # copies the 2022 rubric to another bloc
 }
 
 
 def setup_state():
-    return list(BlocYear.objects.values_list("bloc__code", "year")), list(
-        Rubric.objects.values_list("bloc__code", "year")
+    return (
+        list(BlocYear.objects.values_list("bloc__code", "year", "leader__code", "deputy_leader__code")),
+        list(Rubric.objects.values_list("bloc__code", "year")),
     )
 
 
 def setup_request(client, name: str, agencies):
     view, method = name.split()
     rubric = Rubric.objects.get(year=2022)
-    args = {"setup_home": [], "setup_year_open": ["TMTH", 2022], "setup_rubric_copy": [rubric.pk]}[view]
+    args = {"setup_home": [], "setup_rubric_copy": [rubric.pk]}.get(view, ["TMTH", 2022])
     url = reverse(view, args=args)
     if method == "GET":
         return client.get(url)
@@ -266,6 +269,11 @@ def setup_request(client, name: str, agencies):
             "leader": agencies["VP"].pk,
             "deputy_leader": agencies["TTR"].pk,
             "title": "Bảng 2023",
+        },
+        "setup_year_edit": {
+            "members": [agencies[code].pk for code in ("VP", "TTR", "STC")],
+            "leader": agencies["TTR"].pk,
+            "deputy_leader": agencies["VP"].pk,
         },
         "setup_rubric_copy": {"bloc": Bloc.objects.get(code="VX").pk, "year": "2022", "title": ""},
     }[view]

@@ -304,6 +304,8 @@ def test_the_forms_cost_the_same_queries_whatever_the_bloc(
             assert admin.get(open_url()).status_code == 200
         with django_assert_num_queries(9):
             assert admin.get(copy_url).status_code == 200
+        with django_assert_num_queries(11):
+            assert admin.get(edit_url()).status_code == 200
         for i in range(5):
             BlocMember.objects.create(
                 bloc_year=awarded, agency=make_agency(f"M{i}{BlocMember.objects.count()}")
@@ -311,3 +313,48 @@ def test_the_forms_cost_the_same_queries_whatever_the_bloc(
         AwardRule.objects.create(
             rubric=Rubric.objects.get(year=2022), position=AwardRule.objects.count() + 1, award="Giấy khen"
         )
+
+
+def edit_url(year=2022) -> str:
+    return reverse("setup_year_edit", args=["TMTH", year])
+
+
+def test_it_fixes_a_years_members_and_leaders_in_place(admin, bloc_2022, agencies):
+    page = admin.get(edit_url()).content.decode()
+    assert "Sửa thành viên, khối trưởng, khối phó" in admin.get(reverse("setup_home")).content.decode()
+    assert 'name="members"' in page
+    data = {
+        "members": [agencies[c].pk for c in ("VP", "TTR", "STC", "OTHER")],
+        "leader": agencies["OTHER"].pk,
+        "deputy_leader": agencies["TTR"].pk,
+    }
+    assert admin.post(edit_url(), data).status_code == 302
+    bloc_2022.refresh_from_db()
+    assert (bloc_2022.leader.code, bloc_2022.deputy_leader.code) == ("OTHER", "TTR")
+    assert sorted(bloc_2022.members.values_list("code", flat=True)) == ["OTHER", "STC", "TTR", "VP"]
+
+
+def test_it_keeps_a_member_whose_sheet_exists(admin, vp_sheet, agencies):
+    data = {
+        "members": [agencies["TTR"].pk, agencies["STC"].pk],
+        "leader": agencies["TTR"].pk,
+        "deputy_leader": agencies["STC"].pk,
+    }
+    before = written()
+    response = admin.post(edit_url(), data)
+    assert response.context["form"].errors["members"] == [
+        "Cơ quan VP đã có bảng chấm điểm năm 2022: không bỏ khỏi khối được."
+    ]
+    assert written() == before
+
+
+def test_editing_refuses_a_leader_outside_the_members(admin, bloc_2022, agencies):
+    data = {
+        "members": [agencies[c].pk for c in ("VP", "TTR", "STC")],
+        "leader": agencies["OTHER"].pk,
+        "deputy_leader": agencies["TTR"].pk,
+    }
+    before = written()
+    response = admin.post(edit_url(), data)
+    assert "Cơ quan này không phải là thành viên" in response.context["form"].errors["leader"][0]
+    assert written() == before
