@@ -73,7 +73,7 @@ def run_the_walk(page, base):
     assert rubric.status == Rubric.Status.DRAFT and rubric.criteria.count() == 34
     assert rubric.deadline.isoformat() == "2023-12-01" and rubric.legal_basis == NEW_BASIS
     assert rubric.award_rules.count() == len(demo.AWARDS)
-    page.wait_for_selector("tr:has-text('2023') >> text=Đang soạn – các đơn vị chưa thấy")
+    page.wait_for_selector(".setup-year:has-text('2023') >> text=Đang soạn – các đơn vị chưa thấy")
 
     editor = page.context.browser.new_context(locale="vi-VN").new_page()
     log_in(editor, base, "stc.bientap", PASSWORDS["stc.bientap"])
