@@ -1,10 +1,14 @@
 """The administrators' pages: agencies, blocs per year, users' roles, and rubric editing."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.forms.models import BaseInlineFormSet
 
 from . import models
-from .rubrics.services import rubric_copy
+from .models.agencies import NOT_A_MEMBER, elsewhere_message
+from .rubrics.services import rubric_copy, shifted
 
 
 @admin.register(models.Agency)
@@ -14,10 +18,50 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class BlocMemberFormSet(BaseInlineFormSet):
+    """The members as they are about to be saved: none in another bloc that year, the leader and deputy
+    among them (the bloc-year's own form cannot see them: see BlocYear.members_checked_by_form)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("agency") and not form.cleaned_data.get("DELETE")
+        ]
+        agency_ids = {form.cleaned_data["agency"].pk for form in kept}
+        bloc_year = self.instance
+        if bloc_year.year:
+            elsewhere = models.BlocMember.objects.elsewhere(
+                year=bloc_year.year, agency_ids=agency_ids, bloc_year_id=bloc_year.pk
+            )
+            for form in kept:
+                if form.cleaned_data["agency"].pk in elsewhere:
+                    form.add_error("agency", elsewhere_message(elsewhere[form.cleaned_data["agency"].pk]))
+        problems = bloc_year.leader_errors(agency_ids)
+        outside = [
+            f"{bloc_year._meta.get_field(field).verbose_name.capitalize()} ({getattr(bloc_year, field)}) chưa "
+            "có trong danh sách thành viên bên dưới: thêm cơ quan này vào danh sách hoặc chọn cơ quan khác."
+            for field, message in problems.items()
+            if message == NOT_A_MEMBER
+        ]
+        if outside:
+            raise ValidationError(outside)
+
+
 class BlocMemberInline(admin.TabularInline):
     model = models.BlocMember
+    formset = BlocMemberFormSet
     extra = 1
     autocomplete_fields = ["agency"]
+
+
+class BlocYearAdminForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.members_checked_by_form = True  # by BlocMemberFormSet, against the members it saves
 
 
 @admin.register(models.Bloc)
@@ -28,6 +72,7 @@ class BlocAdmin(admin.ModelAdmin):
 
 @admin.register(models.BlocYear)
 class BlocYearAdmin(admin.ModelAdmin):
+    form = BlocYearAdminForm
     list_display = ["bloc", "year", "leader", "deputy_leader"]
     list_filter = ["year", "bloc"]
     inlines = [BlocMemberInline]
@@ -80,17 +125,22 @@ class CriterionAdmin(LockedWhenSubmitted, admin.ModelAdmin):
         return obj.text[:90]
 
 
-@admin.action(description="Sao chép sang năm sau (chỉ tiêu chí)")
+@admin.action(description="Sao chép sang năm sau (căn cứ để trống)")
 def copy_to_next_year(modeladmin, request, queryset):
-    for rubric in queryset:
+    """Criteria, award rules and the deadline a year later; the legal basis is left empty, never kept
+    silently (the province's setup pages ask for it)."""
+    for rubric in queryset.select_related("bloc"):
+        year = rubric.year + 1
         try:
-            new = rubric_copy(rubric=rubric, year=rubric.year + 1)
+            new = rubric_copy(rubric=rubric, year=year, legal_basis="", deadline=shifted(rubric.deadline, 1))
         except IntegrityError:
             modeladmin.message_user(
-                request, f"Khối {rubric.bloc.code} đã có bảng tiêu chí năm {rubric.year + 1}.", messages.ERROR
+                request, f"Khối {rubric.bloc.code} đã có bảng tiêu chí năm {year}.", messages.ERROR
             )
         else:
-            modeladmin.message_user(request, f"Đã tạo {new}.", messages.SUCCESS)
+            modeladmin.message_user(
+                request, f"Đã tạo {new} (đang soạn): hãy nhập căn cứ của năm {year}.", messages.WARNING
+            )
 
 
 @admin.action(description="Mở cho các đơn vị chấm điểm (bảng đang soạn)")

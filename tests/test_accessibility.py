@@ -69,6 +69,20 @@ def empty_signing(page, site):
     page.wait_for_selector("text=Chọn tệp chứng thư số.")
 
 
+def new_year_with_errors(page, site):
+    page.goto(site.base + "/tinh/thiet-lap/khoi/TMTH/2022/mo-nam-sau/")
+    page.select_option("#id_deputy_leader", label="Thanh tra tỉnh")  # the leader too
+    page.fill("#id_deadline", "31/02/2023")
+    page.click("button:has-text('Mở năm thi đua 2023')")
+    page.wait_for_selector(".invalid-feedback")
+
+
+def rubric_copy(page, site):
+    page.goto(site.base + "/tinh/thiet-lap/")
+    page.click("text=Sao chép bảng tiêu chí năm 2022 sang khối, năm khác")
+    page.wait_for_selector("h1:has-text('Sao chép bảng tiêu chí')")
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -105,6 +119,11 @@ PAGES = [
     PageType("received reports", REVIEWER, "/khoi/bao-cao-da-nhan/", phone=True),
     PageType("received reports, province admin", ADMIN, "/khoi/bao-cao-da-nhan/?nam=2022", phone=True),
     PageType("province desk", ADMIN, "/tinh/", phone=True),
+    PageType("setup home", ADMIN, "/tinh/thiet-lap/", phone=True),
+    PageType("new year form", ADMIN, "/tinh/thiet-lap/khoi/TMTH/2022/mo-nam-sau/", phone=True),
+    PageType("new year form with errors", ADMIN, new_year_with_errors, phone=True),
+    PageType("rubric copy form", ADMIN, rubric_copy),
+    PageType("bloc-year form", ADMIN, "/tinh/thiet-lap/khoi/TMTH/2022/", phone=True),
     PageType("404", EDITOR, "/khong-co-trang-nay/", status=404),
 ]
 CHECKS = [(kind, DESKTOP) for kind in PAGES] + [(kind, PHONE) for kind in PAGES if kind.phone]

@@ -1,8 +1,10 @@
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from scoring.models import Criterion, Membership, Rubric, Sheet
+from scoring.models import Bloc, BlocYear, Criterion, Membership, Rubric, Sheet
 
 
 @pytest.fixture
@@ -31,8 +33,11 @@ def test_the_copy_action_makes_next_years_rubric(admin_client_, rubric_2022):
         {"action": "copy_to_next_year", "_selected_action": [rubric_2022.pk]},
         follow=True,
     )
-    assert "Đã tạo" in response.content.decode()
-    assert Criterion.objects.filter(rubric=Rubric.objects.get(year=2023)).count() == 34
+    assert "hãy nhập căn cứ của năm 2023" in response.content.decode()
+    new = Rubric.objects.get(year=2023)
+    assert Criterion.objects.filter(rubric=new).count() == 34
+    # the deadline a year later; the old legal basis is not kept silently
+    assert new.deadline == datetime.date(2023, 12, 15) and new.legal_basis == ""
 
 
 def test_no_criterion_can_be_added_to_a_submitted_rubric(admin_client_, vp_sheet):
@@ -94,3 +99,72 @@ def test_the_province_has_one_emulation_office(admin_client_, agencies):
     assert "Tỉnh chỉ có một cơ quan thường trực thi đua." in page.content.decode()
     vp.refresh_from_db()
     assert not vp.is_province_office
+
+
+def bloc_year_form(bloc, year, leader, deputy, members, existing=()) -> dict:
+    """The admin's bloc-year form with its members inline; `existing` are (membership, agency) kept as they are."""
+    data = {
+        "bloc": bloc.pk,
+        "year": year,
+        "leader": leader.pk if leader else "",
+        "deputy_leader": deputy.pk if deputy else "",
+        "memberships-TOTAL_FORMS": str(len(existing) + len(members)),
+        "memberships-INITIAL_FORMS": str(len(existing)),
+    }
+    for i, membership in enumerate(existing):
+        data.update(
+            {
+                f"memberships-{i}-id": membership.pk,
+                f"memberships-{i}-bloc_year": membership.bloc_year_id,
+                f"memberships-{i}-agency": membership.agency_id,
+            }
+        )
+    for i, agency in enumerate(members, start=len(existing)):
+        data[f"memberships-{i}-agency"] = agency.pk
+    return data
+
+
+@pytest.mark.parametrize(
+    ("leader", "deputy", "members", "message"),
+    [
+        ("OTHER", "TTR", ["VP", "TTR"], "Khối trưởng (Cơ quan OTHER) chưa có trong danh sách thành viên"),
+        ("TTR", "OTHER", ["VP", "TTR"], "Khối phó (Cơ quan OTHER) chưa có trong danh sách thành viên"),
+        ("TTR", "TTR", ["VP", "TTR"], "Khối trưởng và khối phó phải là hai cơ quan khác nhau."),
+    ],
+)
+def test_the_admin_refuses_a_leader_or_deputy_outside_the_new_bloc_year(
+    admin_client_, bloc_2022, agencies, leader, deputy, members, message
+):
+    data = bloc_year_form(
+        bloc_2022.bloc, 2023, agencies[leader], agencies[deputy], [agencies[m] for m in members]
+    )
+    page = admin_client_.post(reverse("admin:scoring_blocyear_add"), data)
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not BlocYear.objects.filter(year=2023).exists()
+
+
+def test_the_admin_takes_a_leader_added_to_the_members_in_the_same_post(admin_client_, bloc_2022, agencies):
+    existing = list(bloc_2022.memberships.all())
+    data = bloc_year_form(
+        bloc_2022.bloc, 2022, agencies["OTHER"], agencies["STC"], [agencies["OTHER"]], existing
+    )
+    response = admin_client_.post(reverse("admin:scoring_blocyear_change", args=[bloc_2022.pk]), data)
+    assert response.status_code == 302
+    bloc_2022.refresh_from_db()
+    assert bloc_2022.leader.code == "OTHER" and bloc_2022.memberships.count() == 4
+
+
+def test_the_admin_refuses_an_agency_in_two_blocs_the_same_year(admin_client_, bloc_2022, agencies):
+    other_bloc = Bloc.objects.create(code="VX", name="Khối Văn hóa - Xã hội")
+    data = bloc_year_form(other_bloc, 2022, None, None, [agencies["OTHER"], agencies["VP"]])
+    page = admin_client_.post(reverse("admin:scoring_blocyear_add"), data).content.decode()
+    assert "Cơ quan VP đã thuộc Khối các cơ quan Tham mưu - Tổng hợp năm 2022." in page
+    assert not BlocYear.objects.filter(bloc=other_bloc).exists()
+
+
+def test_the_admin_refuses_the_same_bloc_year_twice(admin_client_, bloc_2022, agencies):
+    data = bloc_year_form(bloc_2022.bloc, 2022, None, None, [])
+    page = admin_client_.post(reverse("admin:scoring_blocyear_add"), data).content.decode()
+    assert "Khối thi đua này đã có năm thi đua đó." in page
+    assert BlocYear.objects.filter(bloc=bloc_2022.bloc).count() == 1

@@ -105,3 +105,34 @@ def test_every_model_reads_as_text(vp_sheet, bloc_2022):
     assert (
         str(vp_sheet.rubric.criteria.get(key="2:6").tiers.first()) == "Hoàn thành xuất sắc nhiệm vụ (20 điểm)"
     )
+
+
+def test_it_says_in_vietnamese_what_is_wrong_with_a_bloc_year(bloc_2022, agencies):
+    """Leader = deputy, a deputy outside the bloc, the same bloc and year twice: each named on its field."""
+    bloc_2022.deputy_leader = agencies["TTR"]
+    with pytest.raises(ValidationError) as exc:
+        bloc_2022.full_clean()
+    assert exc.value.message_dict == {
+        "deputy_leader": ["Khối trưởng và khối phó phải là hai cơ quan khác nhau."]
+    }
+    bloc_2022.deputy_leader = agencies["OTHER"]
+    with pytest.raises(ValidationError) as exc:
+        bloc_2022.full_clean()
+    assert exc.value.message_dict == {
+        "deputy_leader": ["Cơ quan này không phải là thành viên của khối trong năm."]
+    }
+    with pytest.raises(ValidationError) as exc:
+        BlocYear(bloc=bloc_2022.bloc, year=2022).full_clean()
+    assert exc.value.messages == ["Khối thi đua này đã có năm thi đua đó."]
+
+
+def test_it_names_the_bloc_an_agency_already_belongs_to(bloc_2022, agencies):
+    other_bloc = Bloc.objects.create(code="VX", name="Khối Văn hóa - Xã hội")
+    with pytest.raises(ValidationError) as exc:
+        BlocMember(
+            bloc_year=BlocYear.objects.create(bloc=other_bloc, year=2022), agency=agencies["VP"]
+        ).full_clean()
+    assert exc.value.message_dict["agency"] == [
+        "Một cơ quan chỉ thuộc một khối thi đua trong mỗi năm. Cơ quan VP đã thuộc "
+        "Khối các cơ quan Tham mưu - Tổng hợp năm 2022."
+    ]

@@ -7,6 +7,7 @@ from scoring.evidence import views as evidence
 from scoring.province import views as province
 from scoring.reports import views as reports
 from scoring.review import views as review
+from scoring.rubrics import views as rubrics
 from scoring.sheets import views as sheets
 
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
@@ -82,6 +83,17 @@ urlpatterns = [
     path("don-vi/<str:code>/tai-lieu/<int:pk>/sua/", evidence.evidence_edit, name="evidence_edit"),
     path("don-vi/<str:code>/tai-lieu/<int:pk>/tep/", evidence.evidence_file, name="evidence_file"),
     path("don-vi/<str:code>/tai-lieu/phan-tich/", evidence.citation_parse, name="citation_parse"),
+    # the province's setup
+    path("tinh/thiet-lap/", rubrics.setup_home, name="setup_home"),
+    path(
+        "tinh/thiet-lap/khoi/<str:code>/<int:year>/mo-nam-sau/",
+        rubrics.setup_year_open,
+        name="setup_year_open",
+    ),
+    path("tinh/thiet-lap/khoi/<str:code>/<int:year>/", rubrics.setup_year_edit, name="setup_year_edit"),
+    path(
+        "tinh/thiet-lap/bang-tieu-chi/<int:pk>/sao-chep/", rubrics.setup_rubric_copy, name="setup_rubric_copy"
+    ),
     # accounts and operations
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

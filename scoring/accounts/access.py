@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -21,6 +19,8 @@ POLICY: dict[str, frozenset[str]] = {
     "sheet.history": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
     "evidence.view": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
     "evidence.edit": frozenset({Role.EDITOR, Role.HEAD}),
+    # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages
+    "province.admin": frozenset({Role.ADMIN}),
 }
 # actions that also need the sheet to be open for the agency (draft, or returned by the reviewer)
 NEEDS_EDITABLE_SHEET = {"sheet.edit", "sheet.submit"}
@@ -136,7 +136,7 @@ def roles_of(user) -> Roles:
     rows = Membership.objects.filter(user=user).values_list("agency_id", "role", "agency__is_province_office")
     for agency_id, role, province_office in rows:
         by_agency.setdefault(agency_id, set()).add(role)
-        province_admin = province_admin or (role == Role.ADMIN and province_office)
+        province_admin = province_admin or (role in POLICY["province.admin"] and province_office)
     return Roles({pk: frozenset(r) for pk, r in by_agency.items()}, province_admin)
 
 
@@ -205,21 +205,11 @@ def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:
     return job
 
 
-# ---------------------------------------------------------------- the province's desk
-
-# The menu bar's link to the province's desk, decided once at login (a page does not read the roles for
-# it); the desk itself checks the roles on every request (get_province_admin).
-PROVINCE_ADMIN_SESSION_KEY = "province_admin"
-
-
-@receiver(user_logged_in)
-def remember_province_admin(sender, request, user, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        request.session[PROVINCE_ADMIN_SESSION_KEY] = roles_of(user).province_admin
+# ---------------------------------------------------------------- the province's desk and setup pages
 
 
 def get_province_admin(request) -> Roles:
-    """The province's administrators' roles; 404 for everybody else."""
+    """The province's desk and setup pages are its administrators' alone: 404 for everybody else."""
     roles = roles_of(request.user)
     if not roles.province_admin:
         _denied(request, Http404(), "not_found")
@@ -233,3 +223,15 @@ def get_province_export_job(request, year: int, pk: int) -> ExportJob:
     if job is None:
         _denied(request, Http404(), "not_found")
     return job
+
+
+def get_bloc_year_to_set_up(request, code: str, year: int) -> BlocYear:
+    get_province_admin(request)
+    return get_object_or_404(
+        BlocYear.objects.select_related("bloc", "leader", "deputy_leader"), bloc__code=code, year=year
+    )
+
+
+def get_rubric_to_set_up(request, pk: int) -> Rubric:
+    get_province_admin(request)
+    return get_object_or_404(Rubric.objects.select_related("bloc"), pk=pk)

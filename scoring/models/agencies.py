@@ -86,6 +86,11 @@ class Bloc(models.Model):
         return (self.code,)
 
 
+LEADER_IS_DEPUTY = "Khối trưởng và khối phó phải là hai cơ quan khác nhau."
+NOT_A_MEMBER = "Cơ quan này không phải là thành viên của khối trong năm."
+ONE_BLOC_A_YEAR = "Một cơ quan chỉ thuộc một khối thi đua trong mỗi năm."
+
+
 class BlocYear(models.Model):
     """A bloc in one year: who belongs to it, who leads it, who is deputy."""
 
@@ -106,27 +111,60 @@ class BlocYear(models.Model):
         verbose_name_plural = "khối thi đua theo năm"
         ordering = ["-year", "bloc__name"]
         constraints = [
-            models.UniqueConstraint(fields=["bloc", "year"], name="scoring_one_bloc_year"),
+            models.UniqueConstraint(
+                fields=["bloc", "year"],
+                name="scoring_one_bloc_year",
+                violation_error_message="Khối thi đua này đã có năm thi đua đó.",
+            ),
             models.CheckConstraint(
-                condition=~Q(leader=F("deputy_leader")), name="scoring_leader_is_not_deputy"
+                condition=~Q(leader=F("deputy_leader")),
+                name="scoring_leader_is_not_deputy",
+                violation_error_message=LEADER_IS_DEPUTY,
             ),
         ]
 
     def __str__(self):
         return f"{self.bloc} năm {self.year}"
 
+    # A form that edits the members in the same post (the admin's inline, the setup pages) checks the leader
+    # and deputy against the members it is about to save, not against those still in the database.
+    members_checked_by_form = False
+
     def clean(self):
-        if self.pk:
-            member_ids = set(self.memberships.values_list("agency_id", flat=True))
+        errors = self.leader_errors(
+            None if self.members_checked_by_form or not self.pk else self.member_ids()
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    def member_ids(self) -> set[int]:
+        return set(self.memberships.values_list("agency_id", flat=True))
+
+    def leader_errors(self, member_ids: set[int] | None) -> dict[str, str]:
+        """What is wrong with the leader and deputy, field by field; members not checked when None."""
+        errors = {}
+        if self.leader_id and self.leader_id == self.deputy_leader_id:
+            errors["deputy_leader"] = LEADER_IS_DEPUTY
+        if member_ids is not None:
             for field in ("leader", "deputy_leader"):
                 agency_id = getattr(self, f"{field}_id")
-                if agency_id and agency_id not in member_ids:
-                    raise ValidationError({field: "Cơ quan này không phải là thành viên của khối trong năm."})
+                if agency_id and agency_id not in member_ids and field not in errors:
+                    errors[field] = NOT_A_MEMBER
+        return errors
+
+
+class BlocMemberQuerySet(models.QuerySet):
+    def elsewhere(self, *, year: int, agency_ids, bloc_year_id: int | None = None) -> dict[int, "BlocMember"]:
+        """Of these agencies, those that belong to another bloc in that year: agency id → membership."""
+        rows = self.filter(bloc_year__year=year, agency_id__in=agency_ids).exclude(bloc_year_id=bloc_year_id)
+        return {m.agency_id: m for m in rows.select_related("agency", "bloc_year__bloc")}
 
 
 class BlocMember(models.Model):
     bloc_year = models.ForeignKey(BlocYear, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="bloc_memberships")
+
+    objects = BlocMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = "thành viên khối"
@@ -142,9 +180,17 @@ class BlocMember(models.Model):
 
     def clean(self):
         if self.bloc_year_id and self.agency_id:
-            other = BlocMember.objects.filter(agency_id=self.agency_id, bloc_year__year=self.bloc_year.year)
-            if other.exclude(pk=self.pk).exists():
-                raise ValidationError("Một cơ quan chỉ thuộc một khối thi đua trong mỗi năm.")
+            year = self.bloc_year.year
+            other = BlocMember.objects.elsewhere(
+                year=year, agency_ids=[self.agency_id], bloc_year_id=self.bloc_year_id
+            )
+            if other:
+                raise ValidationError({"agency": elsewhere_message(other[self.agency_id])})
+
+
+def elsewhere_message(membership: BlocMember) -> str:
+    """ "Một cơ quan chỉ thuộc một khối …: Sở Tư pháp đã thuộc Khối … năm 2023."""
+    return f"{ONE_BLOC_A_YEAR} {membership.agency} đã thuộc {membership.bloc_year}."
 
 
 class Membership(models.Model):

@@ -1,11 +1,13 @@
-"""Writes of a rubric: its criteria from a parsed workbook, a copy for another year, its round's state."""
+"""Writes of a rubric: its criteria from a parsed workbook, a copy for another year or bloc, its round's state."""
 
+import dataclasses
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 
-from ..models import Component, Criterion, Rubric, Tier
+from ..models import AwardRule, Bloc, Component, Criterion, Rubric, Tier
 from .tree import rubric_tree
 
 
@@ -94,15 +96,64 @@ def criterion_specs(rtree) -> list[CriterionSpec]:
     return list(specs.values())
 
 
+@dataclass(frozen=True)
+class AwardSpec:
+    """An award rule to write: the award, at most N agencies and/or N % of members, a minimum total."""
+
+    award: str
+    max_count: int | None = None
+    max_percent: Decimal | None = None
+    min_total: Decimal | None = None
+
+
+def award_specs(rubric: Rubric) -> list[AwardSpec]:
+    return [
+        AwardSpec(rule.award, rule.max_count, rule.max_percent, rule.min_total)
+        for rule in AwardRule.objects.filter(rubric=rubric).order_by("position")
+    ]
+
+
+def shifted(day: datetime.date | None, years: int) -> datetime.date | None:
+    """The same day so many years later (29 February becomes the 28th)."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def copied_title(rubric: Rubric, bloc: Bloc, year: int) -> str:
+    """ "Tiêu chí … năm 2022 của Khối A" becomes "… năm 2023 của Khối B"."""
+    return rubric.title.replace(str(rubric.year), str(year)).replace(rubric.bloc.name, bloc.name)
+
+
 @transaction.atomic
-def rubric_copy(*, rubric: Rubric, year: int, title: str = "") -> Rubric:
-    """The same criteria for another year: no scores, statuses or evidence come along."""
+def rubric_copy(
+    *,
+    rubric: Rubric,
+    year: int,
+    legal_basis: str,
+    bloc: Bloc | None = None,
+    title: str = "",
+    deadline: datetime.date | None,
+    award_rules: list[AwardSpec] | None = None,
+) -> Rubric:
+    """The same criteria, tiers and components for another year or bloc, as a draft: no scores, statuses or
+    evidence come along. The legal basis and the deadline are always given (last year's decrees may no longer
+    stand; `shifted` proposes the deadline); the award rules are copied unless given."""
+    bloc = bloc or rubric.bloc
     new = Rubric.objects.create(
-        bloc=rubric.bloc,
+        bloc=bloc,
         year=year,
-        title=title or rubric.title.replace(str(rubric.year), str(year)),
-        legal_basis=rubric.legal_basis,
+        title=title or copied_title(rubric, bloc, year),
+        legal_basis=legal_basis,
+        deadline=deadline,
         status=Rubric.Status.DRAFT,
     )
     rubric_write_criteria(rubric=new, criteria=criterion_specs(rubric_tree(rubric)))
+    AwardRule.objects.bulk_create(
+        AwardRule(rubric=new, position=i, **dataclasses.asdict(spec))
+        for i, spec in enumerate(award_specs(rubric) if award_rules is None else award_rules, start=1)
+    )
     return new

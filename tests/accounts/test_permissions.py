@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scoring.accounts.access import POLICY
-from scoring.models import BlocYear, Document, ExportJob, Report, Score, Sheet
+from scoring.models import Bloc, BlocYear, Document, ExportJob, Report, Rubric, Score, Sheet
 
 from ..conftest import PDF, edit_data, field
 
@@ -163,6 +163,7 @@ def test_the_policy_table_names_every_action_the_views_use():
         "sheet.history",
         "evidence.view",
         "evidence.edit",
+        "province.admin",
     }
 
 
@@ -248,3 +249,80 @@ def test_the_bloc_is_followed_by_its_leaders_reviewers_and_the_provinces_adminis
         assert bloc_state(sheet) == before
     elif name.endswith("POST"):
         assert bloc_state(sheet) != before
+
+
+# ---------------------------------------------------------------- the province's setup pages
+
+# view → status for the province's administrator; everybody else (an "admin" of an ordinary agency too) 404
+SETUP_VIEWS = {
+    "setup_home GET": 200,
+    "setup_year_open GET": 200,
+    "setup_year_open POST": 302,  # opens 2023
+    "setup_year_edit GET": 200,
+    "setup_year_edit POST": 302,  # the deputy becomes another member
+    "setup_rubric_copy GET": 200,
+    "setup_rubric_copy POST": 302,  # copies the 2022 rubric to another bloc
+}
+
+
+def setup_state():
+    return (
+        list(BlocYear.objects.values_list("bloc__code", "year", "leader__code", "deputy_leader__code")),
+        list(Rubric.objects.values_list("bloc__code", "year")),
+    )
+
+
+def setup_request(client, name: str, agencies):
+    view, method = name.split()
+    rubric = Rubric.objects.get(year=2022)
+    args = {"setup_home": [], "setup_rubric_copy": [rubric.pk]}.get(view, ["TMTH", 2022])
+    url = reverse(view, args=args)
+    if method == "GET":
+        return client.get(url)
+    basis = {"legal_basis": "Quyết định số 1/QĐ-TMTH ngày 05/01/2023.", "deadline": "15/12/2023"}
+    awards = {"awards-TOTAL_FORMS": "0", "awards-INITIAL_FORMS": "0"}
+    data = {
+        "setup_year_open": {
+            "members": [agencies["VP"].pk, agencies["TTR"].pk],
+            "leader": agencies["VP"].pk,
+            "deputy_leader": agencies["TTR"].pk,
+            "title": "Bảng 2023",
+        },
+        "setup_year_edit": {
+            "members": [agencies[code].pk for code in ("VP", "TTR", "STC")],
+            "leader": agencies["TTR"].pk,
+            "deputy_leader": agencies["VP"].pk,
+        },
+        "setup_rubric_copy": {"bloc": Bloc.objects.get(code="VX").pk, "year": "2022", "title": ""},
+    }[view]
+    return client.post(url, {**data, **basis, **awards})
+
+
+@pytest.fixture
+def setup_world(bloc_2022):
+    Bloc.objects.create(code="VX", name="Khối Văn hóa - Xã hội")
+
+
+@pytest.mark.parametrize("name", SETUP_VIEWS)
+@pytest.mark.parametrize("role", IDENTITIES)
+def test_the_setup_pages_are_the_province_administrators_alone(
+    client, cast, agencies, setup_world, name, role
+):
+    client.force_login(cast[role])
+    before = setup_state()
+    response = setup_request(client, name, agencies)
+    expected = SETUP_VIEWS[name] if role == "admin" else 404
+    assert response.status_code == expected
+    if expected == 404:
+        assert setup_state() == before
+    elif name.endswith("POST"):
+        assert response["Location"] == reverse("setup_home")
+        assert setup_state() != before
+
+
+@pytest.mark.parametrize("name", SETUP_VIEWS)
+def test_the_setup_pages_send_anonymous_users_to_the_login_page(client, agencies, setup_world, name):
+    before = setup_state()
+    response = setup_request(client, name, agencies)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert setup_state() == before
