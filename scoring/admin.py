@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db import IntegrityError
 
 from . import models
-from .rubrics.services import rubric_copy
+from .rubrics.services import RubricNotReady, rubric_copy, rubric_open
 
 
 @admin.register(models.Agency)
@@ -60,6 +60,16 @@ class TierInline(LockedWhenSubmitted, admin.TabularInline):
     extra = 0
     fields = ["position", "component", "label", "points"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self._criterion = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only this criterion's own organisations are offered (Tier.clean refuses any other).
+        if db_field.name == "component":
+            kwargs["queryset"] = models.Component.objects.filter(criterion=getattr(self, "_criterion", None))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ComponentInline(LockedWhenSubmitted, admin.TabularInline):
     model = models.Component
@@ -95,10 +105,15 @@ def copy_to_next_year(modeladmin, request, queryset):
 
 @admin.action(description="Mở cho các đơn vị chấm điểm (bảng đang soạn)")
 def open_for_scoring(modeladmin, request, queryset):
-    opened = queryset.filter(status=models.Rubric.Status.DRAFT).update(status=models.Rubric.Status.OPEN)
-    modeladmin.message_user(
-        request, f"Đã mở {opened} bảng tiêu chí cho các đơn vị chấm điểm.", messages.SUCCESS
-    )
+    for rubric in queryset:
+        try:
+            rubric_open(rubric=rubric)
+        except RubricNotReady as exc:
+            modeladmin.message_user(
+                request, f"Chưa mở được {rubric}: " + " ".join(exc.reasons), messages.ERROR
+            )
+        else:
+            modeladmin.message_user(request, f"Đã mở {rubric} cho các đơn vị chấm điểm.", messages.SUCCESS)
 
 
 class AwardRuleInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from scoring import system
 from scoring.evidence import views as evidence
 from scoring.reports import views as reports
 from scoring.review import views as review
+from scoring.rubrics import editor_views as rubric_editor
 from scoring.sheets import views as sheets
 
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
@@ -65,6 +66,8 @@ urlpatterns = [
     path("don-vi/<str:code>/tai-lieu/<int:pk>/sua/", evidence.evidence_edit, name="evidence_edit"),
     path("don-vi/<str:code>/tai-lieu/<int:pk>/tep/", evidence.evidence_file, name="evidence_file"),
     path("don-vi/<str:code>/tai-lieu/phan-tich/", evidence.citation_parse, name="citation_parse"),
+    # the province's set-up
+    path("tinh/thiet-lap/bang-tieu-chi/<int:pk>/", rubric_editor.rubric_editor, name="rubric_editor"),
     # accounts and operations
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -201,3 +201,16 @@ def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:
     if job is None:
         _denied(request, Http404(), "not_found")
     return job
+
+
+# ---------------------------------------------------------------- the province's set-up
+
+
+def get_rubric_to_set_up(request, pk: int) -> Rubric:
+    """Any rubric, for the province's administrators (its editor); 404 for everybody else."""
+    rubric = None
+    if roles_of(request.user).province_admin:
+        rubric = Rubric.objects.select_related("bloc").filter(pk=pk).first()
+    if rubric is None:
+        _denied(request, Http404(), "not_found")
+    return rubric

@@ -203,6 +203,20 @@ class Tier(models.Model):
 
     natural_key.dependencies = ["scoring.criterion", "scoring.component"]
 
+    def clean(self):
+        # No constraint reaches across tables: the criterion's maximum and the component's criterion.
+        criterion = getattr(self, "criterion", None)  # unset: RelatedObjectDoesNotExist is an AttributeError
+        errors = {}
+        if criterion is not None and self.points is not None and self.points > criterion.max_points:
+            errors["points"] = (
+                f"Mức “{self.label}” {format_points(self.points)} điểm vượt điểm chuẩn "
+                f"{format_points(criterion.max_points)} của tiêu chí {criterion.code}."
+            )
+        if self.component_id and criterion is not None and self.component.criterion_id != criterion.pk:
+            errors["component"] = "Tổ chức được chấm phải thuộc chính tiêu chí này (cùng bảng tiêu chí)."
+        if errors:
+            raise ValidationError(errors)
+
 
 class AwardRule(models.Model):
     """What the ranking proposes, in rank order: "Cờ thi đua" for at most 1, then "Bằng khen" for at most 20 %.

@@ -1,0 +1,189 @@
+"""The rubric editor's forms: a criterion with its tiers and organisations in one go, and the deadline.
+
+Tiers are typed one a line, "Hoàn thành tốt nhiệm vụ = 15"; organisations one a line too,
+"Tổ chức Đoàn thanh niên (có thể không có): Xuất sắc = 20; Tốt = 15".
+"""
+
+import datetime
+import re
+
+from django import forms
+
+from ..models import Criterion
+from ..notation import NumberError, format_points, parse_points
+from .editor import ComponentValues, CriterionValues
+
+OPTIONAL = "(có thể không có)"
+LEAF_RULES = [
+    (Criterion.Rule.MANUAL, "Nhập điểm"),
+    (Criterion.Rule.TIERED, "Chọn một mức"),
+    (Criterion.Rule.COMPONENTS, "Chấm từng tổ chức (thiếu thì lấy trung bình)"),
+]
+TIER_EXAMPLE = "“Hoàn thành tốt nhiệm vụ = 15”"
+
+
+def format_tiers(tiers) -> str:
+    return "\n".join(f"{t.label} = {format_points(t.points)}" for t in tiers)
+
+
+def format_components(components) -> str:
+    lines = []
+    for c in components:
+        name = f"{c.name} {OPTIONAL}" if c.may_be_missing else c.name
+        lines.append(f"{name}: " + "; ".join(f"{t.label} = {format_points(t.points)}" for t in c.tier_list))
+    return "\n".join(lines)
+
+
+def parse_tier(text: str, where: str) -> tuple[str, object]:
+    label, sign, points = text.rpartition("=")
+    label = label.strip()
+    if not sign or not label:
+        raise forms.ValidationError(f"{where}: viết “tên mức = điểm”, ví dụ {TIER_EXAMPLE}.")
+    try:
+        number = parse_points(points)
+    except NumberError as exc:
+        raise forms.ValidationError(f"{where}: {exc}") from None
+    if number is None:
+        raise forms.ValidationError(f"{where}: thiếu số điểm sau dấu “=”.")
+    return label, number
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def parse_tiers(text: str) -> list:
+    return [parse_tier(line, f"Dòng {n}") for n, line in enumerate(_lines(text), start=1)]
+
+
+def parse_components(text: str) -> list[ComponentValues]:
+    found = []
+    for n, line in enumerate(_lines(text), start=1):
+        name, colon, rest = line.partition(":")
+        if not colon or not name.strip() or not rest.strip():
+            raise forms.ValidationError(
+                f"Dòng {n}: viết “tên tổ chức: mức = điểm; mức = điểm”, "
+                "ví dụ “Tổ chức Công đoàn: Hoàn thành xuất sắc nhiệm vụ = 20; Hoàn thành tốt nhiệm vụ = 15”."
+            )
+        optional = OPTIONAL in name
+        name = re.sub(r"\s+", " ", name.replace(OPTIONAL, "")).strip()
+        tiers = [parse_tier(part, f"Dòng {n}, {name}") for part in rest.split(";") if part.strip()]
+        found.append(ComponentValues(name=name, may_be_missing=optional, tiers=tiers))
+    return found
+
+
+class PointsInput(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "form-control"})
+
+    def to_python(self, value):
+        try:
+            return parse_points(super().to_python(value))
+        except NumberError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class CriterionForm(forms.Form):
+    """A criterion as the editor types it; a parent (`is_parent`) is a sum and has no rule to choose."""
+
+    text = forms.CharField(
+        label="Nội dung tiêu chí",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": "Nhập nội dung tiêu chí."},
+    )
+    max_points = PointsInput(label="Điểm chuẩn", error_messages={"required": "Nhập điểm chuẩn."})
+    max_bonus = PointsInput(label="Điểm thưởng", required=False)
+    rule = forms.ChoiceField(
+        label="Cách tính", choices=LEAF_RULES, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    tiers = forms.CharField(
+        label="Các mức (mỗi dòng một mức: tên mức = điểm)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+    components = forms.CharField(
+        label=f"Các tổ chức (mỗi dòng: tên: mức = điểm; mức = điểm; thêm “{OPTIONAL}” sau tên nếu cần)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, is_parent: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_parent = is_parent
+        if is_parent:
+            for name in ("rule", "tiers", "components"):
+                del self.fields[name]
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+    @classmethod
+    def initial_of(cls, criterion) -> dict:
+        return {
+            "text": criterion.text,
+            "max_points": format_points(criterion.max_points),
+            "max_bonus": format_points(criterion.max_bonus),
+            "rule": criterion.rule,
+            "tiers": format_tiers(criterion.tier_list),
+            "components": format_components(criterion.component_list),
+        }
+
+    def clean_tiers(self):
+        return parse_tiers(self.cleaned_data.get("tiers", ""))
+
+    def clean_components(self):
+        return parse_components(self.cleaned_data.get("components", ""))
+
+    def clean(self):
+        data = super().clean()
+        rule = data.get("rule")
+        if rule == Criterion.Rule.TIERED and "tiers" in data and len(data["tiers"]) < 2:
+            self.add_error(
+                "tiers", f"Tiêu chí chọn một mức cần ít nhất hai mức, mỗi dòng một mức, ví dụ {TIER_EXAMPLE}."
+            )
+        if rule == Criterion.Rule.COMPONENTS and "components" in data:
+            if not data["components"]:
+                self.add_error("components", "Tiêu chí chấm từng tổ chức cần ít nhất một tổ chức.")
+        return data
+
+    def values(self) -> CriterionValues:
+        data = self.cleaned_data
+        return CriterionValues(
+            text=data["text"].strip(),
+            max_points=data["max_points"],
+            max_bonus=data.get("max_bonus") or parse_points("0"),
+            rule=data.get("rule", Criterion.Rule.SUM),
+            tiers=data.get("tiers", []),
+            components=data.get("components", []),
+        )
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.CharField(
+        label="Hạn nộp (ngày/tháng/năm)",
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": "15/12/2023", "autocomplete": "off"}
+        ),
+    )
+
+    def clean_deadline(self) -> datetime.date | None:
+        text = self.cleaned_data["deadline"].strip()
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        try:
+            if not match:
+                raise ValueError
+            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            raise forms.ValidationError(
+                f"“{text[:20]}” không phải ngày theo kiểu ngày/tháng/năm, ví dụ 15/12/2023."
+            ) from None
