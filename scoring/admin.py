@@ -42,17 +42,19 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 class LockedWhenSubmitted:
-    """Criteria of a rubric that agencies have submitted against are read-only."""
+    """Criteria of a rubric that agencies have submitted against are read-only; once agencies score against
+    it (even in draft) none is deleted, and Criterion.clean keeps their points and rule."""
 
-    def _locked(self, obj) -> bool:
-        rubric = getattr(obj, "rubric", None) or getattr(getattr(obj, "criterion", None), "rubric", None)
-        return bool(rubric and rubric.is_locked)
+    def _rubric(self, obj):
+        return getattr(obj, "rubric", None) or getattr(getattr(obj, "criterion", None), "rubric", None)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and self._locked(obj))
+        rubric = obj and self._rubric(obj)
+        return super().has_change_permission(request, obj) and not (rubric and rubric.is_locked)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and self._locked(obj))
+        rubric = obj and self._rubric(obj)
+        return super().has_delete_permission(request, obj) and not (rubric and rubric.sheets.exists())
 
 
 class TierInline(LockedWhenSubmitted, admin.TabularInline):

@@ -153,3 +153,18 @@ def test_the_province_has_one_emulation_office(admin_client_, agencies):
     assert "Tỉnh chỉ có một cơ quan thường trực thi đua." in page.content.decode()
     vp.refresh_from_db()
     assert not vp.is_province_office
+
+
+def test_once_agencies_score_the_admin_keeps_a_criterions_points_and_the_criterion(admin_client_, vp_sheet):
+    """A draft sheet is enough: the points an agency types are checked against these maxima."""
+    criterion = vp_sheet.rubric.criteria.get(key="3:3")
+    url = reverse("admin:scoring_criterion_change", args=[criterion.pk])
+    data = tier_inline_data(criterion, [])
+    page = admin_client_.post(url, {**data, "max_points": "5"}).content.decode()
+    assert "không đổi được điểm chuẩn, điểm thưởng hay cách tính" in page
+    criterion.refresh_from_db()
+    assert criterion.max_points == 10
+    assert admin_client_.post(url, {**data, "text": "Chỉ sửa chữ"}).status_code == 302
+    assert (
+        admin_client_.get(reverse("admin:scoring_criterion_delete", args=[criterion.pk])).status_code == 403
+    )

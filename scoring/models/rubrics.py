@@ -119,6 +119,17 @@ class Criterion(models.Model):
     def clean(self):
         if self.rubric_id and self.rubric.is_locked:
             raise ValidationError("Bảng tiêu chí đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí.")
+        if self.pk and self.rubric_id and self.rubric.sheets.exists():
+            stored = Criterion.objects.filter(pk=self.pk).values("max_points", "max_bonus", "rule").first()
+            if stored and stored != {
+                "max_points": self.max_points,
+                "max_bonus": self.max_bonus,
+                "rule": self.rule,
+            }:
+                raise ValidationError(
+                    "Đã có đơn vị chấm điểm theo bảng tiêu chí này: không đổi được điểm chuẩn, điểm thưởng "
+                    "hay cách tính của tiêu chí (chỉ sửa được nội dung chữ)."
+                )
         if self.parent_id and self.parent.rubric_id != self.rubric_id:
             raise ValidationError({"parent": "Tiêu chí cha phải thuộc cùng bảng tiêu chí."})
 

@@ -327,3 +327,19 @@ def test_the_page_costs_the_same_queries_for_any_size_of_rubric(admin, draft, dj
     with django_assert_num_queries(13):
         big_page = admin.get(url(big), {"sua": edited})
     assert small_page.status_code == big_page.status_code == 200
+
+
+def test_the_open_rubric_command_goes_through_the_same_check(draft):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    Criterion.objects.filter(rubric=draft, key="1:1.1").update(max_points=90)
+    out = StringIO()
+    with pytest.raises(CommandError, match="Chưa mở được bảng tiêu chí: 1 lý do."):
+        call_command("open_rubric", "--bloc", "TMTH", "--year", "2022", stdout=out)
+    assert "CHƯA ĐƯỢC  Nội dung 1, tiêu chí 1: Tổng các tiêu chí con 390, tiêu chí cha 400." in out.getvalue()
+    Criterion.objects.filter(rubric=draft, key="1:1.1").update(max_points=100)
+    call_command("open_rubric", "--bloc", "TMTH", "--year", "2022", stdout=out)
+    draft.refresh_from_db()
+    assert draft.status == Rubric.Status.OPEN
