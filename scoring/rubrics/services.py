@@ -142,6 +142,11 @@ def open_problems(rubric: Rubric, rtree=None) -> list[str]:
     if not rtree.criteria:
         reasons.append("Bảng tiêu chí chưa có tiêu chí nào.")
     reasons += [f"{m.label}: {mismatch_text(m)}." for m in rollup.mismatches(rtree.tree)]
+    for c in rtree.criteria:
+        if c.rule == Criterion.Rule.TIERED and not c.tier_list:
+            reasons.append(f"{c.label}: tiêu chí chọn một mức chưa có mức nào.")
+        if c.rule == Criterion.Rule.COMPONENTS and not c.component_list:
+            reasons.append(f"{c.label}: tiêu chí chấm từng tổ chức chưa có tổ chức nào.")
     if rubric.deadline is None:
         reasons.append("Chưa đặt hạn nộp bảng chấm điểm.")
     if not rubric.award_rules.exists():

@@ -343,3 +343,10 @@ def test_the_open_rubric_command_goes_through_the_same_check(draft):
     call_command("open_rubric", "--bloc", "TMTH", "--year", "2022", stdout=out)
     draft.refresh_from_db()
     assert draft.status == Rubric.Status.OPEN
+
+
+def test_a_choice_criterion_without_its_choices_does_not_open(draft):
+    Criterion.objects.filter(rubric=draft, key="3:3").update(rule=Criterion.Rule.TIERED)
+    with pytest.raises(RubricNotReady) as refused:
+        rubric_open(rubric=draft)
+    assert refused.value.reasons == ["Nội dung 3, tiêu chí 3: tiêu chí chọn một mức chưa có mức nào."]
