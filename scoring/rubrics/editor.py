@@ -42,18 +42,30 @@ class CriterionValues:
 # ---------------------------------------------------------------- what may change
 
 
-def guard(rubric: Rubric, *, shape: bool) -> None:
-    """The locking rules: nothing changes once the round is closed or an agency has submitted; once agencies
-    score against the rubric (drafts), only the words change (`shape`: anything else)."""
+def frozen_reason(rubric: Rubric) -> str:
+    """Why nothing of the rubric changes any more: the round is closed, or an agency has submitted."""
     if rubric.status == Rubric.Status.CLOSED:
-        raise EditRefused("Năm thi đua đã khóa sổ: không sửa được bảng tiêu chí.")
+        return "Năm thi đua đã khóa sổ: không sửa được bảng tiêu chí."
     if rubric.is_locked:
-        raise EditRefused("Bảng tiêu chí đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí.")
-    if shape and rubric.sheets.exists():
-        raise EditRefused(
+        return "Bảng tiêu chí đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí."
+    return ""
+
+
+def started_reason(rubric: Rubric) -> str:
+    """Why only the words change: agencies score against the rubric (their drafts)."""
+    if rubric.sheets.exists():
+        return (
             "Đã có đơn vị chấm điểm theo bảng tiêu chí này: chỉ sửa được nội dung chữ của tiêu chí và tên "
             "các mức; không thêm, xóa, chuyển tiêu chí hay đổi điểm, cách tính."
         )
+    return ""
+
+
+def guard(rubric: Rubric, *, shape: bool) -> None:
+    """The locking rules (`shape`: the change touches anything but the words)."""
+    reason = frozen_reason(rubric) or (started_reason(rubric) if shape else "")
+    if reason:
+        raise EditRefused(reason)
 
 
 def shape_of(criterion: Criterion) -> tuple:

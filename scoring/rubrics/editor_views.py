@@ -145,11 +145,8 @@ def _page(request, rubric, *, bound=None, rtree=None, refused=None, not_ready=No
     rtree = rtree or rubric_tree(rubric)
     refused = refused or {}
     forms = _open_forms(request, rtree, bound or {})
-    try:
-        editor.guard(rubric, shape=True)
-        locked = ""
-    except editor.EditRefused as exc:
-        locked = str(exc)
+    frozen = editor.frozen_reason(rubric)
+    locked = frozen or editor.started_reason(rubric)
     deadline = DeadlineForm(
         deadline_data, initial={"deadline": rubric.deadline.strftime("%d/%m/%Y") if rubric.deadline else ""}
     )
@@ -162,7 +159,8 @@ def _page(request, rubric, *, bound=None, rtree=None, refused=None, not_ready=No
             "rubric": rubric,
             "rows": _rows(rtree, forms, refused),
             "totals": rollup.rubric_totals(rtree.tree),
-            "locked": locked,
+            "locked": locked,  # why the tree's shape is fixed
+            "frozen": bool(frozen),  # nothing at all changes
             "problems": not_ready if not_ready is not None else open_problems(rubric, rtree),
             "refused_top": refused.get(0, ""),
             "new_section": forms.get("a0"),

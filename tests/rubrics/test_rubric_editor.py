@@ -258,6 +258,7 @@ def test_nothing_changes_once_an_agency_has_submitted(admin, vp_sheet):
     target = pk(rubric, "1:1.1")
     page = admin.get(url(rubric)).content.decode()
     assert "đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí" in element_text(page, "rubric-locked")
+    assert "?sua=" not in page and 'value="delete"' not in page  # no button leads to a refusal
     for op in ("delete", "up", "indent"):
         response = post(admin, rubric, op, target)
         assert "không sửa được tiêu chí" in response.content.decode()
@@ -276,6 +277,8 @@ def test_once_agencies_score_only_the_words_change(admin, vp_sheet):
     rubric = vp_sheet.rubric
     target = pk(rubric, "1:1.1")
     Score.objects.create(sheet=vp_sheet, criterion_id=target, points=90)
+    page = admin.get(url(rubric)).content.decode()
+    assert f"?sua={target}" in page and 'value="delete"' not in page and "?them=" not in page
     response = post(admin, rubric, "edit", target, **criterion_form(f"e{target}", max_points="90"))
     assert "Đã có đơn vị chấm điểm theo bảng tiêu chí này" in response.content.decode()
     assert Criterion.objects.get(pk=target).max_points == 100
