@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from scoring.models import Agency, AwardRule, Criterion, Membership, Rubric
 
-from ..browser import browser_page, wait_until
+from ..browser import browser_page, sign_in, wait_until
 from ..conftest import make_agency, make_user
 
 
@@ -109,3 +109,31 @@ def test_the_administrator_fixes_a_mismatch_adds_a_tiered_criterion_and_opens_th
     assert rubric.status == Rubric.Status.OPEN and str(rubric.deadline) == "2022-12-15"
     added = Criterion.objects.get(rubric=rubric, key="2:8.1")
     assert [t.points for t in added.tiers.order_by("position")] == [20, 15, 10, 0]
+
+
+def test_without_scripts_the_editor_still_edits_and_refuses_to_open_with_the_reasons(browser, server, setup):
+    rubric, admin = setup
+    sub = Criterion.objects.get(rubric=rubric, key="1:1.1")
+    context = browser.new_context(java_script_enabled=False, locale="vi-VN")
+    try:
+        sign_in(context, server, admin)
+        page = context.new_page()
+        page.goto(f"{server.url}/tinh/thiet-lap/bang-tieu-chi/{rubric.pk}/")
+        page.click(f"#c-{sub.pk} a:has-text('Sửa')")
+        assert page.is_visible(f"#id_e{sub.pk}-tiers")  # no script: every part of the form is shown
+        page.fill(f"#id_e{sub.pk}-max_points", "90")
+        page.click(f"#edit-{sub.pk} button:has-text('Lưu tiêu chí')")
+        page.wait_for_selector("text=Đã lưu tiêu chí 1.1")
+        assert (
+            row(page, "1:1").locator("[data-mismatch]").inner_text()
+            == "Tổng các tiêu chí con 390, tiêu chí cha 400"
+        )
+        page.click("button:has-text('Mở chấm điểm')")  # no confirmation without the script
+        page.wait_for_selector("#open-problems")
+        assert "Nội dung 1, tiêu chí 1: Tổng các tiêu chí con 390, tiêu chí cha 400." in page.inner_text(
+            "#open-problems"
+        )
+    finally:
+        context.close()
+    rubric.refresh_from_db()
+    assert rubric.status == Rubric.Status.DRAFT
