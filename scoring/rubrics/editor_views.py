@@ -162,7 +162,8 @@ def _page(request, rubric, *, bound=None, rtree=None, refused=None, not_ready=No
             "locked": locked,  # why the tree's shape is fixed
             "frozen": bool(frozen),  # nothing at all changes
             "problems": not_ready if not_ready is not None else open_problems(rubric, rtree),
-            "refused_top": refused.get(0, ""),
+            # after a POST the page opens at its top: a refusal is said there too, with a link to its row
+            "refused_top": [(pk, message) for pk, message in refused.items()],
             "new_section": forms.get("a0"),
             "deadline_form": deadline,
         },
