@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Component, Criterion, Rubric, Tier
+from ..models import AwardRule, Component, Criterion, Rubric, Tier
 
 
 class EditRefused(Exception):
@@ -330,3 +330,22 @@ def rubric_set_deadline(*, rubric: Rubric, deadline: datetime.date | None) -> Ru
     Rubric.objects.filter(pk=rubric.pk).update(deadline=deadline)
     rubric.refresh_from_db()
     return rubric
+
+
+@dataclass
+class AwardValues:
+    award: str
+    max_count: int | None = None
+    max_percent: Decimal | None = None
+    min_total: Decimal | None = None
+
+
+@transaction.atomic
+def rubric_set_award_rules(*, rubric: Rubric, rules: list[AwardValues]) -> None:
+    """What the ranking proposes, in rank order, replaced whole; they count at the ranking, not before."""
+    if rubric.status == Rubric.Status.CLOSED:
+        raise EditRefused("Năm thi đua đã khóa sổ: không đổi được đề nghị khen thưởng.")
+    AwardRule.objects.filter(rubric=rubric).delete()
+    AwardRule.objects.bulk_create(
+        AwardRule(rubric=rubric, position=i, **vars(rule)) for i, rule in enumerate(rules, start=1)
+    )

@@ -11,7 +11,7 @@ from django import forms
 
 from ..models import Criterion
 from ..notation import NumberError, format_points, parse_points
-from .editor import ComponentValues, CriterionValues
+from .editor import AwardValues, ComponentValues, CriterionValues
 
 OPTIONAL = "(có thể không có)"
 LEAF_RULES = [
@@ -187,3 +187,58 @@ class DeadlineForm(forms.Form):
             raise forms.ValidationError(
                 f"“{text[:20]}” không phải ngày theo kiểu ngày/tháng/năm, ví dụ 15/12/2023."
             ) from None
+
+
+AWARD_PARTS = [
+    ("max_count", re.compile(r"tối đa (\d+) đơn vị")),
+    ("max_percent", re.compile(r"tối đa ([0-9]+(?:[.,][0-9]+)?) ?%")),
+    ("min_total", re.compile(r"từ ([0-9]+(?:[.,][0-9]+)?) điểm")),
+]
+AWARD_EXAMPLE = "“Bằng khen của Chủ tịch UBND tỉnh; tối đa 20 %; từ 900 điểm”"
+
+
+def format_award_rules(rules) -> str:
+    lines = []
+    for rule in rules:
+        parts = [rule.award]
+        if rule.max_count is not None:
+            parts.append(f"tối đa {rule.max_count} đơn vị")
+        if rule.max_percent is not None:
+            parts.append(f"tối đa {format_points(rule.max_percent)} %")
+        if rule.min_total is not None:
+            parts.append(f"từ {format_points(rule.min_total)} điểm")
+        lines.append("; ".join(parts))
+    return "\n".join(lines)
+
+
+def parse_award_rule(line: str, n: int) -> AwardValues:
+    award, *parts = [part.strip() for part in line.split(";")]
+    rule = AwardValues(award=award)
+    for part in filter(None, parts):
+        for name, pattern in AWARD_PARTS:
+            match = pattern.fullmatch(part)
+            if match:
+                number = int(match[1]) if name == "max_count" else parse_points(match[1])
+                if name == "max_percent" and number > 100:
+                    raise forms.ValidationError(f"Dòng {n}: tỉ lệ tối đa là 100 %.")
+                setattr(rule, name, number)
+                break
+        else:
+            raise forms.ValidationError(
+                f"Dòng {n}: không hiểu “{part[:40]}”; viết “tối đa 1 đơn vị”, “tối đa 20 %” hoặc “từ 900 điểm”, "
+                f"ví dụ {AWARD_EXAMPLE}."
+            )
+    return rule
+
+
+class AwardRulesForm(forms.Form):
+    rules = forms.CharField(
+        label="Đề nghị khen thưởng theo thứ hạng (mỗi dòng một hình thức, theo thứ tự xét)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def clean_rules(self) -> list[AwardValues]:
+        return [
+            parse_award_rule(line, n) for n, line in enumerate(_lines(self.cleaned_data["rules"]), start=1)
+        ]

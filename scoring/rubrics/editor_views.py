@@ -13,7 +13,7 @@ from .. import rollup
 from ..accounts.access import get_rubric_to_set_up
 from ..models import Criterion
 from . import editor
-from .editor_forms import CriterionForm, DeadlineForm
+from .editor_forms import AwardRulesForm, CriterionForm, DeadlineForm, format_award_rules
 from .services import RubricNotReady, mismatch_text, open_problems, rubric_open
 from .tree import rubric_tree
 
@@ -36,7 +36,7 @@ def rubric_editor(request, pk: int):
     except RubricNotReady as exc:
         return _page(request, rubric, not_ready=exc.reasons)
     if message is None:
-        return _page(request, rubric, deadline_data=request.POST)
+        return _page(request, rubric, posted=request.POST)
     messages.success(request, message)
     return redirect(reverse("rubric_editor", args=[rubric.pk]) + (f"#c-{target}" if target else ""))
 
@@ -49,7 +49,7 @@ def _int(value) -> int | None:
 
 
 def _button_op(request, rubric, op: str, target: int | None) -> str | None:
-    """A button's operation (no form to keep); its success message, or None for an invalid deadline."""
+    """A button's or a small form's operation; its success message, or None when the form is invalid."""
     if op in MOVES:
         editor.criterion_move(rubric=rubric, pk=target, step=MOVES[op])
         return "Đã chuyển tiêu chí."
@@ -67,6 +67,12 @@ def _button_op(request, rubric, op: str, target: int | None) -> str | None:
             return None
         editor.rubric_set_deadline(rubric=rubric, deadline=form.cleaned_data["deadline"])
         return "Đã lưu hạn nộp."
+    if op == "awards":
+        form = AwardRulesForm(request.POST)
+        if not form.is_valid():
+            return None
+        editor.rubric_set_award_rules(rubric=rubric, rules=form.cleaned_data["rules"])
+        return "Đã lưu đề nghị khen thưởng theo thứ hạng."
     if op == "open":
         rubric_open(rubric=rubric)
         return "Đã mở bảng tiêu chí cho các đơn vị chấm điểm."
@@ -141,17 +147,24 @@ def _rows(rtree, forms: dict, refused: dict) -> list[dict]:
     return rows
 
 
-def _page(request, rubric, *, bound=None, rtree=None, refused=None, not_ready=None, deadline_data=None):
+def _page(request, rubric, *, bound=None, rtree=None, refused=None, not_ready=None, posted=None):
     rtree = rtree or rubric_tree(rubric)
     refused = refused or {}
     forms = _open_forms(request, rtree, bound or {})
     frozen = editor.frozen_reason(rubric)
     locked = frozen or editor.started_reason(rubric)
+    awards = list(rubric.award_rules.order_by("position"))
+    op = posted.get("op") if posted is not None else None
     deadline = DeadlineForm(
-        deadline_data, initial={"deadline": rubric.deadline.strftime("%d/%m/%Y") if rubric.deadline else ""}
+        posted if op == "deadline" else None,
+        initial={"deadline": rubric.deadline.strftime("%d/%m/%Y") if rubric.deadline else ""},
     )
-    if deadline_data is not None:
-        deadline.is_valid()
+    award_form = AwardRulesForm(
+        posted if op == "awards" else None, initial={"rules": format_award_rules(awards)}
+    )
+    for form in (deadline, award_form):
+        if form.is_bound:
+            form.is_valid()
     return render(
         request,
         "scoring/rubric_editor.html",
@@ -161,10 +174,11 @@ def _page(request, rubric, *, bound=None, rtree=None, refused=None, not_ready=No
             "totals": rollup.rubric_totals(rtree.tree),
             "locked": locked,  # why the tree's shape is fixed
             "frozen": bool(frozen),  # nothing at all changes
-            "problems": not_ready if not_ready is not None else open_problems(rubric, rtree),
+            "problems": not_ready if not_ready is not None else open_problems(rubric, rtree, awards),
             # after a POST the page opens at its top: a refusal is said there too, with a link to its row
             "refused_top": [(pk, message) for pk, message in refused.items()],
             "new_section": forms.get("a0"),
             "deadline_form": deadline,
+            "award_form": award_form,
         },
     )

@@ -131,8 +131,9 @@ def mismatch_text(mismatch: rollup.Mismatch) -> str:
     return f"Điểm chuẩn {stated}, các mức cho tối đa {computed}"
 
 
-def open_problems(rubric: Rubric, rtree=None) -> list[str]:
-    """Why the rubric cannot open for scoring: an empty or inconsistent tree, no deadline, no award rules."""
+def open_problems(rubric: Rubric, rtree=None, award_rules=None) -> list[str]:
+    """Why the rubric cannot open for scoring: an empty or inconsistent tree, no deadline, no award rules.
+    (`rtree` and `award_rules`, when the caller has read them already.)"""
     rtree = rtree or rubric_tree(rubric)
     reasons = []
     if rubric.status != Rubric.Status.DRAFT:
@@ -149,7 +150,7 @@ def open_problems(rubric: Rubric, rtree=None) -> list[str]:
             reasons.append(f"{c.label}: tiêu chí chấm từng tổ chức chưa có tổ chức nào.")
     if rubric.deadline is None:
         reasons.append("Chưa đặt hạn nộp bảng chấm điểm.")
-    if not rubric.award_rules.exists():
+    if not (award_rules if award_rules is not None else rubric.award_rules.exists()):
         reasons.append("Chưa có đề nghị khen thưởng theo thứ hạng (Cờ thi đua, Bằng khen …).")
     return reasons
 

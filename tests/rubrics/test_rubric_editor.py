@@ -353,3 +353,22 @@ def test_a_choice_criterion_without_its_choices_does_not_open(draft):
     with pytest.raises(RubricNotReady) as refused:
         rubric_open(rubric=draft)
     assert refused.value.reasons == ["Nội dung 3, tiêu chí 3: tiêu chí chọn một mức chưa có mức nào."]
+
+
+def test_the_award_rules_are_typed_one_a_line_in_rank_order(admin, draft):
+    rules = "Cờ thi đua của UBND tỉnh; tối đa 1 đơn vị\nBằng khen của Chủ tịch UBND tỉnh; tối đa 20 %; từ 900 điểm"
+    assert post(admin, draft, "awards", rules=rules).status_code == 302
+    stored = AwardRule.objects.filter(rubric=draft).order_by("position")
+    assert [(r.position, r.award, r.max_count, r.max_percent, r.min_total) for r in stored] == [
+        (1, "Cờ thi đua của UBND tỉnh", 1, None, None),
+        (2, "Bằng khen của Chủ tịch UBND tỉnh", None, 20, 900),
+    ]
+    assert rules in admin.get(url(draft)).content.decode()
+    response = post(admin, draft, "awards", rules="Giấy khen; tối đa mười")
+    page = response.content.decode()
+    assert "Dòng 1: không hiểu “tối đa mười”" in page and "Giấy khen; tối đa mười" in page
+    assert AwardRule.objects.filter(rubric=draft).count() == 2
+    assert post(admin, draft, "awards", rules="").status_code == 302
+    assert "Chưa có đề nghị khen thưởng theo thứ hạng" in element_text(
+        admin.get(url(draft)).content.decode(), "open-problems"
+    )
