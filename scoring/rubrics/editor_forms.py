@@ -167,11 +167,9 @@ class CriterionForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     deadline = forms.CharField(
-        label="Hạn nộp (ngày/tháng/năm)",
+        label="Hạn nộp (ngày/tháng/năm, ví dụ 15/12/2023)",
         required=False,
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "placeholder": "15/12/2023", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
 
     def clean_deadline(self) -> datetime.date | None:
