@@ -155,13 +155,15 @@ class CriterionForm(forms.Form):
 
     def values(self) -> CriterionValues:
         data = self.cleaned_data
+        rule = data.get("rule", Criterion.Rule.SUM)
+        # the box of the other rule may still hold lines (the rule was changed): only the rule's own count
         return CriterionValues(
             text=data["text"].strip(),
             max_points=data["max_points"],
             max_bonus=data.get("max_bonus") or parse_points("0"),
-            rule=data.get("rule", Criterion.Rule.SUM),
-            tiers=data.get("tiers", []),
-            components=data.get("components", []),
+            rule=rule,
+            tiers=data.get("tiers", []) if rule == Criterion.Rule.TIERED else [],
+            components=data.get("components", []) if rule == Criterion.Rule.COMPONENTS else [],
         )
 
 
