@@ -135,22 +135,30 @@ class CriterionForm(forms.Form):
             "components": format_components(criterion.component_list),
         }
 
-    def clean_tiers(self):
-        return parse_tiers(self.cleaned_data.get("tiers", ""))
-
-    def clean_components(self):
-        return parse_components(self.cleaned_data.get("components", ""))
-
     def clean(self):
+        """Only the chosen rule's box is read: the other may still hold lines from before the rule changed."""
         data = super().clean()
         rule = data.get("rule")
-        if rule == Criterion.Rule.TIERED and "tiers" in data and len(data["tiers"]) < 2:
+        for name, wanted, parse in (
+            ("tiers", Criterion.Rule.TIERED, parse_tiers),
+            ("components", Criterion.Rule.COMPONENTS, parse_components),
+        ):
+            if name not in self.fields:
+                continue
+            try:
+                data[name] = parse(data.get(name, "")) if rule == wanted else []
+            except forms.ValidationError as exc:
+                self.add_error(name, exc)
+        if rule == Criterion.Rule.TIERED and len(data.get("tiers") or []) < 2 and "tiers" not in self.errors:
             self.add_error(
                 "tiers", f"Tiêu chí chọn một mức cần ít nhất hai mức, mỗi dòng một mức, ví dụ {TIER_EXAMPLE}."
             )
-        if rule == Criterion.Rule.COMPONENTS and "components" in data:
-            if not data["components"]:
-                self.add_error("components", "Tiêu chí chấm từng tổ chức cần ít nhất một tổ chức.")
+        if (
+            rule == Criterion.Rule.COMPONENTS
+            and not data.get("components")
+            and "components" not in self.errors
+        ):
+            self.add_error("components", "Tiêu chí chấm từng tổ chức cần ít nhất một tổ chức.")
         return data
 
     def values(self) -> CriterionValues:

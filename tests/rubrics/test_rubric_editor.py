@@ -372,3 +372,16 @@ def test_the_award_rules_are_typed_one_a_line_in_rank_order(admin, draft):
     assert "Chưa có đề nghị khen thưởng theo thứ hạng" in element_text(
         admin.get(url(draft)).content.decode(), "open-problems"
     )
+
+
+def test_a_typo_in_the_other_rules_box_does_not_block_the_save(admin, draft):
+    target = pk(draft, "3:3")
+    data = criterion_form(
+        f"e{target}", max_points="10", max_bonus="1", rule="manual", tiers="khong co dau bang"
+    )
+    assert post(admin, draft, "edit", target, **data).status_code == 302
+    data = criterion_form(
+        f"e{target}", max_points="10", max_bonus="1", rule="tiered", tiers="khong co dau bang"
+    )
+    page = post(admin, draft, "edit", target, **data).content.decode()
+    assert "Dòng 1: viết “tên mức = điểm”, ví dụ “Hoàn thành tốt nhiệm vụ = 15”." in page
