@@ -9,7 +9,7 @@ import re
 
 from django import forms
 
-from ..models import Criterion
+from ..models import AwardRule, Component, Criterion, Tier
 from ..notation import NumberError, format_points, parse_points
 from .editor import AwardValues, ComponentValues, CriterionValues
 
@@ -39,6 +39,7 @@ def parse_tier(text: str, where: str) -> tuple[str, object]:
     label = label.strip()
     if not sign or not label:
         raise forms.ValidationError(f"{where}: viết “tên mức = điểm”, ví dụ {TIER_EXAMPLE}.")
+    _short(label, Tier._meta.get_field("label").max_length, where)
     try:
         number = parse_points(points)
     except NumberError as exc:
@@ -48,8 +49,19 @@ def parse_tier(text: str, where: str) -> tuple[str, object]:
     return label, number
 
 
+MAX_LINES = 30
+
+
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_LINES:
+        raise forms.ValidationError(f"Nhiều nhất {MAX_LINES} dòng (đã nhập {len(lines)} dòng).")
+    return lines
+
+
+def _short(text: str, limit: int, where: str) -> None:
+    if len(text) > limit:
+        raise forms.ValidationError(f"{where}: tên dài quá, nhiều nhất {limit} ký tự (đã nhập {len(text)}).")
 
 
 def parse_tiers(text: str) -> list:
@@ -67,6 +79,7 @@ def parse_components(text: str) -> list[ComponentValues]:
             )
         optional = OPTIONAL in name
         name = re.sub(r"\s+", " ", name.replace(OPTIONAL, "")).strip()
+        _short(name, Component._meta.get_field("name").max_length, f"Dòng {n}")
         tiers = [parse_tier(part, f"Dòng {n}, {name}") for part in rest.split(";") if part.strip()]
         found.append(ComponentValues(name=name, may_be_missing=optional, tiers=tiers))
     return found
@@ -221,6 +234,7 @@ def format_award_rules(rules) -> str:
 
 def parse_award_rule(line: str, n: int) -> AwardValues:
     award, *parts = [part.strip() for part in line.split(";")]
+    _short(award, AwardRule._meta.get_field("award").max_length, f"Dòng {n}")
     rule = AwardValues(award=award)
     for part in filter(None, parts):
         for name, pattern in AWARD_PARTS:

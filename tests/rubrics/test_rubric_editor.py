@@ -385,3 +385,12 @@ def test_a_typo_in_the_other_rules_box_does_not_block_the_save(admin, draft):
     )
     page = post(admin, draft, "edit", target, **data).content.decode()
     assert "Dòng 1: viết “tên mức = điểm”, ví dụ “Hoàn thành tốt nhiệm vụ = 15”." in page
+
+
+def test_names_longer_than_the_database_keeps_are_refused_in_words(admin, draft):
+    target = pk(draft, "2:6")
+    tiers = f"{'Rất dài ' * 50} = 20\nTốt = 15"
+    data = criterion_form(f"e{target}", max_points="20", max_bonus="2", rule="tiered", tiers=tiers)
+    page = post(admin, draft, "edit", target, **data).content.decode()
+    assert "Dòng 1: tên dài quá, nhiều nhất 300 ký tự (đã nhập 399)." in page
+    assert Tier.objects.filter(criterion_id=target).count() == 4
