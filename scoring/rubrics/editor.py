@@ -88,6 +88,8 @@ class Shape:
     """All criteria of a rubric (one query), their order by parent; `save` derives and writes keys."""
 
     def __init__(self, rubric: Rubric):
+        # One change of a rubric's shape at a time (PostgreSQL; SQLite's writers queue anyway).
+        list(Rubric.objects.select_for_update().filter(pk=rubric.pk).values_list("pk"))
         self.rubric = rubric
         self.by_pk = {c.pk: c for c in Criterion.objects.filter(rubric=rubric).order_by("position", "pk")}
         self.parent_was = {pk: c.parent_id for pk, c in self.by_pk.items()}
