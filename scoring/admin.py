@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 
 from . import models
 from .models.agencies import NOT_A_MEMBER, elsewhere_message
-from .rubrics.services import rubric_copy, shifted
+from .rubrics.services import RubricNotReady, rubric_copy, rubric_open, shifted
 
 
 @admin.register(models.Agency)
@@ -87,23 +87,35 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 class LockedWhenSubmitted:
-    """Criteria of a rubric that agencies have submitted against are read-only."""
+    """Criteria of a rubric that agencies have submitted against are read-only; once agencies score against
+    it (even in draft) none is deleted, and Criterion.clean keeps their points and rule."""
 
-    def _locked(self, obj) -> bool:
-        rubric = getattr(obj, "rubric", None) or getattr(getattr(obj, "criterion", None), "rubric", None)
-        return bool(rubric and rubric.is_locked)
+    def _rubric(self, obj):
+        return getattr(obj, "rubric", None) or getattr(getattr(obj, "criterion", None), "rubric", None)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and self._locked(obj))
+        rubric = obj and self._rubric(obj)
+        return super().has_change_permission(request, obj) and not (rubric and rubric.is_locked)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and self._locked(obj))
+        rubric = obj and self._rubric(obj)
+        return super().has_delete_permission(request, obj) and not (rubric and rubric.sheets.exists())
 
 
 class TierInline(LockedWhenSubmitted, admin.TabularInline):
     model = models.Tier
     extra = 0
     fields = ["position", "component", "label", "points"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._criterion = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only this criterion's own organisations are offered (Tier.clean refuses any other).
+        if db_field.name == "component":
+            kwargs["queryset"] = models.Component.objects.filter(criterion=getattr(self, "_criterion", None))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ComponentInline(LockedWhenSubmitted, admin.TabularInline):
@@ -145,10 +157,15 @@ def copy_to_next_year(modeladmin, request, queryset):
 
 @admin.action(description="Mở cho các đơn vị chấm điểm (bảng đang soạn)")
 def open_for_scoring(modeladmin, request, queryset):
-    opened = queryset.filter(status=models.Rubric.Status.DRAFT).update(status=models.Rubric.Status.OPEN)
-    modeladmin.message_user(
-        request, f"Đã mở {opened} bảng tiêu chí cho các đơn vị chấm điểm.", messages.SUCCESS
-    )
+    for rubric in queryset:
+        try:
+            rubric_open(rubric=rubric)
+        except RubricNotReady as exc:
+            modeladmin.message_user(
+                request, f"Chưa mở được {rubric}: " + " ".join(exc.reasons), messages.ERROR
+            )
+        else:
+            modeladmin.message_user(request, f"Đã mở {rubric} cho các đơn vị chấm điểm.", messages.SUCCESS)
 
 
 class AwardRuleInline(admin.TabularInline):

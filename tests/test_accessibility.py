@@ -27,7 +27,33 @@ def _fast_and_isolated():
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
     # The injected axe script is inline, which the app's CSP (rightly) refuses: lifted for this module only.
     with demo_site(django_db_blocker, tmp_path_factory.mktemp("accessibility"), bypass_csp=True) as site:
+        site.urls.update(rubric_editor_urls())
         yield site
+
+
+def rubric_editor_urls() -> dict[str, str]:
+    """The demo's rubric (submitted against: read only) and a draft copy of it for 2023 (editable)."""
+    from scoring.models import Rubric
+    from scoring.rubrics.services import rubric_copy
+
+    rubric = Rubric.objects.get(year=2022)
+    draft = rubric_copy(rubric=rubric, year=2023)
+    tiered = draft.criteria.get(key="2:6")
+    return {
+        "rubric_editor": f"/tinh/thiet-lap/bang-tieu-chi/{rubric.pk}/",
+        "draft_editor": f"/tinh/thiet-lap/bang-tieu-chi/{draft.pk}/",
+        "draft_tiered": tiered.pk,
+    }
+
+
+def rubric_tier_above_maximum(page, site):
+    """A tier of 50 points typed on a 20-point criterion: refused at the form, what was typed kept."""
+    pk = site.urls["draft_tiered"]
+    page.goto(site.base + site.urls["draft_editor"] + f"?sua={pk}")
+    page.fill(f"#id_e{pk}-tiers", "Xuất sắc = 50\nTốt = 15")
+    page.fill(f"#id_e{pk}-max_points", "")
+    page.click(f"#edit-{pk} button:has-text('Lưu tiêu chí')")
+    page.wait_for_selector(".invalid-feedback")
 
 
 def wrong_password(page, site):
@@ -124,6 +150,13 @@ PAGES = [
     PageType("new year form with errors", ADMIN, new_year_with_errors, phone=True),
     PageType("rubric copy form", ADMIN, rubric_copy),
     PageType("bloc-year form", ADMIN, "/tinh/thiet-lap/khoi/TMTH/2022/", phone=True),
+    PageType("rubric editor, submitted against", ADMIN, "{rubric_editor}"),
+    PageType("rubric editor, draft", ADMIN, "{draft_editor}", phone=True),
+    PageType(
+        "rubric editor, editing a tiered criterion", ADMIN, "{draft_editor}?sua={draft_tiered}", phone=True
+    ),
+    PageType("rubric editor, adding a section", ADMIN, "{draft_editor}?them=0"),
+    PageType("rubric editor with errors", ADMIN, rubric_tier_above_maximum),
     PageType("404", EDITOR, "/khong-co-trang-nay/", status=404),
 ]
 CHECKS = [(kind, DESKTOP) for kind in PAGES] + [(kind, PHONE) for kind in PAGES if kind.phone]

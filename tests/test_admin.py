@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from scoring.models import Bloc, BlocYear, Criterion, Membership, Rubric, Sheet
+from scoring.models import AwardRule, Bloc, BlocYear, Criterion, Membership, Rubric, Sheet, Tier
+from scoring.rubrics.services import rubric_copy
 
 
 @pytest.fixture
@@ -67,12 +68,70 @@ def test_no_criterion_can_be_added_to_a_submitted_rubric(admin_client_, vp_sheet
 
 def test_a_draft_rubric_is_opened_for_scoring_by_an_action(admin_client_, rubric_2022):
     Rubric.objects.filter(pk=rubric_2022.pk).update(status=Rubric.Status.DRAFT)
+    AwardRule.objects.create(rubric=rubric_2022, position=1, award="Cờ thi đua của UBND tỉnh", max_count=1)
     admin_client_.post(
         reverse("admin:scoring_rubric_changelist"),
         {"action": "open_for_scoring", "_selected_action": [rubric_2022.pk]},
     )
     rubric_2022.refresh_from_db()
     assert rubric_2022.status == Rubric.Status.OPEN
+
+
+def test_the_open_action_refuses_a_rubric_that_is_not_ready_and_says_why(admin_client_, rubric_2022):
+    """The same check as the rubric editor's (rubrics.services.rubric_open): sums, deadline, award rules."""
+    Rubric.objects.filter(pk=rubric_2022.pk).update(status=Rubric.Status.DRAFT, deadline=None)
+    Criterion.objects.filter(rubric=rubric_2022, key="1:1.1").update(max_points=90)
+    page = admin_client_.post(
+        reverse("admin:scoring_rubric_changelist"),
+        {"action": "open_for_scoring", "_selected_action": [rubric_2022.pk]},
+        follow=True,
+    ).content.decode()
+    assert "Nội dung 1, tiêu chí 1: Tổng các tiêu chí con 390, tiêu chí cha 400." in page
+    assert "Chưa đặt hạn nộp bảng chấm điểm." in page
+    assert "Chưa có đề nghị khen thưởng theo thứ hạng" in page
+    rubric_2022.refresh_from_db()
+    assert rubric_2022.status == Rubric.Status.DRAFT
+
+
+def tier_inline_data(criterion, tiers: list[dict]) -> dict:
+    """The criterion's change form as posted, its own fields unchanged, with these tiers added."""
+    data = {
+        "rubric": criterion.rubric_id,
+        "position": criterion.position,
+        "key": criterion.key,
+        "code": criterion.code,
+        "text": criterion.text,
+        "max_points": str(criterion.max_points),
+        "max_bonus": str(criterion.max_bonus),
+        "rule": criterion.rule,
+        "components-TOTAL_FORMS": "0",
+        "components-INITIAL_FORMS": "0",
+        "tiers-TOTAL_FORMS": str(len(tiers)),
+        "tiers-INITIAL_FORMS": "0",
+    }
+    for i, tier in enumerate(tiers):
+        data.update({f"tiers-{i}-{name}": value for name, value in tier.items()})
+    return data
+
+
+def test_the_admin_refuses_a_tier_above_the_criterions_maximum(admin_client_, rubric_2022):
+    criterion = rubric_2022.criteria.get(key="3:3")  # 10 points
+    url = reverse("admin:scoring_criterion_change", args=[criterion.pk])
+    data = tier_inline_data(criterion, [{"position": "1", "label": "Xuất sắc", "points": "50"}])
+    page = admin_client_.post(url, data).content.decode()
+    assert "Mức “Xuất sắc” 50 điểm vượt điểm chuẩn 10 của tiêu chí 3." in page
+    assert not Tier.objects.filter(criterion=criterion).exists()
+
+
+def test_the_admin_refuses_a_tier_linked_to_another_rubrics_organisation(admin_client_, rubric_2022):
+    criterion = rubric_2022.criteria.get(key="2:7")
+    foreign = rubric_copy(rubric=rubric_2022, year=2023).criteria.get(key="2:7").components.first()
+    url = reverse("admin:scoring_criterion_change", args=[criterion.pk])
+    tier = {"position": "9", "component": str(foreign.pk), "label": "Xuất sắc", "points": "20"}
+    response = admin_client_.post(url, tier_inline_data(criterion, [tier]))
+    assert response.status_code == 200  # shown again with the error, not saved
+    assert not Tier.objects.filter(criterion=criterion, component=foreign).exists()
+    assert not Tier.objects.filter(criterion=criterion, position=9).exists()
 
 
 def test_the_province_administrator_role_is_given_only_in_the_province_office(admin_client_, agencies):
@@ -168,3 +227,18 @@ def test_the_admin_refuses_the_same_bloc_year_twice(admin_client_, bloc_2022, ag
     page = admin_client_.post(reverse("admin:scoring_blocyear_add"), data).content.decode()
     assert "Khối thi đua này đã có năm thi đua đó." in page
     assert BlocYear.objects.filter(bloc=bloc_2022.bloc).count() == 1
+
+
+def test_once_agencies_score_the_admin_keeps_a_criterions_points_and_the_criterion(admin_client_, vp_sheet):
+    """A draft sheet is enough: the points an agency types are checked against these maxima."""
+    criterion = vp_sheet.rubric.criteria.get(key="3:3")
+    url = reverse("admin:scoring_criterion_change", args=[criterion.pk])
+    data = tier_inline_data(criterion, [])
+    page = admin_client_.post(url, {**data, "max_points": "5"}).content.decode()
+    assert "không đổi được điểm chuẩn, điểm thưởng hay cách tính" in page
+    criterion.refresh_from_db()
+    assert criterion.max_points == 10
+    assert admin_client_.post(url, {**data, "text": "Chỉ sửa chữ"}).status_code == 302
+    assert (
+        admin_client_.get(reverse("admin:scoring_criterion_delete", args=[criterion.pk])).status_code == 403
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from scoring.models import Bloc, BlocMember, BlocYear, Criterion, Rubric, Score, Sheet
+from scoring.models import Bloc, BlocMember, BlocYear, Criterion, Rubric, Score, Sheet, Tier
 from scoring.rubrics.tree import rubric_tree
 
 from .conftest import make_agency
@@ -136,3 +136,32 @@ def test_it_names_the_bloc_an_agency_already_belongs_to(bloc_2022, agencies):
         "Một cơ quan chỉ thuộc một khối thi đua trong mỗi năm. Cơ quan VP đã thuộc "
         "Khối các cơ quan Tham mưu - Tổng hợp năm 2022."
     ]
+
+
+def other_rubrics_component(rubric_2022):
+    """The components criterion of a copy of the 2022 rubric, for 2023: the same names, another rubric."""
+    from scoring.rubrics.services import rubric_copy
+
+    return rubric_copy(rubric=rubric_2022, year=2023).criteria.get(key="2:7").components.first()
+
+
+def test_a_tier_stays_within_its_criterions_maximum(rubric_2022):
+    criterion = rubric_2022.criteria.get(key="3:3")  # 10 points
+    tier = Tier(criterion=criterion, position=1, label="Xuất sắc", points=D(50))
+    with pytest.raises(ValidationError) as refused:
+        tier.full_clean()
+    assert refused.value.message_dict["points"] == [
+        "Mức “Xuất sắc” 50 điểm vượt điểm chuẩn 10 của tiêu chí 3."
+    ]
+    Tier(criterion=criterion, position=1, label="Xuất sắc", points=D(10)).full_clean()
+
+
+def test_a_tiers_organisation_belongs_to_its_own_criterion(rubric_2022):
+    criterion = rubric_2022.criteria.get(key="2:7")
+    foreign = other_rubrics_component(rubric_2022)
+    tier = Tier(criterion=criterion, component=foreign, position=9, label="Xuất sắc", points=D(20))
+    with pytest.raises(ValidationError) as refused:
+        tier.full_clean()
+    assert "phải thuộc chính tiêu chí này" in refused.value.message_dict["component"][0]
+    tier.component = criterion.components.first()
+    tier.full_clean()

@@ -7,6 +7,7 @@ from scoring.evidence import views as evidence
 from scoring.province import views as province
 from scoring.reports import views as reports
 from scoring.review import views as review
+from scoring.rubrics import editor_views as rubric_editor
 from scoring.rubrics import views as rubrics
 from scoring.sheets import views as sheets
 
@@ -94,6 +95,7 @@ urlpatterns = [
     path(
         "tinh/thiet-lap/bang-tieu-chi/<int:pk>/sao-chep/", rubrics.setup_rubric_copy, name="setup_rubric_copy"
     ),
+    path("tinh/thiet-lap/bang-tieu-chi/<int:pk>/", rubric_editor.rubric_editor, name="rubric_editor"),
     # accounts and operations
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

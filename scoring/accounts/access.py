@@ -233,5 +233,10 @@ def get_bloc_year_to_set_up(request, code: str, year: int) -> BlocYear:
 
 
 def get_rubric_to_set_up(request, pk: int) -> Rubric:
-    get_province_admin(request)
-    return get_object_or_404(Rubric.objects.select_related("bloc"), pk=pk)
+    """Any rubric, for the province's administrators (its editor); 404 for everybody else."""
+    rubric = None
+    if roles_of(request.user).province_admin:
+        rubric = Rubric.objects.select_related("bloc").filter(pk=pk).first()
+    if rubric is None:
+        _denied(request, Http404(), "not_found")
+    return rubric

@@ -119,6 +119,17 @@ class Criterion(models.Model):
     def clean(self):
         if self.rubric_id and self.rubric.is_locked:
             raise ValidationError("Bảng tiêu chí đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí.")
+        if self.pk and self.rubric_id and self.rubric.sheets.exists():
+            stored = Criterion.objects.filter(pk=self.pk).values("max_points", "max_bonus", "rule").first()
+            if stored and stored != {
+                "max_points": self.max_points,
+                "max_bonus": self.max_bonus,
+                "rule": self.rule,
+            }:
+                raise ValidationError(
+                    "Đã có đơn vị chấm điểm theo bảng tiêu chí này: không đổi được điểm chuẩn, điểm thưởng "
+                    "hay cách tính của tiêu chí (chỉ sửa được nội dung chữ)."
+                )
         if self.parent_id and self.parent.rubric_id != self.rubric_id:
             raise ValidationError({"parent": "Tiêu chí cha phải thuộc cùng bảng tiêu chí."})
 
@@ -202,6 +213,20 @@ class Tier(models.Model):
         return (*self.criterion.natural_key(), self.position)
 
     natural_key.dependencies = ["scoring.criterion", "scoring.component"]
+
+    def clean(self):
+        # No constraint reaches across tables: the criterion's maximum and the component's criterion.
+        criterion = getattr(self, "criterion", None)  # unset: RelatedObjectDoesNotExist is an AttributeError
+        errors = {}
+        if criterion is not None and self.points is not None and self.points > criterion.max_points:
+            errors["points"] = (
+                f"Mức “{self.label}” {format_points(self.points)} điểm vượt điểm chuẩn "
+                f"{format_points(criterion.max_points)} của tiêu chí {criterion.code}."
+            )
+        if self.component_id and criterion is not None and self.component.criterion_id != criterion.pk:
+            errors["component"] = "Tổ chức được chấm phải thuộc chính tiêu chí này (cùng bảng tiêu chí)."
+        if errors:
+            raise ValidationError(errors)
 
 
 class AwardRule(models.Model):

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .. import rollup
 from ..models import AwardRule, Bloc, Component, Criterion, Rubric, Tier
+from ..notation import format_points
 from .tree import rubric_tree
 
 
@@ -157,3 +159,60 @@ def rubric_copy(
         for i, spec in enumerate(award_specs(rubric) if award_rules is None else award_rules, start=1)
     )
     return new
+
+
+# ---------------------------------------------------------------- opening a rubric for scoring
+
+
+class RubricNotReady(Exception):
+    """The rubric cannot open for scoring; `reasons` says why, in Vietnamese, one line each."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def mismatch_text(mismatch: rollup.Mismatch) -> str:
+    """A mismatch as the row where it is shows it: "Tổng các tiêu chí con 390, tiêu chí cha 400"."""
+    stated, computed = format_points(mismatch.stated), format_points(mismatch.computed)
+    if mismatch.what == "điểm chuẩn":
+        return f"Tổng các tiêu chí con {computed}, tiêu chí cha {stated}"
+    if mismatch.what == "điểm thưởng":
+        return f"Tổng điểm thưởng các tiêu chí con {computed}, tiêu chí cha {stated}"
+    return f"Điểm chuẩn {stated}, các mức cho tối đa {computed}"
+
+
+def open_problems(rubric: Rubric, rtree=None, award_rules=None) -> list[str]:
+    """Why the rubric cannot open for scoring: an empty or inconsistent tree, no deadline, no award rules.
+    (`rtree` and `award_rules`, when the caller has read them already.)"""
+    rtree = rtree or rubric_tree(rubric)
+    reasons = []
+    if rubric.status != Rubric.Status.DRAFT:
+        reasons.append(
+            f"Bảng tiêu chí đang ở trạng thái “{rubric.get_status_display()}”, không phải đang soạn."
+        )
+    if not rtree.criteria:
+        reasons.append("Bảng tiêu chí chưa có tiêu chí nào.")
+    reasons += [f"{m.label}: {mismatch_text(m)}." for m in rollup.mismatches(rtree.tree)]
+    for c in rtree.criteria:
+        if c.rule == Criterion.Rule.TIERED and not c.tier_list:
+            reasons.append(f"{c.label}: tiêu chí chọn một mức chưa có mức nào.")
+        if c.rule == Criterion.Rule.COMPONENTS and not c.component_list:
+            reasons.append(f"{c.label}: tiêu chí chấm từng tổ chức chưa có tổ chức nào.")
+    if rubric.deadline is None:
+        reasons.append("Chưa đặt hạn nộp bảng chấm điểm.")
+    if not (award_rules if award_rules is not None else rubric.award_rules.exists()):
+        reasons.append("Chưa có đề nghị khen thưởng theo thứ hạng (Cờ thi đua, Bằng khen …).")
+    return reasons
+
+
+@transaction.atomic
+def rubric_open(*, rubric: Rubric) -> Rubric:
+    """Open a draft rubric for the agencies to score: every way of opening one goes through here."""
+    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    reasons = open_problems(rubric)
+    if reasons:
+        raise RubricNotReady(reasons)
+    Rubric.objects.filter(pk=rubric.pk, status=Rubric.Status.DRAFT).update(status=Rubric.Status.OPEN)
+    rubric.refresh_from_db()
+    return rubric

@@ -188,6 +188,9 @@ BLOC_VIEWS = {
     "province_job_start_xlsx POST": {"admin": 302},
     "province_job_status GET": {"admin": 200},
     "province_job_file GET": {"admin": 200},
+    # the province's set-up: the rubric editor (its deadline set here)
+    "rubric_editor GET": {"admin": 200},
+    "rubric_editor POST": {"admin": 302},
 }
 IDENTITIES = (*OWN, "own_reviewer", "own_admin", *OUTSIDERS)
 
@@ -195,12 +198,24 @@ IDENTITIES = (*OWN, "own_reviewer", "own_admin", *OUTSIDERS)
 def bloc_state(sheet):
     sheet = Sheet.objects.select_related("rubric").get(pk=sheet.pk)
     rubric = sheet.rubric
-    return sheet.status, sheet.version, rubric.status, rubric.round_events.count(), ExportJob.objects.count()
+    return (
+        sheet.status,
+        sheet.version,
+        rubric.status,
+        rubric.deadline,
+        rubric.round_events.count(),
+        ExportJob.objects.count(),
+    )
 
 
 def bloc_request(client, name: str, sheet, review_form: dict):
     view, method = name.split()
-    args = {"received_reports": [], "sheet_review": [sheet.pk], "province_desk": []}.get(view, ["TMTH", 2022])
+    args = {
+        "received_reports": [],
+        "sheet_review": [sheet.pk],
+        "province_desk": [],
+        "rubric_editor": [sheet.rubric_id],
+    }.get(view, ["TMTH", 2022])
     if view in ("export_job_status", "export_job_file"):
         args.append(done_export_job().pk)
     if view.startswith("province_job"):
@@ -208,7 +223,11 @@ def bloc_request(client, name: str, sheet, review_form: dict):
     url = reverse(view, args=args)
     if method == "GET":
         return client.get(url)
-    return client.post(url, review_form if view == "sheet_review" else {})
+    data = {
+        "sheet_review": review_form,
+        "rubric_editor": {"op": "deadline", "deadline": "20/12/2022"},
+    }.get(view, {})
+    return client.post(url, data)
 
 
 def done_export_job(*, province: bool = False) -> ExportJob:
