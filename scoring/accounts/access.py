@@ -201,3 +201,14 @@ def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:
     if job is None:
         _denied(request, Http404(), "not_found")
     return job
+
+
+# ---------------------------------------------------------------- the province's set-up pages
+
+
+def get_province_admin(request) -> Roles:
+    """The roles of a province administrator (roles_of(user).province_admin); 404 for everybody else."""
+    roles = roles_of(request.user)
+    if not roles.province_admin:
+        _denied(request, Http404(), "not_found")
+    return roles
