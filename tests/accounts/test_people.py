@@ -246,3 +246,15 @@ def test_resending_an_invitation(admin, agencies):
     user = User.objects.get(username="tam@vp.gov.vn")
     admin.post(reverse("person_invite", args=[user.pk]))
     assert [m.to for m in mail.outbox] == [["tam@vp.gov.vn"], ["tam@vp.gov.vn"]]
+
+
+# every set-up page's form, empty: session, user, roles, the choices of its select, the session's update
+# (savepoint, update, release)
+FORMS = {"person_add": 7, "people_import": 7, "rubric_import": 7, "sheet_import": 7, "import_home": 6}
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_the_set_up_forms_cost_a_fixed_number_of_queries(admin, agencies, name, django_assert_num_queries):
+    with django_assert_num_queries(FORMS[name]):
+        response = admin.get(reverse(name))
+    assert response.status_code == 200

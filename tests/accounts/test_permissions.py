@@ -230,3 +230,81 @@ def test_the_bloc_is_followed_by_its_leaders_reviewers_and_the_provinces_adminis
         assert bloc_state(sheet) == before
     elif name.endswith("POST"):
         assert bloc_state(sheet) != before
+
+
+# ---------------------------------------------------------------- the province's set-up pages (issue 14)
+
+# view → what the province's administrator gets; everybody else gets 404 and changes nothing
+SETUP_VIEWS = {
+    "people_list GET": 200,
+    "person_add GET": 200,
+    "person_add POST": 302,
+    "people_import GET": 200,
+    "people_import POST": 200,  # no file: the form says so
+    "people_import_confirm POST": 302,  # no such upload: back to the form
+    "person_deactivate POST": 302,
+    "person_reactivate POST": 302,
+    "person_invite POST": 302,
+    "import_home GET": 200,
+    "rubric_import GET": 200,
+    "rubric_import POST": 200,
+    "rubric_import_confirm POST": 302,
+    "sheet_import GET": 200,
+    "sheet_import POST": 200,
+    "sheet_import_confirm POST": 302,
+}
+
+
+def setup_request(client, name: str, cast):
+    view, method = name.split()
+    args = [cast["editor"].pk] if view in ("person_deactivate", "person_reactivate", "person_invite") else []
+    url = reverse(view, args=args)
+    if method == "GET":
+        return client.get(url)
+    data = {
+        "person_add": {
+            "agency": "VP",
+            "full_name": "Lê Văn Bình",
+            "email": "binh@vp.gov.vn",
+            "role": "editor",
+        },
+    }.get(view, {"token": "0" * 32, "action": "confirm"})
+    return client.post(url, data)
+
+
+def setup_state():
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from scoring.accounts import staging
+    from scoring.models import Membership, Rubric
+
+    users = get_user_model().objects.order_by("pk")
+    return (
+        list(users.values_list("username", "is_active")),
+        Membership.objects.count(),
+        Rubric.objects.count(),
+        len(mail.outbox),
+        staging.leftovers(),
+    )
+
+
+@pytest.mark.parametrize("name", SETUP_VIEWS)
+@pytest.mark.parametrize("role", IDENTITIES)
+def test_the_set_up_pages_are_the_province_administrators_only(client, cast, world, name, role):
+    client.force_login(cast[role])
+    before = setup_state()
+    response = setup_request(client, name, cast)
+    if role == "admin":
+        assert response.status_code == SETUP_VIEWS[name]
+        return
+    assert response.status_code == 404
+    assert setup_state() == before
+
+
+@pytest.mark.parametrize("name", SETUP_VIEWS)
+def test_the_set_up_pages_send_anonymous_users_to_the_login_page(client, cast, world, name):
+    before = setup_state()
+    response = setup_request(client, name, cast)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert setup_state() == before
