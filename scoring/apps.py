@@ -6,4 +6,4 @@ class ScoringConfig(AppConfig):
     verbose_name = "Chấm điểm thi đua"
 
     def ready(self):
-        from .accounts import security  # noqa: F401 - connects the security log's signal receivers
+        from .accounts import access, security  # noqa: F401 - connects their signal receivers

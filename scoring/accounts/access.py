@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -205,6 +207,8 @@ def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:
 
 # ---------------------------------------------------------------- the province's set-up pages
 
+PROVINCE_ADMIN_FLAG = "vpub_province_admin"
+
 
 def get_province_admin(request) -> Roles:
     """The roles of a province administrator (roles_of(user).province_admin); 404 for everybody else."""
@@ -212,3 +216,11 @@ def get_province_admin(request) -> Roles:
     if not roles.province_admin:
         _denied(request, Http404(), "not_found")
     return roles
+
+
+@receiver(user_logged_in)
+def _remember_province_admin(sender, request, user, **kwargs):
+    """The navbar's set-up links follow this flag, read from the session the request loads anyway (no query on
+    every page); it only shows links: every set-up page checks get_province_admin itself."""
+    if request is not None and hasattr(request, "session"):
+        request.session[PROVINCE_ADMIN_FLAG] = roles_of(user).province_admin

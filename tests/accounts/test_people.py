@@ -258,3 +258,12 @@ def test_the_set_up_forms_cost_a_fixed_number_of_queries(admin, agencies, name, 
     with django_assert_num_queries(FORMS[name]):
         response = admin.get(reverse(name))
     assert response.status_code == 200
+
+
+def test_the_navbar_leads_the_province_administrator_only_to_the_set_up_pages(admin, cast):
+    page = admin.get(reverse("home")).content.decode()
+    assert f'href="{reverse("people_list")}">Người dùng</a>' in page
+    assert f'href="{reverse("import_home")}">Nhập từ Excel</a>' in page
+    editor = Client()
+    editor.force_login(cast["editor"])
+    assert reverse("people_list") not in editor.get(reverse("home")).content.decode()
