@@ -66,12 +66,16 @@ def stage(upload, *, user, kind: str, params: dict) -> Staged:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     token = secrets.token_hex(16)
     path = folder / f"{token}.xlsx"
-    with open(path, "xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    path.chmod(0o600)
     meta = {"kind": kind, "params": params, "name": str(upload.name)[:200]}
-    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    try:
+        with open(path, "xb") as out:
+            path.chmod(0o600)
+            for chunk in upload.chunks():
+                out.write(chunk)
+        (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    except BaseException:  # a full disk, a broken connection: no half file stays behind
+        discard(token, user=user)
+        raise
     return Staged(token, kind, params, meta["name"], path)
 
 

@@ -4,6 +4,8 @@ Each view checks the administrator first (access.get_province_admin: 404 for eve
 calls a service in people.py, and redirects or renders.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -34,7 +36,7 @@ def _get_person(request, pk: int):
 
 def _back(agency_code: str = "") -> str:
     url = reverse("people_list")
-    return f"{url}?agency={agency_code}" if agency_code else url
+    return f"{url}?{urlencode({'agency': agency_code})}" if agency_code else url
 
 
 @login_required

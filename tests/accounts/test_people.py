@@ -267,3 +267,16 @@ def test_the_navbar_leads_the_province_administrator_only_to_the_set_up_pages(ad
     editor = Client()
     editor.force_login(cast["editor"])
     assert reverse("people_list") not in editor.get(reverse("home")).content.decode()
+
+
+def test_an_upload_that_fails_half_way_leaves_no_file(cast):
+    upload = roster(STAFF)
+
+    def broken():
+        yield b"PK\x03\x04"
+        raise OSError("Không còn chỗ trống trên đĩa")
+
+    upload.chunks = broken
+    with pytest.raises(OSError):
+        staging.stage(upload, user=cast["admin"], kind="people", params={})
+    assert staging.leftovers() == []

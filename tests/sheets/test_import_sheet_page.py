@@ -80,7 +80,8 @@ def test_an_agency_outside_every_bloc_is_told_so(admin):
 
 
 def test_the_landing_links_both_imports(admin, django_assert_num_queries):
-    with django_assert_num_queries(6):  # session, user, roles, the session's update (savepoint, update, release)
+    # session, user, roles, the session's update (savepoint, update, release)
+    with django_assert_num_queries(6):
         response = admin.get(reverse("import_home"))
     page = response.content.decode()
     assert reverse("rubric_import") in page and reverse("sheet_import") in page
