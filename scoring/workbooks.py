@@ -380,3 +380,8 @@ def optional_components(text: str, names: list[str]) -> set[str]:
         if short and short in clause:
             found.add(name)
     return found
+
+
+def open_workbook(path: str | Path):
+    """The workbook's values, read-only; WorkbookError for a file that is not one or unpacks too large."""
+    return _open(path)

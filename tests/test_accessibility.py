@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from .browser import ADMIN, AXE, DESKTOP, EDITOR, HEAD, PHONE, REVIEWER, context_page, demo_site
+from .conftest import SEED_SHEET
 
 RUN_ONLY = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 # The data is the module's (see `site`), committed before the first test; the mark only makes pytest-django
@@ -109,6 +110,76 @@ def rubric_copy(page, site):
     page.wait_for_selector("h1:has-text('Sao chép bảng tiêu chí')")
 
 
+def person_with_errors(page, site):
+    page.goto(site.base + "/tinh/thiet-lap/nguoi-dung/them/")
+    page.fill("#id_full_name", "Hoa")
+    page.fill("#id_email", "khong-phai-email")
+    page.click("input[value='Thêm và gửi thư mời'], button:has-text('Thêm và gửi thư mời')")
+    page.wait_for_selector(".invalid-feedback")
+
+
+def upload_preview(page, site, path: str, choices: dict[str, str], fills: dict[str, str], file) -> None:
+    page.goto(site.base + path)
+    for selector, value in choices.items():
+        page.select_option(selector, value)
+    for selector, value in fills.items():
+        page.fill(selector, value)
+    page.set_input_files("#id_upload", str(file))
+    page.click("input[value='Xem trước'], button:has-text('Xem trước')")
+    page.wait_for_selector("#preview-title")
+
+
+def people_preview(page, site):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Họ và tên", "E-mail", "Vai trò"])
+    wb.active.append(["Trần Văn An", "an@stc.gov.vn", "Cán bộ nhập liệu"])
+    wb.active.append(["Phạm Thị Ngọc", "ngoc@stc", "Thư ký"])
+    wb.save(site.folder / "danh-sach.xlsx")
+    upload_preview(
+        page,
+        site,
+        "/tinh/thiet-lap/nguoi-dung/nhap/",
+        {"#id_agency": "STC"},
+        {},
+        site.folder / "danh-sach.xlsx",
+    )
+
+
+def rubric_preview(page, site):
+    upload_preview(
+        page,
+        site,
+        "/tinh/thiet-lap/nhap/bang-tieu-chi/",
+        {"#id_bloc": "TMTH"},
+        {"#id_year": "2030"},
+        SEED_SHEET,
+    )
+
+
+def sheet_preview(page, site):
+    upload_preview(
+        page,
+        site,
+        "/tinh/thiet-lap/nhap/bang-cham-diem/",
+        {"#id_agency": "VP"},
+        {"#id_year": "2022"},
+        SEED_SHEET,
+    )
+
+
+def invitation(page, site):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_encode
+
+    user = get_user_model().objects.get(username="snv.chamdiem")
+    uid = urlsafe_base64_encode(str(user.pk).encode())
+    page.goto(f"{site.base}/moi/{uid}/{default_token_generator.make_token(user)}/")
+    page.wait_for_selector("#id_new_password1")
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -157,6 +228,18 @@ PAGES = [
     ),
     PageType("rubric editor, adding a section", ADMIN, "{draft_editor}?them=0"),
     PageType("rubric editor with errors", ADMIN, rubric_tier_above_maximum),
+    PageType("people, province admin", ADMIN, "/tinh/thiet-lap/nguoi-dung/", phone=True),
+    PageType("add a person", ADMIN, "/tinh/thiet-lap/nguoi-dung/them/"),
+    PageType("add a person with errors", ADMIN, person_with_errors),
+    PageType("people from a spreadsheet", ADMIN, "/tinh/thiet-lap/nguoi-dung/nhap/"),
+    PageType("people spreadsheet preview with errors", ADMIN, people_preview, phone=True),
+    PageType("import from Excel", ADMIN, "/tinh/thiet-lap/nhap/", phone=True),
+    PageType("rubric import", ADMIN, "/tinh/thiet-lap/nhap/bang-tieu-chi/"),
+    PageType("rubric import preview", ADMIN, rubric_preview, phone=True),
+    PageType("sheet import", ADMIN, "/tinh/thiet-lap/nhap/bang-cham-diem/"),
+    PageType("sheet import preview", ADMIN, sheet_preview, phone=True),
+    PageType("set a password from an invitation", None, invitation),
+    PageType("an expired invitation", None, "/moi/MQ/xyz-abc/"),
     PageType("404", EDITOR, "/khong-co-trang-nay/", status=404),
 ]
 CHECKS = [(kind, DESKTOP) for kind in PAGES] + [(kind, PHONE) for kind in PAGES if kind.phone]

@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from scoring import system
+from scoring.accounts import views as accounts
 from scoring.evidence import views as evidence
 from scoring.province import views as province
 from scoring.reports import views as reports
 from scoring.review import views as review
 from scoring.rubrics import editor_views as rubric_editor
+from scoring.rubrics import import_views as rubric_imports
 from scoring.rubrics import views as rubrics
+from scoring.sheets import import_views as sheet_imports
 from scoring.sheets import views as sheets
 
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
@@ -96,6 +99,43 @@ urlpatterns = [
         "tinh/thiet-lap/bang-tieu-chi/<int:pk>/sao-chep/", rubrics.setup_rubric_copy, name="setup_rubric_copy"
     ),
     path("tinh/thiet-lap/bang-tieu-chi/<int:pk>/", rubric_editor.rubric_editor, name="rubric_editor"),
+    # the province's people: who has which role where, invitations, deactivation (issue 14)
+    path("tinh/thiet-lap/nguoi-dung/", accounts.people_list, name="people_list"),
+    path("tinh/thiet-lap/nguoi-dung/them/", accounts.person_add, name="person_add"),
+    path("tinh/thiet-lap/nguoi-dung/nhap/", accounts.people_import, name="people_import"),
+    path(
+        "tinh/thiet-lap/nguoi-dung/nhap/xac-nhan/",
+        accounts.people_import_confirm,
+        name="people_import_confirm",
+    ),
+    path(
+        "tinh/thiet-lap/nguoi-dung/<int:pk>/khoa/",
+        accounts.person_active,
+        {"active": False},
+        name="person_deactivate",
+    ),
+    path(
+        "tinh/thiet-lap/nguoi-dung/<int:pk>/mo-khoa/",
+        accounts.person_active,
+        {"active": True},
+        name="person_reactivate",
+    ),
+    path("tinh/thiet-lap/nguoi-dung/<int:pk>/gui-thu-moi/", accounts.person_invite, name="person_invite"),
+    # importing workbooks in the page: preview, then confirm (issue 14)
+    path("tinh/thiet-lap/nhap/", sheet_imports.import_home, name="import_home"),
+    path("tinh/thiet-lap/nhap/bang-tieu-chi/", rubric_imports.rubric_import, name="rubric_import"),
+    path(
+        "tinh/thiet-lap/nhap/bang-tieu-chi/xac-nhan/",
+        rubric_imports.rubric_import_confirm,
+        name="rubric_import_confirm",
+    ),
+    path("tinh/thiet-lap/nhap/bang-cham-diem/", sheet_imports.sheet_import, name="sheet_import"),
+    path(
+        "tinh/thiet-lap/nhap/bang-cham-diem/xac-nhan/",
+        sheet_imports.sheet_import_confirm,
+        name="sheet_import_confirm",
+    ),
+    path("moi/<uidb64>/<token>/", accounts.InvitationView.as_view(), name="invitation"),
     # accounts and operations
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -322,6 +322,63 @@ def setup_world(bloc_2022):
     Bloc.objects.create(code="VX", name="Khối Văn hóa - Xã hội")
 
 
+# ---------------------------------------------------------------- the province's set-up pages (issue 14)
+
+# view → what the province's administrator gets; everybody else gets 404 and changes nothing
+PEOPLE_VIEWS = {
+    "people_list GET": 200,
+    "person_add GET": 200,
+    "person_add POST": 302,
+    "people_import GET": 200,
+    "people_import POST": 200,  # no file: the form says so
+    "people_import_confirm POST": 302,  # no such upload: back to the form
+    "person_deactivate POST": 302,
+    "person_reactivate POST": 302,
+    "person_invite POST": 302,
+    "import_home GET": 200,
+    "rubric_import GET": 200,
+    "rubric_import POST": 200,
+    "rubric_import_confirm POST": 302,
+    "sheet_import GET": 200,
+    "sheet_import POST": 200,
+    "sheet_import_confirm POST": 302,
+}
+
+
+def people_request(client, name: str, cast):
+    view, method = name.split()
+    args = [cast["editor"].pk] if view in ("person_deactivate", "person_reactivate", "person_invite") else []
+    url = reverse(view, args=args)
+    if method == "GET":
+        return client.get(url)
+    data = {
+        "person_add": {
+            "agency": "VP",
+            "full_name": "Lê Văn Bình",
+            "email": "binh@vp.gov.vn",
+            "role": "editor",
+        },
+    }.get(view, {"token": "0" * 32, "action": "confirm"})
+    return client.post(url, data)
+
+
+def people_state():
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from scoring.accounts import staging
+    from scoring.models import Membership, Rubric
+
+    users = get_user_model().objects.order_by("pk")
+    return (
+        list(users.values_list("username", "is_active")),
+        Membership.objects.count(),
+        Rubric.objects.count(),
+        len(mail.outbox),
+        staging.leftovers(),
+    )
+
+
 @pytest.mark.parametrize("name", SETUP_VIEWS)
 @pytest.mark.parametrize("role", IDENTITIES)
 def test_the_setup_pages_are_the_province_administrators_alone(
@@ -345,3 +402,24 @@ def test_the_setup_pages_send_anonymous_users_to_the_login_page(client, agencies
     response = setup_request(client, name, agencies)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert setup_state() == before
+
+
+@pytest.mark.parametrize("name", PEOPLE_VIEWS)
+@pytest.mark.parametrize("role", IDENTITIES)
+def test_the_people_and_import_pages_are_the_province_administrators_only(client, cast, world, name, role):
+    client.force_login(cast[role])
+    before = people_state()
+    response = people_request(client, name, cast)
+    if role == "admin":
+        assert response.status_code == PEOPLE_VIEWS[name]
+        return
+    assert response.status_code == 404
+    assert people_state() == before
+
+
+@pytest.mark.parametrize("name", PEOPLE_VIEWS)
+def test_the_people_and_import_pages_send_anonymous_users_to_the_login_page(client, cast, world, name):
+    before = people_state()
+    response = people_request(client, name, cast)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert people_state() == before

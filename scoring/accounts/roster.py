@@ -1,0 +1,67 @@
+"""Excel in: a list of an agency's staff, one person a row under the header `Họ và tên | E-mail | Vai trò`."""
+
+from pathlib import Path
+
+from ..workbooks import HEADER_SCAN_ROWS, WorkbookError, clean_text, normalize, open_workbook
+from .people import PersonInput, role_from_text
+
+COLUMNS = {
+    "name": ("họ và tên", "họ tên", "họ, tên"),
+    "email": ("e-mail", "email", "thư điện tử"),
+    "role": ("vai trò",),
+}
+MAX_PEOPLE = 500
+
+
+def _header(rows) -> tuple[int, dict[str, int]] | None:
+    for number, row in enumerate(rows, start=1):
+        columns = {}
+        for index, value in enumerate(row):
+            label = normalize(value)
+            key = next((k for k, names in COLUMNS.items() if label in names), None)
+            if key and key not in columns:
+                columns[key] = index
+        if len(columns) == len(COLUMNS):
+            return number, columns
+        if number >= HEADER_SCAN_ROWS:
+            return None
+    return None
+
+
+def read_roster(path: str | Path) -> list[PersonInput]:
+    """The people listed in the first worksheet that has the header; raises WorkbookError if none has it."""
+    workbook = open_workbook(path)
+    try:
+        for ws in workbook.worksheets:
+            rows = ws.iter_rows(max_col=30, values_only=True)
+            found = _header(rows)
+            if found is None:
+                continue
+            header_row, columns = found
+            return _people(rows, header_row, columns, ws.title)
+    finally:
+        workbook.close()
+    raise WorkbookError(
+        [
+            f"Không tìm thấy dòng tiêu đề (Họ và tên | E-mail | Vai trò) trong {HEADER_SCAN_ROWS} dòng đầu của tệp."
+        ]
+    )
+
+
+def _people(rows, header_row: int, columns: dict[str, int], sheet: str) -> list[PersonInput]:
+    people = []
+    for number, row in enumerate(rows, start=header_row + 1):
+        cells = {k: clean_text(row[i]) if i < len(row) else "" for k, i in columns.items()}
+        if not any(cells.values()):
+            continue
+        if len(people) >= MAX_PEOPLE:
+            raise WorkbookError(
+                [f"Trang tính “{sheet}” có hơn {MAX_PEOPLE} người: hãy chia thành nhiều tệp."]
+            )
+        person = PersonInput(cells["name"], cells["email"], role_from_text(cells["role"]), row=number)
+        if cells["role"] and not person.role:
+            person.role = "?" + cells["role"]
+        people.append(person)
+    if not people:
+        raise WorkbookError([f"Trang tính “{sheet}” không có ai dưới dòng tiêu đề."])
+    return people

@@ -1,0 +1,191 @@
+"""The province administrator's people pages, and the page where an invited person sets their password.
+
+Each view checks the administrator first (access.get_province_admin: 404 for everybody else), validates,
+calls a service in people.py, and redirects or renders.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from ..models import Agency, Membership
+from ..workbooks import WorkbookError
+from . import people, staging
+from .access import bound_data, get_province_admin
+from .forms import PeopleFilterForm, PersonForm, RosterUploadForm
+from .roster import read_roster
+
+ROSTER = "people"
+
+
+def _get_person(request, pk: int):
+    """A person of the agencies (not a superuser without any role), for the province's administrator."""
+    get_province_admin(request)
+    return get_object_or_404(
+        get_user_model().objects.filter(is_superuser=False, memberships__isnull=False).distinct(), pk=pk
+    )
+
+
+def _back(agency_code: str = "") -> str:
+    url = reverse("people_list")
+    return f"{url}?{urlencode({'agency': agency_code})}" if agency_code else url
+
+
+@login_required
+@require_GET
+def people_list(request):
+    get_province_admin(request)
+    form = PeopleFilterForm(request.GET or None)
+    rows = Membership.objects.select_related("user", "agency").order_by(
+        "agency__name", "user__last_name", "user__first_name", "role"
+    )
+    if form.is_valid():
+        if form.cleaned_data["agency"]:
+            rows = rows.filter(agency=form.cleaned_data["agency"])
+        if form.cleaned_data["role"]:
+            rows = rows.filter(role=form.cleaned_data["role"])
+        query = form.cleaned_data["q"].strip()
+        if query:
+            rows = rows.filter(
+                Q(user__last_name__icontains=query)
+                | Q(user__first_name__icontains=query)
+                | Q(user__email__icontains=query)
+            )
+    return render(request, "scoring/people_list.html", {"form": form, "rows": list(rows)})
+
+
+@login_required
+def person_add(request):
+    get_province_admin(request)
+    form = PersonForm(bound_data(request)[0], initial={"agency": request.GET.get("agency")})
+    if request.method == "POST" and form.is_valid():
+        agency = form.cleaned_data["agency"]
+        try:
+            people.people_invite(agency=agency, people=[form.cleaned_data["person"]], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            person = form.cleaned_data["person"]
+            messages.success(
+                request,
+                f"Đã thêm {person.full_name} ({person.role_label}, {agency.name}) và gửi thư mời đến {person.email}.",
+            )
+            return redirect(_back(agency.code))
+    return render(request, "scoring/person_form.html", {"form": form})
+
+
+def _roster_page(request, form, *, checked=None, staged=None, agency=None, status=200):
+    context = {
+        "form": form,
+        "checked": checked or [],
+        "staged": staged,
+        "agency": agency,
+        "errors": sum(len(p.errors) for p in checked or []),
+    }
+    return render(request, "scoring/people_import.html", context, status=status)
+
+
+@login_required
+def people_import(request):
+    get_province_admin(request)
+    form = RosterUploadForm(*bound_data(request), initial={"agency": request.GET.get("agency")})
+    if request.method != "POST" or not form.is_valid():
+        return _roster_page(request, form)
+    agency = form.cleaned_data["agency"]
+    try:
+        kept = staging.stage(
+            form.cleaned_data["upload"], user=request.user, kind=ROSTER, params={"agency": agency.code}
+        )
+    except staging.UploadRefused as exc:
+        form.add_error("upload", str(exc))
+        return _roster_page(request, form)
+    try:
+        checked = people.check_people(read_roster(kept.path), agency=agency)
+    except WorkbookError as exc:
+        staging.discard(kept.token, user=request.user)
+        for problem in exc.problems:
+            form.add_error("upload", problem)
+        return _roster_page(request, form)
+    if any(p.errors for p in checked):
+        staging.discard(kept.token, user=request.user)  # nothing to confirm: the file is not kept
+        kept = None
+    return _roster_page(request, form, checked=checked, staged=kept, agency=agency)
+
+
+@login_required
+@require_POST
+def people_import_confirm(request):
+    get_province_admin(request)
+    token = request.POST.get("token", "")
+    kept = staging.staged(token, user=request.user, kind=ROSTER)
+    if kept is None:
+        messages.error(request, "Tệp đã hết hạn hoặc đã được nhập: hãy tải tệp lên lại.")
+        return redirect("people_import")
+    try:
+        if request.POST.get("action") != "confirm":
+            messages.info(request, "Đã hủy: không nhập gì.")
+            return redirect("people_import")
+        agency = get_object_or_404(Agency, code=kept.params.get("agency"))
+        roster = read_roster(kept.path)
+        try:
+            users = people.people_invite(agency=agency, people=roster, by=request.user)
+        except ValidationError:
+            form = RosterUploadForm(initial={"agency": agency.code})
+            messages.error(request, "Có dòng không nhập được (xem dưới): không nhập ai.")
+            return _roster_page(request, form, checked=roster, agency=agency)
+    finally:
+        staging.discard(token, user=request.user)
+    messages.success(request, f"Đã thêm {len(users)} người vào {agency.name} và gửi thư mời đặt mật khẩu.")
+    return redirect(_back(agency.code))
+
+
+@login_required
+@require_POST
+def person_active(request, pk: int, active: bool):
+    person = _get_person(request, pk)
+    try:
+        people.person_set_active(user=person, active=active, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        done = "Đã mở lại tài khoản của" if active else "Đã khóa tài khoản của"
+        messages.success(request, f"{done} {people.full_name(person)}.")
+    return redirect(_back(request.POST.get("agency", "")[:20]))
+
+
+@login_required
+@require_POST
+def person_invite(request, pk: int):
+    person = _get_person(request, pk)
+    if not person.is_active or person.has_usable_password():
+        messages.error(
+            request, f"{people.full_name(person)} đã đặt mật khẩu hoặc đang bị khóa: không gửi thư mời."
+        )
+    else:
+        people.send_invitations([person], by=request.user)
+        messages.success(request, f"Đã gửi lại thư mời đến {person.email}.")
+    return redirect(_back())
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """Django's password-reset confirmation, for the link of an invitation; never for a locked account."""
+
+    template_name = "registration/invitation.html"
+    success_url = reverse_lazy("login")
+    reset_url_token = "dat-mat-khau"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        messages.success(self.request, "Đã đặt mật khẩu. Xin đăng nhập bằng e-mail và mật khẩu vừa đặt.")
+        return super().form_valid(form)

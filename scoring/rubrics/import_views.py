@@ -1,0 +1,173 @@
+"""The province administrator's page for a bloc's rubric workbook: upload, see what `import_rubric` would
+say (its errors, or the sections and totals it would write), confirm to write in one transaction.
+
+The preview only parses (parse_rubric writes nothing); the upload is kept in accounts.staging between the
+preview and the confirmation, and removed as soon as either the preview finds errors or the administrator
+confirms or cancels.
+"""
+
+from dataclasses import dataclass, field
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import rollup
+from ..accounts import staging
+from ..accounts.access import bound_data, get_province_admin
+from ..models import Bloc, Rubric
+from ..workbooks import WorkbookError
+from .workbook import import_rubric, parse_rubric
+
+KIND = "rubric"
+
+
+class RubricUploadForm(forms.Form):
+    bloc = forms.ModelChoiceField(
+        label="Khối thi đua",
+        queryset=Bloc.objects.order_by("name"),
+        to_field_name="code",
+        empty_label="— chọn khối —",
+        error_messages={"required": "Chọn khối thi đua.", "invalid_choice": "Không có khối này."},
+    )
+    year = forms.IntegerField(
+        label="Năm",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Nhập năm.", "invalid": "Năm là một số, ví dụ 2023."},
+    )
+    title = forms.CharField(
+        label="Tên bảng tiêu chí",
+        required=False,
+        max_length=300,
+        help_text="Để trống: lấy từ dòng tiêu đề của tệp.",
+    )
+    replace = forms.BooleanField(
+        label="Thay bảng tiêu chí đã có của khối trong năm (khi chưa đơn vị nào nộp)", required=False
+    )
+    upload = forms.FileField(
+        label="Tệp Excel (.xlsx)",
+        help_text="Bảng TT | Tiêu chí | Điểm chuẩn | Điểm thưởng, như bảng chấm điểm của khối.",
+        error_messages={"required": "Chọn tệp Excel.", "empty": "Tệp rỗng."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].widget.attrs["accept"] = ".xlsx"
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.layout = Layout(
+            Row(Column("bloc", css_class="col-md-6"), Column("year", css_class="col-md-2")),
+            "title",
+            "replace",
+            "upload",
+            Submit("preview", "Xem trước"),
+        )
+
+
+@dataclass
+class RubricPreview:
+    """What the command would print: its errors, or the rubric's shape and totals."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    title: str = ""
+    sections: list = field(default_factory=list)
+    criteria: int = 0
+    total: rollup.Total | None = None
+
+
+def rubric_preview(path, *, bloc: Bloc, year: int, title: str, replace: bool) -> RubricPreview:
+    try:
+        parsed = parse_rubric(path)
+    except WorkbookError as exc:
+        return RubricPreview(errors=exc.problems)
+    sections = [c for c in parsed.criteria if c.parent is None]
+    preview = RubricPreview(
+        title=title or parsed.title or f"Bảng tiêu chí chấm điểm thi đua năm {year}",
+        sections=sections,
+        criteria=len(parsed.criteria) - len(sections),
+        total=rollup.rubric_totals(parsed.tree),
+    )
+    existing = Rubric.objects.filter(bloc=bloc, year=year).first()
+    if existing is not None and existing.is_locked:
+        preview.errors.append(
+            f"Bảng tiêu chí {bloc.code} năm {year} đã có đơn vị nộp bảng chấm điểm: không thay được."
+        )
+    elif existing is not None and existing.criteria.exists():
+        if not replace:
+            preview.errors.append(
+                f"Khối {bloc.code} đã có bảng tiêu chí năm {year}; đánh dấu “Thay bảng tiêu chí đã có” để thay bằng tệp này."
+            )
+        elif existing.sheets.exists():
+            preview.warnings.append(
+                f"Thay bảng tiêu chí sẽ xóa {existing.sheets.count()} bảng chấm điểm đang nhập của các đơn vị."
+            )
+    return preview
+
+
+def _page(request, form, preview=None, kept=None):
+    return render(
+        request,
+        "scoring/rubric_import.html",
+        {"form": form, "preview": preview, "staged": kept, "tab": "import"},
+    )
+
+
+@login_required
+def rubric_import(request):
+    get_province_admin(request)
+    form = RubricUploadForm(*bound_data(request))
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, form)
+    data = form.cleaned_data
+    params = {
+        "bloc": data["bloc"].code,
+        "year": data["year"],
+        "title": data["title"],
+        "replace": data["replace"],
+    }
+    try:
+        kept = staging.stage(data["upload"], user=request.user, kind=KIND, params=params)
+    except staging.UploadRefused as exc:
+        form.add_error("upload", str(exc))
+        return _page(request, form)
+    preview = rubric_preview(
+        kept.path, bloc=data["bloc"], year=data["year"], title=data["title"], replace=data["replace"]
+    )
+    if preview.errors:
+        staging.discard(kept.token, user=request.user)
+        kept = None
+    return _page(request, form, preview, kept)
+
+
+@login_required
+@require_POST
+def rubric_import_confirm(request):
+    get_province_admin(request)
+    token = request.POST.get("token", "")
+    kept = staging.staged(token, user=request.user, kind=KIND)
+    if kept is None:
+        messages.error(request, "Tệp đã hết hạn hoặc đã được nhập: hãy tải tệp lên lại.")
+        return redirect("rubric_import")
+    try:
+        if request.POST.get("action") != "confirm":
+            messages.info(request, "Đã hủy: không nhập gì.")
+            return redirect("rubric_import")
+        p = kept.params
+        bloc = get_object_or_404(Bloc, code=p.get("bloc"))
+        try:
+            rubric = import_rubric(
+                kept.path, bloc=bloc, year=int(p["year"]), title=p["title"], replace=p["replace"]
+            )
+        except WorkbookError as exc:
+            form = RubricUploadForm(initial={"bloc": bloc.code, "year": p["year"], "title": p["title"]})
+            return _page(request, form, RubricPreview(errors=exc.problems))
+    finally:
+        staging.discard(token, user=request.user)
+    messages.success(request, f"Đã nhập “{rubric.title}” – khối {bloc.code}, năm {rubric.year}.")
+    return redirect("rubric_import")
