@@ -262,11 +262,13 @@ def test_the_set_up_forms_cost_a_fixed_number_of_queries(admin, agencies, name, 
 
 def test_the_navbar_leads_the_province_administrator_only_to_the_set_up_pages(admin, cast):
     page = admin.get(reverse("home")).content.decode()
-    assert f'href="{reverse("people_list")}">Người dùng</a>' in page
-    assert f'href="{reverse("import_home")}">Nhập từ Excel</a>' in page
+    assert f'href="{reverse("setup_home")}">Thiết lập' in page
+    tabs = admin.get(reverse("setup_home")).content.decode()
+    assert f'href="{reverse("people_list")}">Người dùng</a>' in tabs
+    assert f'href="{reverse("import_home")}">Nhập từ Excel</a>' in tabs
     editor = Client()
     editor.force_login(cast["editor"])
-    assert reverse("people_list") not in editor.get(reverse("home")).content.decode()
+    assert reverse("setup_home") not in editor.get(reverse("home")).content.decode()
 
 
 def test_an_upload_that_fails_half_way_leaves_no_file(cast):
