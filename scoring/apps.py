@@ -6,5 +6,4 @@ class ScoringConfig(AppConfig):
     verbose_name = "Chấm điểm thi đua"
 
     def ready(self):
-        from .accounts import access, security  # noqa: F401 - connect their signal receivers (security log,
-        # the province desk's link remembered at login)
+        from .accounts import navigation, security  # noqa: F401 - connect their signal receivers

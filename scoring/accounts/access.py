@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -207,32 +205,18 @@ def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:
     return job
 
 
-# ---------------------------------------------------------------- the province's desk
-
-# The menu bar's link to the province's desk, decided once at login (a page does not read the roles for
-# it); the desk itself checks the roles on every request (get_province_admin).
-PROVINCE_ADMIN_SESSION_KEY = "province_admin"
-
-
-@receiver(user_logged_in)
-def remember_province_admin(sender, request, user, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        request.session[PROVINCE_ADMIN_SESSION_KEY] = roles_of(user).province_admin
+# ---------------------------------------------------------------- the province's setup pages
 
 
 def get_province_admin(request) -> Roles:
-    """The province's administrators' roles; 404 for everybody else."""
+    """The setup pages are the province's administrators' alone: 404 for everybody else."""
     roles = roles_of(request.user)
     if not roles.province_admin:
         _denied(request, Http404(), "not_found")
     return roles
 
 
-# ---------------------------------------------------------------- the province's setup pages
-
-
 def get_bloc_year_to_set_up(request, code: str, year: int) -> BlocYear:
-    """A bloc-year for the setup pages: the province's administrators' alone (get_province_admin)."""
     get_province_admin(request)
     return get_object_or_404(
         BlocYear.objects.select_related("bloc", "leader", "deputy_leader"), bloc__code=code, year=year
