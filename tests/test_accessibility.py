@@ -38,7 +38,7 @@ def rubric_editor_urls() -> dict[str, str]:
     from scoring.rubrics.services import rubric_copy
 
     rubric = Rubric.objects.get(year=2022)
-    draft = rubric_copy(rubric=rubric, year=2023)
+    draft = rubric_copy(rubric=rubric, year=2023, legal_basis=rubric.legal_basis, deadline=None)
     tiered = draft.criteria.get(key="2:6")
     return {
         "rubric_editor": f"/tinh/thiet-lap/bang-tieu-chi/{rubric.pk}/",

@@ -125,7 +125,11 @@ def test_the_admin_refuses_a_tier_above_the_criterions_maximum(admin_client_, ru
 
 def test_the_admin_refuses_a_tier_linked_to_another_rubrics_organisation(admin_client_, rubric_2022):
     criterion = rubric_2022.criteria.get(key="2:7")
-    foreign = rubric_copy(rubric=rubric_2022, year=2023).criteria.get(key="2:7").components.first()
+    foreign = (
+        rubric_copy(rubric=rubric_2022, year=2023, legal_basis=rubric_2022.legal_basis, deadline=None)
+        .criteria.get(key="2:7")
+        .components.first()
+    )
     url = reverse("admin:scoring_criterion_change", args=[criterion.pk])
     tier = {"position": "9", "component": str(foreign.pk), "label": "Xuất sắc", "points": "20"}
     response = admin_client_.post(url, tier_inline_data(criterion, [tier]))

@@ -142,7 +142,11 @@ def other_rubrics_component(rubric_2022):
     """The components criterion of a copy of the 2022 rubric, for 2023: the same names, another rubric."""
     from scoring.rubrics.services import rubric_copy
 
-    return rubric_copy(rubric=rubric_2022, year=2023).criteria.get(key="2:7").components.first()
+    return (
+        rubric_copy(rubric=rubric_2022, year=2023, legal_basis=rubric_2022.legal_basis, deadline=None)
+        .criteria.get(key="2:7")
+        .components.first()
+    )
 
 
 def test_a_tier_stays_within_its_criterions_maximum(rubric_2022):

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from .bloc import PROVISIONAL
 from .cells import WRAP, Formula, add_styles, put, table_style
 from .pdf import render
 
@@ -79,7 +80,7 @@ def province_workbook(table: ProvinceTable) -> Workbook:
         _bloc_row(ws, n, state)
         for index, member in enumerate(ordered(state), start=1):
             n += 1
-            _member_row(ws, n, index, member)
+            _member_row(ws, n, index, member, state.awards_provisional)
     note = n + 2
     put(ws, note, 2, NOTE).alignment = WRAP
     ws.merge_cells(start_row=note, start_column=2, end_row=note, end_column=width)
@@ -94,8 +95,10 @@ def province_workbook(table: ProvinceTable) -> Workbook:
 
 
 def bloc_heading(state) -> str:
+    """The bloc's row; while its round is incomplete, its awards are said to be provisional (standings)."""
     leader = state.bloc_year.leader.name if state.bloc_year.leader else "—"
-    return f"{state.rubric.bloc.name} (khối trưởng: {leader})"
+    heading = f"{state.rubric.bloc.name} (khối trưởng: {leader})"
+    return f"{heading}. {state.provisional_note}" if state.awards_provisional else heading
 
 
 def _bloc_row(ws, n: int, state) -> None:
@@ -105,7 +108,7 @@ def _bloc_row(ws, n: int, state) -> None:
     ws.row_dimensions[n].height = 18
 
 
-def _member_row(ws, n: int, index: int, member) -> None:
+def _member_row(ws, n: int, index: int, member, provisional: bool) -> None:
     def at(name: str, value, align: str = "giữa") -> None:
         put(ws, n, COLUMN[name], value, table_style(align, points=name not in ("status", "award")))
 
@@ -119,12 +122,15 @@ def _member_row(ws, n: int, index: int, member) -> None:
     at("points", member.own.points if shown else None)
     at("bonus", member.own.bonus if shown else None)
     at("total", Formula(f"={here('points')}+{here('bonus')}") if shown else None)
-    at("reviewed_points", member.final.points if shown else None)
-    at("reviewed_bonus", member.final.bonus if shown else None)
-    at("final", Formula(f"={here('reviewed_points')}+{here('reviewed_bonus')}") if shown else None)
+    # "Sau thẩm định" stays empty until somebody reviewed the sheet (standings.Member.reviewed)
+    reviewed = member.reviewed
+    at("reviewed_points", member.final.points if reviewed else None)
+    at("reviewed_bonus", member.final.bonus if reviewed else None)
+    at("final", Formula(f"={here('reviewed_points')}+{here('reviewed_bonus')}") if reviewed else None)
     at("rank", member.rank)
-    at("award", member.award, "chữ")
-    lines = max(1, len(member.agency.name) // 38 + 1, len(member.award) // 24 + 1)
+    award = f"{member.award} ({PROVISIONAL})" if member.award and provisional else member.award
+    at("award", award, "chữ")
+    lines = max(1, len(member.agency.name) // 38 + 1, len(award) // 24 + 1)
     ws.row_dimensions[n].height = 15 * lines + 3
 
 

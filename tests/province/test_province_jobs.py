@@ -74,7 +74,7 @@ def test_the_worker_builds_the_province_table_and_only_province_administrators_d
         [None, "Khối các cơ quan Tham mưu - Tổng hợp (khối trưởng: Cơ quan TTR)", *[None] * 9],
         [1, "Cơ quan STC", "Chưa bắt đầu", None, None, None, None, None, None, None, None],
         [2, "Cơ quan TTR", "Chưa bắt đầu", None, None, None, None, None, None, None, None],
-        [3, "Cơ quan VP", "Đã nộp", 0, 0, 0, 0, 0, 0, None, None],
+        [3, "Cơ quan VP", "Đã nộp", 0, 0, 0, None, None, None, None, None],  # nobody reviewed it yet,
         [None, "Khối Văn hóa - Xã hội (khối trưởng: Sở Y tế)", *[None] * 9],
         [1, "Sở Giáo dục và Đào tạo", "Đã duyệt", 95.5, 0, 95.5, 95.5, 0, 95.5, 1, "Cờ thi đua"],
         [2, "Sở Y tế", "Đã duyệt", 80, 0, 80, 80, 0, 80, 2, None],

@@ -39,7 +39,7 @@ def test_the_home_page_shows_the_current_sheet_its_progress_and_last_year(client
     assert "2/28 tiêu chí" in page
     assert reverse("sheet_edit", args=[vp_sheet.pk]) in page
     # A new year: the 2023 rubric opens; 2022 becomes last year's sheet for reference.
-    new = rubric_copy(rubric=rubric, year=2023)
+    new = rubric_copy(rubric=rubric, year=2023, legal_basis=rubric.legal_basis, deadline=None)
     new.status = "open"
     new.save()
     from scoring.models import BlocMember, BlocYear
