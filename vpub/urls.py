@@ -59,6 +59,11 @@ urlpatterns = [
         "khoi/<str:code>/<int:year>/mo-lai/", review.round_action, {"action": "reopen"}, name="round_reopen"
     ),
     path("bang-cham-diem/<int:pk>/tham-dinh/", review.sheet_review, name="sheet_review"),
+    path(
+        "bang-cham-diem/<int:pk>/tai-lieu/<int:document_pk>/phien-ban/<int:version>/",
+        evidence.sheet_evidence_file,
+        name="sheet_evidence_file",
+    ),
     # the evidence register
     path("don-vi/<str:code>/tai-lieu/", evidence.evidence_list, name="evidence_list"),
     path("don-vi/<str:code>/tai-lieu/them/", evidence.evidence_create, name="evidence_create"),

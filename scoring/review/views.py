@@ -16,7 +16,7 @@ from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
 from ..sheets.queries import sheet_view
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
-from . import jobs, services
+from . import desk, jobs, services
 from .charts import totals_chart
 from .forms import ReviewForm
 from .standings import bloc_round
@@ -72,6 +72,8 @@ def sheet_review(request, pk: int):
             kept = protocol.kept_data(request.POST, stored, names, sheet.version, keep=("reason",))
             form = ReviewForm(kept, rtree=rtree, scores=view.scores)
             form.is_valid()
+    transitions = list(sheet.transitions.select_related("by"))
+    evidence = desk.evidence_desk(view, transitions)
     return render(
         request,
         "scoring/sheet_review.html",
@@ -79,16 +81,26 @@ def sheet_review(request, pk: int):
             "sheet": sheet,
             "bloc_year": bloc_year,
             "form": form,
-            "rows": _rows(form, view),
+            "rows": _desk_rows(_rows(form, view), evidence),
             "reason": form_input(form, "reason"),
             "view": view,
             "conflicts": notice.get("conflicts", []),
             "changed": notice.get("changed", []),
             "stale": notice.get("stale", []),
             "action": request.POST.get("action", "save"),
-            "transitions": sheet.transitions.select_related("by"),
+            "transitions": transitions,
+            "desk": evidence,
+            "own_values": desk.own_values(form, view),
         },
     )
+
+
+def _desk_rows(rows: list[dict], evidence: desk.Desk) -> list[dict]:
+    """The evidence desk's part of each row: the documents cited there, and the filters it matches."""
+    for row in rows:
+        row["documents"] = evidence.documents.get(row["key"], [])
+        row["flags"] = " ".join(sorted(evidence.flags.get(row["key"], ())))
+    return rows
 
 
 def _rows(form: ReviewForm, view) -> list[dict]:
