@@ -168,13 +168,13 @@ def _edited(label: str, versions, pk: int, old: int, new: int) -> list[str]:
 
 
 def cited_version(sheet: Sheet, document_pk: int, version: int) -> DocumentVersion | None:
-    """The version if the sheet cites it: as one of its submissions did, or as it cites it now."""
+    """The version if the sheet cites it: as one of its submissions did, or as it cites it now — unless the
+    sheet is locked with that document frozen: then only what was submitted."""
     document = Document.objects.filter(pk=document_pk, agency_id=sheet.agency_id).first()
     if document is None:
         return None
-    if (
-        document.version == version
-        and Citation.objects.filter(score__sheet=sheet, document=document).exists()
-    ):
+    frozen = frozen_versions(sheet).get(document.pk)
+    cites_now = Citation.objects.filter(score__sheet=sheet, document=document).exists()
+    if frozen is None and document.version == version and cites_now:
         return ensure_current([document])[0]
     return DocumentVersion.objects.filter(document=document, version=version, snapshots__sheet=sheet).first()
