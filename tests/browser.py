@@ -24,7 +24,7 @@ from django.test import Client, override_settings
 from django.test.testcases import LiveServerThread
 
 from scoring import demo
-from scoring.models import Agency, Document, Report, Sheet
+from scoring.models import Agency, Citation, Document, Report, Sheet
 from scoring.reports.services import report_for
 
 from .conftest import PDF
@@ -220,12 +220,25 @@ def fill_the_demo() -> dict[str, str]:
         subject="Thực hiện quy chế dân chủ ở cơ sở",
         link="https://example.gov.vn/ke-hoach-495",
     )
+    cited = Document.objects.create(  # the evidence desk's cited PDF, on the sheet the reviewer opens
+        agency=stc.agency,
+        kind=Document.Kind.QUYET_DINH,
+        number="15/QĐ-STC",
+        issued_on=datetime.date(2022, 2, 15),
+        issuer="Sở Tài chính",
+        subject="Ban hành kế hoạch thi đua năm 2022",
+        original_name="qd-15.pdf",
+        file_type="pdf",
+    )
+    cited.file.save("qd-15.pdf", ContentFile(PDF))
+    Citation.objects.create(score=stc.scores.filter(points__gt=0).order_by("pk").first(), document=cited)
     report_for(sheet=vp)  # the report page makes it; the signing page needs it
     report = Report.objects.create(sheet=stc, number="12")
     report.signed_pdf.save("bao-cao.pdf", ContentFile(PDF))  # unsigned: the list says so
     return {
         "sheet": f"/bang-cham-diem/{vp.pk}/",
         "review": f"/bang-cham-diem/{stc.pk}/tham-dinh/",
+        "reviewed_sheet": f"/bang-cham-diem/{stc.pk}/",
         "register": "/don-vi/VP/tai-lieu/",
         "board": f"/khoi/{demo.BLOC}/{demo.YEAR}/",
     }

@@ -81,6 +81,11 @@ urlpatterns = [
     ),
     path("tinh/<int:year>/tep-xuat/<int:pk>/", province.province_job_status, name="province_job_status"),
     path("tinh/<int:year>/tep-xuat/<int:pk>/tai/", province.province_job_file, name="province_job_file"),
+    path(
+        "bang-cham-diem/<int:pk>/tai-lieu/<int:document_pk>/phien-ban/<int:version>/",
+        evidence.sheet_evidence_file,
+        name="sheet_evidence_file",
+    ),
     # the evidence register
     path("don-vi/<str:code>/tai-lieu/", evidence.evidence_list, name="evidence_list"),
     path("don-vi/<str:code>/tai-lieu/them/", evidence.evidence_create, name="evidence_create"),

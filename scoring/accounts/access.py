@@ -7,23 +7,35 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import Agency, BlocMember, BlocYear, ExportJob, Membership, Rubric, Sheet
-from .security import log_denied
+from .security import log_denied, log_event
 
 Role = Membership.Role
+# Roles held from outside the agency, on one sheet the bloc has seen (Sheet.seen_by_bloc): the reviewer
+# who may review it (may_review: the leader's reviewers review the members, the deputy's the leader), and
+# the province's administrators. Never on a draft, never beyond the sheet's bloc.
+BLOC_REVIEWER = "bloc_reviewer"
+PROVINCE_ADMIN = "province_admin"
+OWN_READ = frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN})
+BLOC_READ = frozenset({BLOC_REVIEWER, PROVINCE_ADMIN})
 
-# action → roles (in the agency that owns the object) allowed to do it
+# action → roles (in the agency that owns the object, or the bloc's roles above) allowed to do it
 POLICY: dict[str, frozenset[str]] = {
-    "sheet.view": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
+    "sheet.view": OWN_READ | BLOC_READ,
     "sheet.edit": frozenset({Role.EDITOR, Role.HEAD}),
     "sheet.submit": frozenset({Role.HEAD}),
-    "sheet.history": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
-    "evidence.view": frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN}),
+    "sheet.history": OWN_READ | BLOC_READ,
+    "sheet.download": OWN_READ | BLOC_READ,  # its PDF and Excel Bảng chấm điểm
+    "sheet.evidence": OWN_READ | BLOC_READ,  # the files of the documents it cites, as it cites them
+    "report.view": OWN_READ,  # the report stays the agency's until signed (then: received reports)
+    "evidence.view": OWN_READ,
     "evidence.edit": frozenset({Role.EDITOR, Role.HEAD}),
     # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages
     "province.admin": frozenset({Role.ADMIN}),
 }
 # actions that also need the sheet to be open for the agency (draft, or returned by the reviewer)
 NEEDS_EDITABLE_SHEET = {"sheet.edit", "sheet.submit"}
+# reads of another agency's files through the bloc's roles: each is written to the security log
+LOGGED_FROM_OUTSIDE = {"sheet.download", "sheet.evidence"}
 
 
 def roles_in(user, agency_id: int) -> frozenset[str]:
@@ -45,17 +57,32 @@ def _denied(request, exception, what: str):
 
 
 def get_sheet_for_user(request, pk: int, action: str = "sheet.view") -> tuple[Sheet, frozenset[str]]:
-    """The sheet and the user's roles in its agency; 404 if it is not theirs, 403 if their role may not."""
-    try:
-        sheet = get_object_or_404(
-            Sheet.objects.for_user(request.user).select_related("rubric__bloc", "agency"), pk=pk
-        )
-    except Http404 as exc:
-        _denied(request, exc, "not_found")
-    roles = roles_in(request.user, sheet.agency_id)
+    """The sheet and the user's roles on it; 404 if it is not theirs, 403 if their role in its agency may not.
+
+    Its agency's roles, or the bloc's (BLOC_REVIEWER, PROVINCE_ADMIN) for the actions granted to them;
+    to anybody else, a sheet of another agency does not exist."""
+    sheet = Sheet.objects.select_related("rubric__bloc", "agency").filter(pk=pk).first()
+    roles = roles_in(request.user, sheet.agency_id) if sheet is not None else frozenset()
+    if sheet is not None and not roles:
+        roles = _bloc_roles(request.user, sheet) & POLICY[action]
+        if roles and action in LOGGED_FROM_OUTSIDE:
+            log_event("bloc_read", request, outcome="allowed")
+    if not roles:
+        _denied(request, Http404(), "not_found")
     if not roles & POLICY[action]:
         _denied(request, PermissionDenied(), "forbidden")
     return sheet, roles
+
+
+def _bloc_roles(user, sheet: Sheet) -> frozenset[str]:
+    """The roles the user holds on another agency's sheet through its bloc: none on a draft."""
+    if not user.is_authenticated or not sheet.seen_by_bloc:
+        return frozenset()
+    bloc_year = BlocYear.objects.filter(bloc_id=sheet.rubric.bloc_id, year=sheet.rubric.year).first()
+    roles = roles_of(user)
+    if bloc_year is None or not may_review(roles, sheet, bloc_year):
+        return frozenset()
+    return frozenset({PROVINCE_ADMIN if roles.province_admin else BLOC_REVIEWER})
 
 
 def get_agency_for_user(request, code: str, action: str = "evidence.view") -> tuple[Agency, frozenset[str]]:

@@ -8,9 +8,9 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from ..accounts.access import allowed, bound_data, get_agency_for_user
+from ..accounts.access import allowed, bound_data, get_agency_for_user, get_sheet_for_user
 from ..models import Document
-from . import services, uploads
+from . import services, uploads, versions
 from .citations import parse_citation
 from .forms import EvidenceForm
 
@@ -56,8 +56,11 @@ def _evidence_save(request, agency, document: Document | None):
         else:
             messages.success(request, f"Đã lưu {saved.citation}.")
             return redirect("evidence_list", code=agency.code)
+    history = document.versions.select_related("recorded_by").order_by("-version") if document else []
     return render(
-        request, "scoring/evidence_form.html", {"agency": agency, "form": form, "document": document}
+        request,
+        "scoring/evidence_form.html",
+        {"agency": agency, "form": form, "document": document, "versions": history},
     )
 
 
@@ -79,13 +82,34 @@ def evidence_edit(request, code: str, pk: int):
 def evidence_file(request, code: str, pk: int):
     agency, _ = get_agency_for_user(request, code)
     document = get_object_or_404(Document, pk=pk, agency=agency)
+    return _file_response(document, inline=False)
+
+
+@login_required
+@require_GET
+def sheet_evidence_file(request, pk: int, document_pk: int, version: int):
+    """A file the sheet cites, in the version it cites (as submitted, or as it cites it now): for the
+    sheet's agency, its reviewer and the province (the policy's "sheet.evidence"); a PDF opens inline."""
+    sheet, _ = get_sheet_for_user(request, pk, "sheet.evidence")
+    found = versions.cited_version(sheet, document_pk, version)
+    if found is None:
+        raise Http404
+    return _file_response(found, inline=found.inline)
+
+
+def _file_response(document, *, inline: bool) -> FileResponse:
+    """A register file (an entry or one of its versions) with the type its content has."""
     if not document.file:
         raise Http404
     # What the file is was read from its content when it was uploaded; its name could say anything.
     kind = uploads.KINDS.get(document.file_type)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+        handle,
+        as_attachment=not inline,
         filename=uploads.download_name(document.original_name, kind, document.file.name),
         content_type=kind.content_type if kind else "application/octet-stream",
     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0006_exportjob'),
+        ('scoring', '0007_document_versions'),
     ]
 
     operations = [

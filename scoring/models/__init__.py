@@ -2,7 +2,7 @@
 
 from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
 from .base import AppendOnly
-from .evidence import Citation, Document, evidence_path
+from .evidence import Citation, Document, DocumentVersion, evidence_path
 from .exports import ExportJob, export_path
 from .reports import Report, signed_report_path
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
@@ -29,6 +29,7 @@ __all__ = [
     "ComponentRating",
     "Criterion",
     "Document",
+    "DocumentVersion",
     "ExportJob",
     "Membership",
     "Report",

@@ -46,7 +46,7 @@ def _name(sheet: Sheet, kind: str, extension: str) -> str:
 @login_required
 @require_GET
 def sheet_download(request, pk: int, fmt: str):
-    sheet, _ = get_sheet_for_user(request, pk)
+    sheet, _ = get_sheet_for_user(request, pk, "sheet.download")
     if fmt == "pdf":
         return _download(sheet_pdf(sheet), _name(sheet, "bang-cham-diem", "pdf"), "application/pdf")
     return _download(sheet_xlsx(sheet), _name(sheet, "bang-cham-diem", "xlsx"), XLSX)
@@ -54,7 +54,7 @@ def sheet_download(request, pk: int, fmt: str):
 
 @login_required
 def report_edit(request, pk: int):
-    sheet, roles = get_sheet_for_user(request, pk)
+    sheet, roles = get_sheet_for_user(request, pk, "report.view")
     report = (
         services.report_for(sheet=sheet)
         if allowed("sheet.edit", roles)
@@ -89,7 +89,7 @@ def report_edit(request, pk: int):
 @login_required
 @require_GET
 def report_download(request, pk: int):
-    sheet, _ = get_sheet_for_user(request, pk)
+    sheet, _ = get_sheet_for_user(request, pk, "report.view")
     report = get_object_or_404(Report, sheet=sheet)
     if report.signed_pdf:
         return _signed_file(report)

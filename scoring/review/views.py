@@ -18,7 +18,7 @@ from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
 from ..sheets.queries import STALE_COMMENT, rating_maps, reviewed_totals, sheet_view, stale_comments
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
-from . import jobs, services
+from . import desk, jobs, services
 from .charts import totals_chart
 from .forms import ReviewForm
 from .standings import bloc_round
@@ -76,6 +76,8 @@ def sheet_review(request, pk: int):
             kept = protocol.kept_data(request.POST, stored, names, sheet.version, keep=("reason",))
             form = ReviewForm(kept, rtree=rtree, scores=view.scores, ratings=ratings)
             form.is_valid()
+    transitions = list(sheet.transitions.select_related("by"))
+    evidence = desk.evidence_desk(view, transitions)
     return render(
         request,
         "scoring/sheet_review.html",
@@ -83,8 +85,8 @@ def sheet_review(request, pk: int):
             "sheet": sheet,
             "bloc_year": bloc_year,
             "form": form,
-            "rows": _rows(form, view, stale_comments([view])[sheet.pk]),
-            "citing": agency_register(sheet.agency, href=_file_only(sheet)),
+            "rows": _desk_rows(_rows(form, view, stale_comments([view])[sheet.pk]), evidence),
+            "citing": agency_register(sheet.agency, href=_cited_files(evidence)),
             "reason": form_input(form, "reason"),
             "view": view,
             "reviewed_total": _reviewed_total(view),
@@ -93,14 +95,27 @@ def sheet_review(request, pk: int):
             "changed": notice.get("changed", []),
             "stale": notice.get("stale", []),
             "action": request.POST.get("action", "save"),
-            "transitions": sheet.transitions.select_related("by"),
+            "transitions": transitions,
+            "desk": evidence,
+            "own_values": desk.own_values(form, view),
+            "rating_groups": desk.rating_groups(view),
         },
     )
 
 
-def _file_only(sheet):
-    """The review page links a cited document to its file only: the register's pages are the agency's."""
-    return lambda d: reverse("evidence_file", args=[sheet.agency.code, d.pk]) if d.file else ""
+def _cited_files(evidence: desk.Desk):
+    """The review page links a citation written in an explanation to the file the sheet cites, as it was
+    submitted (the register's own pages are the agency's); a document the sheet does not cite stays text."""
+    urls = {e["document"]: e["url"] for entries in evidence.documents.values() for e in entries if e["url"]}
+    return lambda d: urls.get(d.pk, "")
+
+
+def _desk_rows(rows: list[dict], evidence: desk.Desk) -> list[dict]:
+    """The evidence desk's part of each row: the documents cited there, and the filters it matches."""
+    for row in rows:
+        row["documents"] = evidence.documents.get(row["key"], [])
+        row["flags"] = " ".join(sorted(evidence.flags.get(row["key"], ())))
+    return rows
 
 
 def _reviewed_total(view):

@@ -7,6 +7,7 @@ from django.db.models import F, Max
 from .. import rollup
 from ..accounts.access import allowed
 from ..evidence.matching import cites_something
+from ..evidence.versions import as_submitted
 from ..models import (
     Citation,
     ComponentRating,
@@ -164,7 +165,8 @@ class SheetState:
 
 
 def sheet_state(view: SheetView, *, documents: bool = True, with_ratings: bool = True) -> SheetState:
-    """Two queries: every rating and every citation of the sheet; without `documents`, the citations' pks
+    """Two queries (three for a sheet locked for its agency: the versions it was submitted with): every
+    rating and every citation of the sheet; without `documents`, the citations' pks
     only (what the scoring form needs) and `cited` left empty; without `with_ratings` (the documents show the
     criterion's points, not each organisation's rating), no ratings and one query less."""
     ratings: dict[int, dict[int, int | None]] = {}
@@ -185,7 +187,8 @@ def sheet_state(view: SheetView, *, documents: bool = True, with_ratings: bool =
     for citation in Citation.objects.filter(score__sheet=view.sheet).select_related("document"):
         citations.setdefault(citation.score_id, set()).add(citation.document_id)
         cited.setdefault(key_of[citation.score_id], []).append(citation.document)
-    return SheetState(ratings=ratings, citations=citations, cited=cited)
+    # a sheet locked for its agency shows the versions it was submitted with, not today's register
+    return SheetState(ratings=ratings, citations=citations, cited=as_submitted(view.sheet, cited))
 
 
 @dataclass

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .. import notifications
 from ..accounts.names import full_name
+from ..evidence.versions import freeze_cited
 from ..models import (
     Citation,
     Component,
@@ -266,6 +267,7 @@ def sheet_snapshot_data(sheet: Sheet) -> dict:
     for criterion in view.rubric_tree.criteria:
         score = view.scores.get(criterion.key)
         total = view.totals[criterion.key]
+        cited = list(score.documents.all()) if score else []
         rows.append(
             {
                 "key": criterion.key,
@@ -280,7 +282,9 @@ def sheet_snapshot_data(sheet: Sheet) -> dict:
                 else {},
                 "explanation": score.explanation if score else "",
                 "provisional": bool(score and score.provisional),
-                "documents": [d.citation for d in score.documents.all()] if score else [],
+                "documents": [d.citation for d in cited],
+                # [document pk, version]: the versions this submission cites (evidence/versions.py)
+                "document_versions": [[d.pk, d.version] for d in cited],
             }
         )
     return {
@@ -308,8 +312,9 @@ def sheet_submit(*, sheet: Sheet, base_version: int, by) -> Sheet:
         raise_stale(sheet, base_version)
     record_transition(sheet=sheet, by=by, from_status=sheet.status, to_status=Sheet.Status.SUBMITTED)
     sheet.refresh_from_db()
-    SheetSnapshot.objects.create(
+    snapshot = SheetSnapshot.objects.create(
         sheet=sheet, version=sheet.version, taken_by=by, data=sheet_snapshot_data(sheet)
     )
+    freeze_cited(snapshot)
     notifications.sheet_submitted(sheet)
     return sheet

@@ -23,6 +23,7 @@ from ..accounts.access import (
 from ..accounts.middleware import wants_json
 from ..evidence.entries import document_entry
 from ..evidence.matching import Register, agency_register
+from ..evidence.versions import evidence_changes, last_return
 from ..models import Document, Sheet
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
@@ -74,6 +75,9 @@ def sheet_detail(request, pk: int):
         }
         for c in view.rubric_tree.criteria
     ]
+    transitions = list(sheet.transitions.select_related("by"))
+    labels = {c.key: c.label for c in view.rubric_tree.criteria}
+    changes = evidence_changes(sheet, labels, state.cited, last_return(transitions))
     return render(
         request,
         "scoring/sheet_detail.html",
@@ -83,7 +87,9 @@ def sheet_detail(request, pk: int):
             "rubric_total": rollup.rubric_totals(tree),
             "grand_total": view.grand_total,
             "citing": citing,
-            "transitions": sheet.transitions.select_related("by"),
+            "transitions": transitions,
+            "evidence_changes": [line for _, line in changes],
+            "own_agency": allowed("report.view", roles),
             "warnings": warnings,
             "warning_lines": grouped(warnings),
             "can_edit": can_edit,

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scoring.accounts.access import POLICY
-from scoring.models import Bloc, BlocYear, Document, ExportJob, Report, Rubric, Score, Sheet
+from scoring.models import Bloc, BlocYear, Citation, Document, ExportJob, Report, Rubric, Score, Sheet
 
 from ..conftest import PDF, edit_data, field
 
@@ -32,6 +32,8 @@ VIEWS = {
     "evidence_edit GET": {"editor": 200, "head": 200, "own_reviewer": 403, "own_admin": 403},
     "evidence_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
     "evidence_file GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
+    # a file the sheet cites (a draft: nobody outside the agency opens it)
+    "sheet_evidence_file GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "citation_parse GET": {"editor": 200, "head": 200, "own_reviewer": 403, "own_admin": 403},
     "sheet_pdf GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "sheet_xlsx GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
@@ -61,7 +63,15 @@ def world(vp_sheet, cast):
         original_name="kh.pdf",
         file=SimpleUploadedFile("kh.pdf", PDF),
     )
+    cite(vp_sheet, document)
     return {"sheet": vp_sheet, "document": document}
+
+
+def cite(sheet, document) -> None:
+    """The sheet cites the document under its first criterion."""
+    criterion = sheet.rubric.criteria.filter(parent__isnull=False).first()
+    score, _ = Score.objects.get_or_create(sheet=sheet, criterion=criterion, defaults={"points": 1})
+    Citation.objects.get_or_create(score=score, document=document)
 
 
 def request(client, name: str, world):
@@ -75,6 +85,7 @@ def request(client, name: str, world):
         "citation_parse": ["VP"],
         "evidence_edit": ["VP", document.pk],
         "evidence_file": ["VP", document.pk],
+        "sheet_evidence_file": [sheet.pk, document.pk, document.version],
     }.get(view, [sheet.pk])
     url = reverse(view, args=args)
     if method == "GET":
@@ -161,6 +172,9 @@ def test_the_policy_table_names_every_action_the_views_use():
         "sheet.edit",
         "sheet.submit",
         "sheet.history",
+        "sheet.download",
+        "sheet.evidence",
+        "report.view",
         "evidence.view",
         "evidence.edit",
         "province.admin",
@@ -171,7 +185,21 @@ def test_the_policy_table_names_every_action_the_views_use():
 
 # view → identities that get in (with this status); everybody else gets 404 and changes nothing. VP's sheet
 # is submitted; TTR leads the bloc: its reviewer follows and reviews it, the province's administrator too.
+OWN_AND_BLOC = {
+    "editor": 200,
+    "head": 200,
+    "own_reviewer": 200,
+    "own_admin": 200,
+    "reviewer": 200,
+    "admin": 200,
+}
 BLOC_VIEWS = {
+    # the submitted sheet itself, read-only, and the files it cites
+    "sheet_detail GET": OWN_AND_BLOC,
+    "sheet_history GET": OWN_AND_BLOC,
+    "sheet_pdf GET": OWN_AND_BLOC,
+    "sheet_xlsx GET": OWN_AND_BLOC,
+    "sheet_evidence_file GET": OWN_AND_BLOC,
     "bloc_board GET": {"reviewer": 200, "admin": 200},
     "bloc_ranking GET": {"reviewer": 200, "admin": 200},
     "bloc_export_xlsx GET": {"reviewer": 200, "admin": 200},
@@ -216,6 +244,11 @@ def bloc_request(client, name: str, sheet, review_form: dict):
         "province_desk": [],
         "rubric_editor": [sheet.rubric_id],
     }.get(view, ["TMTH", 2022])
+    if view in ("sheet_detail", "sheet_history", "sheet_pdf", "sheet_xlsx"):
+        args = [sheet.pk]
+    if view == "sheet_evidence_file":
+        document = Document.objects.get(number="495/KH-VP")
+        args = [sheet.pk, document.pk, document.version]
     if view in ("export_job_status", "export_job_file"):
         args.append(done_export_job().pk)
     if view.startswith("province_job"):
@@ -243,6 +276,12 @@ def done_export_job(*, province: bool = False) -> ExportJob:
 
 @pytest.fixture
 def submitted(vp_sheet, cast):
+    document = Document.objects.create(
+        agency=vp_sheet.agency, kind="KH", number="495/KH-VP", issued_on="2022-03-29", original_name="kh.pdf"
+    )
+    document.file.save("kh.pdf", ContentFile(PDF), save=False)
+    Document.objects.filter(pk=document.pk).update(file=document.file.name, file_type="pdf")
+    cite(vp_sheet, document)
     Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
     done_export_job()
     done_export_job(province=True)

@@ -108,7 +108,7 @@ def test_a_changed_rating_gives_the_reviewed_points(leader, submitted, seven):
         ("reviewed_points", "52,5"),
     ]
     page_ = leader.get(reverse("sheet_review", args=[submitted.pk])).content.decode()
-    assert 'id="reviewed-total">Sau thẩm định: <strong>52,5</strong>' in page_
+    assert '<strong id="reviewed-points">52,5</strong>' in page_ and 'id="reviewed-pending"' not in page_
 
 
 def test_a_free_number_is_refused_in_vietnamese_and_the_ratings_typed_are_kept(leader, submitted, seven):

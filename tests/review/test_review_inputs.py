@@ -90,12 +90,13 @@ def test_the_review_page_costs_the_same_queries_with_50_documents_and_ten_times_
     client.force_login(cast["editor"])
     scored(client, vp_sheet)
     url = reverse("sheet_review", args=[submit(vp_sheet).pk])
-    # 13, the agency's and the reviewer's ratings of the organisations (criterion 2.7), and the agency's
-    # register, which links the citations written in the explanations: 16
-    with django_assert_num_queries(16):
+    # 13, the agency's and the reviewer's ratings of the organisations (criterion 2.7), the agency's
+    # register, which links the citations written in the explanations, and the evidence desk's two:
+    # the citations with their documents, the versions as submitted: 18
+    with django_assert_num_queries(18):
         assert reviewer.get(url).status_code == 200
     cite_fifty(vp_sheet)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         assert reviewer.get(url).status_code == 200
     big = make_tenfold_rubric(vp_sheet.rubric)
     BlocYear.objects.filter(bloc=big.bloc).update(leader=agencies["TTR"])
@@ -104,6 +105,6 @@ def test_the_review_page_costs_the_same_queries_with_50_documents_and_ten_times_
     scored(client, big_sheet)
     cite_fifty(big_sheet)
     big_url = reverse("sheet_review", args=[submit(big_sheet).pk])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         response = reviewer.get(big_url)
     assert response.status_code == 200 and response.content.count(b'name="rp-') > 200

@@ -44,8 +44,8 @@ def test_the_reviewer_rates_comments_returns_and_the_comment_goes_stale(browser,
         page.check(f"#id_rr-{seven.pk}-{union.pk}_{fifteen.pk}")
         page.fill(f"#id_rc-{eleven.pk}", "trừ 2,5 điểm: thiếu kế hoạch năm")
         page.locator("button[value=save]").first.click()
-        page.wait_for_selector("#reviewed-total strong")
-        assert page.locator("#reviewed-total").inner_text() == "Sau thẩm định: 142,5 + 0"
+        page.wait_for_selector("#reviewed-total:not(:has(#reviewed-pending))")
+        assert page.locator("#reviewed-total").inner_text() == "Sau thẩm định: 142,5 + 0 thưởng"
         page.fill("#id_reason", "Bổ sung tài liệu 1.1")
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator("button[value=return]").click()

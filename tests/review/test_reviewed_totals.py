@@ -112,12 +112,13 @@ def test_an_accepted_sheet_shows_its_total_after_review_everywhere(demo, leader)
     assert "chưa thẩm định" not in reviewed_cell(board_row(leader, "Sở Tài chính"))
     assert str(summary_rows(state)["Sở Tài chính"][8]).startswith("=")
     page = leader.get(reverse("sheet_review", args=[sheet_of("STC").pk])).content.decode()
-    assert re.search(r'id="reviewed-total">Sau thẩm định: <strong>\d', page)
+    assert re.search(r'id="reviewed-total"[^>]*>Sau thẩm định: <strong id="reviewed-points">\d', page)
+    assert 'id="reviewed-pending"' not in page
 
 
 def test_the_review_page_says_not_reviewed_yet_at_the_top(demo, leader):
     page = leader.get(reverse("sheet_review", args=[sheet_of("STC").pk])).content.decode()
-    assert re.search(r'id="reviewed-total">Sau thẩm định: <span class="text-muted">chưa thẩm định', page)
+    assert re.search(r'id="reviewed-pending">\(chưa thẩm định', page)
 
 
 def test_awards_of_an_incomplete_round_are_provisional_and_say_how_many_are_missing(demo, leader):

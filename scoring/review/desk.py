@@ -1,0 +1,164 @@
+"""The review page as the evidence desk: each criterion's cited documents as the sheet cites them (as
+submitted, while it is locked), the reviewed total, and what the page's filter picks out."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .. import rollup
+from ..evidence import uploads
+from ..evidence.matching import cites_something
+from ..evidence.versions import evidence_changes, frozen_versions, last_return
+from ..models import Citation, ScoreChange
+from ..notation import format_date, format_points
+from ..sheets.queries import SheetView
+
+# what the agency itself changes: a change to one of these after a return makes a criterion "changed"
+AGENCY_FIELDS = [
+    ScoreChange.Field.POINTS,
+    ScoreChange.Field.BONUS,
+    ScoreChange.Field.TIER,
+    ScoreChange.Field.RATINGS,
+    ScoreChange.Field.EXPLANATION,
+    ScoreChange.Field.PROVISIONAL,
+    ScoreChange.Field.DOCUMENTS,
+]
+FILTERS = {
+    "no-evidence": "Tiêu chí có điểm nhưng không có tài liệu kiểm chứng",
+    "provisional": "Tiêu chí tạm tính",
+    "changed": "Thay đổi từ lần thẩm định trước",
+}
+
+
+@dataclass
+class Desk:
+    documents: dict[str, list[dict]]  # criterion key → the cited documents as shown
+    flags: dict[str, set[str]]  # criterion key → FILTERS it matches (a parent: any of its criteria's)
+    counts: dict[str, int]  # filter → criteria (leaves and bonus owners) it picks out
+    reviewed_total: rollup.Total
+    returned_at: object  # when the sheet was last returned, or None
+    evidence_changes: list[str]
+
+    @property
+    def filters(self) -> list[dict]:
+        return [{"value": v, "label": label, "count": self.counts[v]} for v, label in FILTERS.items()]
+
+
+def evidence_desk(view: SheetView, transitions: list) -> Desk:
+    """Four queries at most: the citations, the submitted versions (a locked sheet), and once the sheet was
+    returned, the agency's changes since and the snapshot it was returned in."""
+    sheet, rtree = view.sheet, view.rubric_tree
+    cited = _cited(view)
+    returned = last_return(transitions)
+    labels = {c.key: c.label for c in rtree.criteria}
+    changes = evidence_changes(
+        sheet, labels, {k: [e["shown"] for e in v] for k, v in cited.items()}, returned
+    )
+    changed = {key for key, _ in changes}
+    if returned is not None:
+        keys = {c.pk: c.key for c in rtree.criteria}
+        rows = ScoreChange.objects.filter(sheet=sheet, at__gt=returned.at, field__in=AGENCY_FIELDS)
+        changed |= {keys[pk] for pk in rows.values_list("criterion_id", flat=True).distinct() if pk in keys}
+    flags, counts = _flags(view, cited, changed)
+    totals = rollup.rollup(rtree.tree, {key: s.final for key, s in view.scores.items()})
+    return Desk(
+        documents={k: [e["entry"] for e in v] for k, v in cited.items()},
+        flags=flags,
+        counts=counts,
+        reviewed_total=rollup.grand_total(rtree.tree, totals),
+        returned_at=returned.at if returned else None,
+        evidence_changes=[line for _, line in changes],
+    )
+
+
+def _cited(view: SheetView) -> dict[str, list[dict]]:
+    frozen = frozen_versions(view.sheet)
+    key_of = {s.pk: key for key, s in view.scores.items()}
+    cited: dict[str, list[dict]] = {}
+    citations = Citation.objects.filter(score__sheet=view.sheet).select_related("document").order_by("pk")
+    for citation in citations:
+        current = citation.document
+        shown = frozen.get(current.pk, current)
+        cited.setdefault(key_of[citation.score_id], []).append(
+            {"shown": shown, "entry": _entry(view.sheet, shown, newer=current.version > shown.version)}
+        )
+    return cited
+
+
+def _entry(sheet, document, *, newer: bool) -> dict:
+    kind = uploads.KINDS.get(document.file_type)
+    url = ""
+    if document.file:
+        url = reverse("sheet_evidence_file", args=[sheet.pk, document.document_ref, document.version])
+    return {
+        "citation": document.citation,
+        "number": document.number,
+        "date": format_date(document.issued_on),
+        "issuer": document.issuer,
+        "subject": document.subject,
+        "url": url,
+        "inline": document.inline,
+        "file_label": f"Mở {kind.label}"
+        if document.inline
+        else f"Tải tệp {kind.label if kind else ''}".strip(),
+        "link": document.link,
+        "document": document.document_ref,
+        "version": document.version,
+        "newer": newer,
+    }
+
+
+def _flags(view: SheetView, cited: dict, changed: set[str]) -> tuple[dict[str, set[str]], dict[str, int]]:
+    tree = view.rubric_tree.tree
+    flags: dict[str, set[str]] = {}
+    counts = dict.fromkeys(FILTERS, 0)
+    for criterion in view.rubric_tree.criteria:
+        score = view.scores.get(criterion.key)
+        own = set()
+        if score is not None and criterion.parent_id is not None:
+            has_points = (score.points or 0) > 0 or (score.bonus or 0) > 0
+            evidenced = cited.get(criterion.key) or cites_something(score.explanation)
+            if tree.is_leaf(criterion.key) and has_points and not evidenced:
+                own.add("no-evidence")
+            if score.provisional:
+                own.add("provisional")
+        if criterion.key in changed:
+            own.add("changed")
+        for name in own:
+            counts[name] += 1
+        key = criterion.key
+        while key is not None:  # a parent shows whenever one of its criteria does
+            flags.setdefault(key, set()).update(own)
+            key = tree.node(key).parent
+    return flags, counts
+
+
+def own_values(form, view: SheetView) -> dict[str, str]:
+    """Box name → the agency's own number, which stands where the reviewer leaves a box empty."""
+    values = {}
+    for row in form.rows:
+        score = row["score"]
+        for name in row["names"]:
+            if name.startswith(("rp-", "rb-")):
+                number = (score.points if name.startswith("rp-") else score.bonus) if score else None
+                values[name] = format_points(number) if number is not None else "0"
+    return values
+
+
+def rating_groups(view: SheetView) -> list[dict]:
+    """The components criteria as review.js works them out while the reviewer rates (rollup.component_points):
+    each organisation's box, the points of each of its levels, and the agency's own points, which stand while
+    nothing is rated."""
+    groups = []
+    for criterion in view.rubric_tree.criteria:
+        if not criterion.component_list:
+            continue
+        score = view.scores.get(criterion.key)
+        groups.append(
+            {
+                "names": [f"rr-{criterion.pk}-{c.pk}" for c in criterion.component_list],
+                "points": {str(t.pk): float(t.points) for c in criterion.component_list for t in c.tier_list},
+                "own": float(score.points) if score and score.points is not None else 0,
+            }
+        )
+    return groups

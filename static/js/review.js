@@ -1,0 +1,82 @@
+// The review page (the evidence desk): the reviewed total follows what the reviewer types, and the filter
+// hides the criteria that do not match. The server's sums are the ones that count.
+(function () {
+  "use strict";
+  const form = document.getElementById("review-form");
+  const ownData = document.getElementById("review-own");
+  if (!form || !ownData) return;
+  const own = JSON.parse(ownData.textContent);
+  const out = {
+    points: document.getElementById("reviewed-points"),
+    bonus: document.getElementById("reviewed-bonus"),
+    note: document.getElementById("reviewed-note"),
+  };
+  const ratingData = document.getElementById("review-ratings");
+  const groups = ratingData ? JSON.parse(ratingData.textContent) : [];
+  const ratingNames = new Set(groups.flatMap((group) => group.names));
+  const boxes = Object.keys(own)
+    .map((name) => form.elements.namedItem(name))
+    .filter((box) => box && box.tagName === "INPUT");
+
+  // "2,5" and "2.5" both; null for a box left empty, NaN for what is not a number
+  const parse = (text) => {
+    const t = String(text).trim();
+    if (t === "") return null;
+    if (!/^[0-9]+([.,][0-9]+)?$/.test(t)) return NaN;
+    return Number(t.replace(",", "."));
+  };
+  const shown = (n) => n.toLocaleString("vi-VN", { maximumFractionDigits: 2 });
+
+  function total() {
+    const sums = { points: 0, bonus: 0 };
+    let bad = 0;
+    for (const box of boxes) {
+      let value = parse(box.value);
+      if (value === null) value = parse(own[box.name]) || 0; // an empty box: the agency's own number stands
+      if (Number.isNaN(value)) {
+        bad += 1;
+        continue;
+      }
+      sums[box.name.startsWith("rb-") ? "bonus" : "points"] += value;
+    }
+    for (const group of groups) {
+      const rated = group.names.map((name) => {
+        const box = form.elements.namedItem(name);
+        return box ? box.value : "";
+      });
+      if (rated.every((value) => value === "")) {
+        sums.points += group.own; // nothing rated at review: the agency's own points stand
+        continue;
+      }
+      // rollup.component_points: an organisation the agency does not have gets the average of the others
+      const present = rated.filter((v) => v !== "none" && v in group.points).map((v) => group.points[v]);
+      if (rated.some((v) => v !== "none" && !(v in group.points))) bad += 1;
+      if (!present.length) continue;
+      const sum = present.reduce((a, b) => a + b, 0);
+      sums.points += sum + (sum / present.length) * (rated.length - present.length);
+    }
+    out.points.textContent = shown(sums.points);
+    out.bonus.textContent = shown(sums.bonus);
+    out.note.textContent = bad ? `(chưa tính ${bad} ô không hợp lệ)` : "";
+  }
+  form.addEventListener("input", (event) => {
+    if (event.target.name && (event.target.name in own || ratingNames.has(event.target.name))) total();
+  });
+
+  const filter = document.getElementById("desk-filter");
+  const select = document.getElementById("desk-filter-select");
+  const status = document.getElementById("desk-filter-status");
+  const rows = Array.from(document.querySelectorAll("#review-table tbody tr"));
+  if (!filter || !select) return;
+  filter.hidden = false;
+  select.addEventListener("change", () => {
+    const wanted = select.value;
+    let count = 0;
+    for (const row of rows) {
+      const match = !wanted || row.dataset.flags.split(" ").includes(wanted);
+      row.hidden = !match;
+      count += match;
+    }
+    status.textContent = wanted ? `Đang hiện ${count} dòng (tiêu chí khớp và mục chứa chúng).` : "";
+  });
+})();
