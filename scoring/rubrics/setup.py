@@ -115,7 +115,11 @@ def bloc_year_problems(bloc_year: BlocYear, members: list[Agency], staff: dict[i
             problems.append(f"{what.capitalize()} {agency} chưa có cán bộ chấm điểm.")
     no_one = [a.name for a in members if not staff.get(a.pk, set()) & {Role.EDITOR, Role.HEAD}]
     if no_one:
-        problems.append("Chưa có người dùng của đơn vị: " + ", ".join(no_one) + ".")
+        problems.append(
+            "Chưa có ai nhập hoặc ký bảng chấm điểm (cán bộ nhập liệu, thủ trưởng) của: "
+            + ", ".join(no_one)
+            + "."
+        )
     no_head = [a.name for a in members if a.name not in no_one and Role.HEAD not in staff.get(a.pk, set())]
     if no_head:
         problems.append("Chưa có thủ trưởng (người nộp bảng chấm điểm): " + ", ".join(no_head) + ".")

@@ -264,7 +264,7 @@ def test_the_setup_page_says_what_each_year_lacks(
         "Chưa có khối phó.",
         "Khối trưởng Sở Y tế chưa có cán bộ chấm điểm.",
         "Khối phó Cơ quan STC chưa có cán bộ chấm điểm.",
-        "Chưa có người dùng của đơn vị: Cơ quan TTR.",
+        "Chưa có ai nhập hoặc ký bảng chấm điểm (cán bộ nhập liệu, thủ trưởng) của: Cơ quan TTR.",
         "Chưa có thủ trưởng (người nộp bảng chấm điểm): Cơ quan STC.",
         "Bảng tiêu chí chưa có tiêu chí nào.",
         "Thiếu căn cứ của bảng tiêu chí.",
