@@ -1,16 +1,20 @@
-"""In a real browser: the reviewer rates an organisation of criterion 2.7 and comments on 1.1, returns the
-sheet; the agency changes 1.1; its scoring page and the review page show the comment as stale."""
+"""In a real browser: the reviewer opens the PDF that 1.1 cites from the review page, rates an organisation of
+criterion 2.7 and comments on 1.1, returns the sheet; the agency changes 1.1; its scoring page and the review
+page show the comment as stale."""
 
 from decimal import Decimal as D
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 
-from scoring.models import Score, Sheet
+from scoring.models import Document, Score, Sheet
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.queries import STALE_COMMENT
 from scoring.sheets.services import ScoreInput, sheet_save, sheet_submit
 from tests.browser import browser_page, wait_until
+
+from ..conftest import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,10 +31,18 @@ def test_the_reviewer_rates_comments_returns_and_the_comment_goes_stale(browser,
     seven = rubric_tree(vp_sheet.rubric).by_key()["2:7"]
     union, youth, veterans = seven.component_list
     top = {c.pk: next(t for t in c.tier_list if t.points == 20) for c in (union, youth)}
+    plan = Document.objects.create(
+        agency=vp_sheet.agency, kind="KH", number="495/KH-VP", issued_on="2022-03-29"
+    )
+    plan.file.save("kh.pdf", SimpleUploadedFile("kh.pdf", PDF))
+    Document.objects.filter(pk=plan.pk).update(file_type="pdf")
     sheet_save(
         sheet=vp_sheet,
         base_version=1,
-        values={"1:1.1": ScoreInput(points=D(90)), "2:7": ScoreInput(ratings={**top, veterans.pk: None})},
+        values={
+            "1:1.1": ScoreInput(points=D(90), documents=[plan.pk]),
+            "2:7": ScoreInput(ratings={**top, veterans.pk: None}),
+        },
         by=cast["editor"],
     )
     vp_sheet.refresh_from_db()
@@ -41,6 +53,17 @@ def test_the_reviewer_rates_comments_returns_and_the_comment_goes_stale(browser,
     with browser_page(browser, server, cast["reviewer"]) as page:
         page.goto(f"{server.url}/bang-cham-diem/{vp_sheet.pk}/tham-dinh/")
         assert "chưa thẩm định" in page.locator("#reviewed-total").inner_text()
+        # the evidence desk: 1.1's plan, opened from the review page in a new tab, as a PDF shown inline
+        link = page.locator(".evidence-desk a", has_text="495/KH-VP")
+        with page.context.expect_page() as opened:
+            link.click()
+        tab = opened.value
+        wait_until(tab, lambda: "/tai-lieu/" in tab.url, "the file's tab")
+        assert tab.url == server.url + link.get_attribute("href")
+        tab.close()
+        file = page.request.get(server.url + link.get_attribute("href"))
+        assert file.status == 200 and file.body() == PDF
+        assert file.headers["content-disposition"].startswith("inline")
         page.check(f"#id_rr-{seven.pk}-{union.pk}_{fifteen.pk}")
         page.fill(f"#id_rc-{eleven.pk}", "trừ 2,5 điểm: thiếu kế hoạch năm")
         page.locator("button[value=save]").first.click()
