@@ -152,6 +152,31 @@ def log_in(page, base, username, password):
     page.wait_for_url(base + "/")
 
 
+class Counted:
+    """A page whose actions (go, click, fill, choose, press, upload) are counted, to report a walk's length;
+    `actions` lists them, `posts` the forms the browser sent (a POST that loads a page)."""
+
+    ACTIONS = ("goto", "click", "fill", "select_option", "check", "uncheck", "press", "set_input_files")
+
+    def __init__(self, page):
+        self.page, self.actions, self.posts = page, [], []
+        page.on(
+            "request",
+            lambda r: r.method == "POST" and r.is_navigation_request() and self.posts.append(r.url),
+        )
+
+    def __getattr__(self, name):
+        attribute = getattr(self.page, name)
+        if name in self.ACTIONS:
+
+            def counted(*args, **kwargs):
+                self.actions.append(f"{name} {args[0]}")
+                return attribute(*args, **kwargs)
+
+            return counted
+        return attribute
+
+
 def wait_until(page, predicate, what: str, seconds: float = 15) -> None:
     """Poll from Python (the page's CSP forbids the eval that page.wait_for_function needs); waiting through
     the page lets Playwright deliver its events (routes, requests) meanwhile."""

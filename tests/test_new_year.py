@@ -14,27 +14,9 @@ from django.db import connections
 from scoring import demo
 from scoring.models import BlocYear, Rubric, Sheet
 
-from .browser import ADMIN, PASSWORDS, log_in
+from .browser import ADMIN, PASSWORDS, Counted, log_in
 
 NEW_BASIS = "Quyết định số 05/QĐ-TMTH ngày 06/01/2023 của Khối về Quy chế hoạt động năm 2023."
-
-
-class Counted:
-    """A page whose actions (go, click, fill, choose) are counted, to report the walk's length."""
-
-    def __init__(self, page):
-        self.page, self.actions = page, []
-
-    def __getattr__(self, name):
-        attribute = getattr(self.page, name)
-        if name in ("goto", "click", "fill", "select_option", "check", "uncheck"):
-
-            def counted(*args, **kwargs):
-                self.actions.append(f"{name} {args[0]}")
-                return attribute(*args, **kwargs)
-
-            return counted
-        return attribute
 
 
 @pytest.mark.django_db(transaction=True)
