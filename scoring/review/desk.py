@@ -11,18 +11,8 @@ from ..evidence.matching import cites_something
 from ..evidence.versions import evidence_changes, frozen_versions, last_return
 from ..models import Citation, ScoreChange
 from ..notation import format_date, format_points
-from ..sheets.queries import SheetView
+from ..sheets.queries import AGENCY_FIELDS, SheetView
 
-# what the agency itself changes: a change to one of these after a return makes a criterion "changed"
-AGENCY_FIELDS = [
-    ScoreChange.Field.POINTS,
-    ScoreChange.Field.BONUS,
-    ScoreChange.Field.TIER,
-    ScoreChange.Field.RATINGS,
-    ScoreChange.Field.EXPLANATION,
-    ScoreChange.Field.PROVISIONAL,
-    ScoreChange.Field.DOCUMENTS,
-]
 FILTERS = {
     "no-evidence": "Tiêu chí có điểm nhưng không có tài liệu kiểm chứng",
     "provisional": "Tiêu chí tạm tính",
