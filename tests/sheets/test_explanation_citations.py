@@ -198,10 +198,12 @@ def test_the_review_page_links_cited_files_and_keeps_the_explanation_text(cast, 
     reviewer = Client()
     reviewer.force_login(cast["reviewer"])
     page = reviewer.get(reverse("sheet_review", args=[vp_sheet.pk])).content.decode()
-    assert (
-        f'href="/don-vi/VP/tai-lieu/{plan.pk}/tep/" title="Mở tệp">Kế hoạch số 495/KH-VP ngày 29/3/2022</a>'
-        in page
-    )
+    # a file the sheet does not cite is not the reviewer's to open (sheet_evidence_file): marked, not linked
+    assert '<span class="cited-registered">Kế hoạch số 495/KH-VP ngày 29/3/2022</span>' in page
+    Citation.objects.create(score=Score.objects.get(sheet=vp_sheet, criterion__key="1:1.1"), document=plan)
+    page = reviewer.get(reverse("sheet_review", args=[vp_sheet.pk])).content.decode()
+    url = reverse("sheet_evidence_file", args=[vp_sheet.pk, plan.pk, plan.version])
+    assert f'href="{url}" title="Mở tệp">Kế hoạch số 495/KH-VP ngày 29/3/2022</a>' in page
     # no file yet: the register's own pages are the agency's, so the citation is marked, not linked
     assert '<span class="cited-registered">Quyết định số 02/QĐ-VP ngày 04/01/2022</span>' in page
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
