@@ -1,7 +1,7 @@
 """Versions of register entries: every save keeps the entry as it was, and a submitted sheet keeps the
 versions it cited (its snapshot names them), whatever the agency edits in its register later."""
 
-from django.db.models import Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ..accounts.names import full_name
@@ -98,6 +98,23 @@ def frozen_versions(sheet: Sheet) -> dict[int, DocumentVersion]:
         return {}
     rows = DocumentVersion.objects.filter(snapshots__in=Subquery(_latest_snapshot(sheet)))
     return {v.document_id: v for v in rows}
+
+
+def frozen_versions_of(sheets: list[Sheet]) -> dict[int, dict[int, DocumentVersion]]:
+    """`frozen_versions` for many sheets (a bloc's tables): sheet pk → document pk → version, one query."""
+    locked = [sheet.pk for sheet in sheets if not sheet.is_editable]
+    frozen: dict[int, dict[int, DocumentVersion]] = {sheet.pk: {} for sheet in sheets}
+    if not locked:
+        return frozen
+    latest = (
+        SheetSnapshot.objects.filter(sheet=OuterRef("sheet")).order_by("-taken_at", "-pk").values("pk")[:1]
+    )
+    snapshots = SheetSnapshot.objects.filter(sheet_id__in=locked, pk=Subquery(latest)).values("pk")
+    held = DocumentVersion.snapshots.through.objects.filter(sheetsnapshot_id__in=snapshots)
+    for row in held.select_related("documentversion", "sheetsnapshot"):
+        version = row.documentversion
+        frozen[row.sheetsnapshot.sheet_id][version.document_id] = version
+    return frozen
 
 
 def as_submitted(sheet: Sheet, cited: dict[str, list]) -> dict[str, list]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import rollup
+from ..evidence.versions import frozen_versions_of
 from ..models import Citation, Criterion, Document, Report, ReviewedRating, Sheet
 from ..notation import format_date
 from ..rubrics.rules import rule_of, tier_choice
@@ -99,17 +100,19 @@ def reviewed_ratings(views: list[SheetView]) -> dict[int, dict[str, str]]:
 
 
 def sheet_documents(sheets: list[Sheet], rtree) -> dict[int, SheetDocument]:
-    """Many sheets of one rubric (each with its agency and rubric loaded), by pk: three queries in all."""
+    """Many sheets of one rubric (each with its agency and rubric loaded), by pk, in a fixed number of queries."""
     views = sheet_views(sheets, rtree)
     key_of = {score.pk: key for view in views.values() for key, score in view.scores.items()}
     cited: dict[int, dict[str, list[Document]]] = {sheet.pk: {} for sheet in sheets}
+    frozen = frozen_versions_of(sheets)  # a locked sheet prints the versions it was submitted with
     for citation in (
         Citation.objects.filter(score__sheet_id__in=list(views))
         .select_related("document", "score")
         .order_by("pk")
     ):
         by_key = cited[citation.score.sheet_id]
-        by_key.setdefault(key_of[citation.score_id], []).append(citation.document)
+        document = frozen[citation.score.sheet_id].get(citation.document_id, citation.document)
+        by_key.setdefault(key_of[citation.score_id], []).append(document)
     reports = {r.sheet_id: r for r in Report.objects.filter(sheet_id__in=list(views))}
     by_pk = {sheet.pk: sheet for sheet in sheets}
     for report in reports.values():

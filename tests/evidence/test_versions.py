@@ -247,3 +247,21 @@ def test_a_document_only_drafts_cite_replaces_its_file(
         edit_after_submission(editor, document)
     assert not (settings.MEDIA_ROOT / first).exists()  # nothing submitted holds it
     assert DocumentVersion.objects.filter(document=document).count() == 2
+
+
+def test_the_blocs_tables_print_the_version_each_sheet_was_submitted_with(cast, cited):
+    """The bloc workbook's sheet per agency reads all members at once (sheet_documents): the submitted
+    version there too, while the agency's own draft would show its register as it is now."""
+    from scoring.exports.sheet import sheet_documents
+    from scoring.rubrics.tree import rubric_tree
+
+    sheet, document, editor = cited
+    edit_after_submission(editor, document)
+    sheet.refresh_from_db()
+    documents = sheet_documents([sheet], rubric_tree(sheet.rubric))
+    row = next(r for r in documents[sheet.pk].rows if r.key == KEY)
+    assert row.documents == ["Kế hoạch số 2153/KH-VP ngày 10/01/2023"]
+    sheet_return(sheet=sheet, base_version=sheet.version, reason="Bổ sung", by=cast["reviewer"])
+    sheet.refresh_from_db()
+    row = next(r for r in sheet_documents([sheet], rubric_tree(sheet.rubric))[sheet.pk].rows if r.key == KEY)
+    assert row.documents == ["Kế hoạch số 2153/KH-VP ngày 10/02/2023"]  # the agency's again: as it is now
