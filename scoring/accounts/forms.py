@@ -6,9 +6,10 @@ from django import forms
 
 from ..models import Agency, Membership
 from .people import EMAIL_MAX, NAME_MAX, PersonInput, check_person
+from .uploads import upload_helper, xlsx_upload_field
 
 
-def _agency_field(**kwargs) -> forms.ModelChoiceField:
+def agency_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label="Cơ quan, đơn vị",
         queryset=Agency.objects.filter(is_active=True).order_by("name"),
@@ -25,7 +26,7 @@ def _agency_field(**kwargs) -> forms.ModelChoiceField:
 class PersonForm(forms.Form):
     """A person of an agency: their name (family name first), e-mail (their username) and role."""
 
-    agency = _agency_field()
+    agency = agency_field()
     full_name = forms.CharField(
         label="Họ và tên",
         max_length=NAME_MAX,
@@ -71,26 +72,20 @@ class PersonForm(forms.Form):
 
 
 class RosterUploadForm(forms.Form):
-    agency = _agency_field()
-    upload = forms.FileField(
-        label="Tệp Excel (.xlsx)",
-        help_text="Một dòng tiêu đề với các cột Họ và tên, E-mail, Vai trò; mỗi người một dòng bên dưới.",
-        error_messages={"required": "Chọn tệp Excel.", "empty": "Tệp rỗng."},
+    agency = agency_field()
+    upload = xlsx_upload_field(
+        "Một dòng tiêu đề với các cột Họ và tên, E-mail, Vai trò; mỗi người một dòng bên dưới."
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["upload"].widget.attrs["accept"] = ".xlsx"
-        self.helper = FormHelper()
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
-        self.helper.layout = Layout(
-            Row(Column("agency", css_class="col-md-6"), Column("upload", css_class="col-md-6")),
-            Submit("preview", "Xem trước"),
+        self.helper = upload_helper(
+            Row(Column("agency", css_class="col-md-6"), Column("upload", css_class="col-md-6"))
         )
 
 
 class PeopleFilterForm(forms.Form):
-    agency = _agency_field(required=False)
+    agency = agency_field(required=False)
     role = forms.ChoiceField(
         label="Vai trò", choices=[("", "Mọi vai trò"), *Membership.Role.choices], required=False
     )

@@ -22,6 +22,7 @@ from . import people, staging
 from .access import bound_data, get_province_admin
 from .forms import PeopleFilterForm, PersonForm, RosterUploadForm
 from .roster import read_roster
+from .uploads import confirms_upload, stage_upload
 
 ROSTER = "people"
 
@@ -100,12 +101,8 @@ def people_import(request):
     if request.method != "POST" or not form.is_valid():
         return _roster_page(request, form)
     agency = form.cleaned_data["agency"]
-    try:
-        kept = staging.stage(
-            form.cleaned_data["upload"], user=request.user, kind=ROSTER, params={"agency": agency.code}
-        )
-    except staging.UploadRefused as exc:
-        form.add_error("upload", str(exc))
+    kept = stage_upload(request, form, kind=ROSTER, params={"agency": agency.code})
+    if kept is None:
         return _roster_page(request, form)
     try:
         checked = people.check_people(read_roster(kept.path), agency=agency)
@@ -122,27 +119,16 @@ def people_import(request):
 
 @login_required
 @require_POST
-def people_import_confirm(request):
-    get_province_admin(request)
-    token = request.POST.get("token", "")
-    kept = staging.staged(token, user=request.user, kind=ROSTER)
-    if kept is None:
-        messages.error(request, "Tệp đã hết hạn hoặc đã được nhập: hãy tải tệp lên lại.")
-        return redirect("people_import")
+@confirms_upload(ROSTER, page="people_import")
+def people_import_confirm(request, kept):
+    agency = get_object_or_404(Agency, code=kept.params.get("agency"))
+    roster = read_roster(kept.path)
     try:
-        if request.POST.get("action") != "confirm":
-            messages.info(request, "Đã hủy: không nhập gì.")
-            return redirect("people_import")
-        agency = get_object_or_404(Agency, code=kept.params.get("agency"))
-        roster = read_roster(kept.path)
-        try:
-            users = people.people_invite(agency=agency, people=roster, by=request.user)
-        except ValidationError:
-            form = RosterUploadForm(initial={"agency": agency.code})
-            messages.error(request, "Có dòng không nhập được (xem dưới): không nhập ai.")
-            return _roster_page(request, form, checked=roster, agency=agency)
-    finally:
-        staging.discard(token, user=request.user)
+        users = people.people_invite(agency=agency, people=roster, by=request.user)
+    except ValidationError:
+        form = RosterUploadForm(initial={"agency": agency.code})
+        messages.error(request, "Có dòng không nhập được (xem dưới): không nhập ai.")
+        return _roster_page(request, form, checked=roster, agency=agency)
     messages.success(request, f"Đã thêm {len(users)} người vào {agency.name} và gửi thư mời đặt mật khẩu.")
     return redirect(_back(agency.code))
 

@@ -8,8 +8,7 @@ confirms or cancels.
 
 from dataclasses import dataclass, field
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .. import rollup
 from ..accounts import staging
 from ..accounts.access import bound_data, get_province_admin
+from ..accounts.uploads import confirms_upload, stage_upload, upload_helper, xlsx_upload_field
 from ..models import Bloc, Rubric
 from ..workbooks import WorkbookError
 from .workbook import import_rubric, parse_rubric
@@ -49,23 +49,15 @@ class RubricUploadForm(forms.Form):
     replace = forms.BooleanField(
         label="Thay bảng tiêu chí đã có của khối trong năm (khi chưa đơn vị nào nộp)", required=False
     )
-    upload = forms.FileField(
-        label="Tệp Excel (.xlsx)",
-        help_text="Bảng TT | Tiêu chí | Điểm chuẩn | Điểm thưởng, như bảng chấm điểm của khối.",
-        error_messages={"required": "Chọn tệp Excel.", "empty": "Tệp rỗng."},
-    )
+    upload = xlsx_upload_field("Bảng TT | Tiêu chí | Điểm chuẩn | Điểm thưởng, như bảng chấm điểm của khối.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["upload"].widget.attrs["accept"] = ".xlsx"
-        self.helper = FormHelper()
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
-        self.helper.layout = Layout(
+        self.helper = upload_helper(
             Row(Column("bloc", css_class="col-md-6"), Column("year", css_class="col-md-2")),
             "title",
             "replace",
             "upload",
-            Submit("preview", "Xem trước"),
         )
 
 
@@ -131,10 +123,8 @@ def rubric_import(request):
         "title": data["title"],
         "replace": data["replace"],
     }
-    try:
-        kept = staging.stage(data["upload"], user=request.user, kind=KIND, params=params)
-    except staging.UploadRefused as exc:
-        form.add_error("upload", str(exc))
+    kept = stage_upload(request, form, kind=KIND, params=params)
+    if kept is None:
         return _page(request, form)
     preview = rubric_preview(
         kept.path, bloc=data["bloc"], year=data["year"], title=data["title"], replace=data["replace"]
@@ -147,27 +137,16 @@ def rubric_import(request):
 
 @login_required
 @require_POST
-def rubric_import_confirm(request):
-    get_province_admin(request)
-    token = request.POST.get("token", "")
-    kept = staging.staged(token, user=request.user, kind=KIND)
-    if kept is None:
-        messages.error(request, "Tệp đã hết hạn hoặc đã được nhập: hãy tải tệp lên lại.")
-        return redirect("rubric_import")
+@confirms_upload(KIND, page="rubric_import")
+def rubric_import_confirm(request, kept):
+    p = kept.params
+    bloc = get_object_or_404(Bloc, code=p.get("bloc"))
     try:
-        if request.POST.get("action") != "confirm":
-            messages.info(request, "Đã hủy: không nhập gì.")
-            return redirect("rubric_import")
-        p = kept.params
-        bloc = get_object_or_404(Bloc, code=p.get("bloc"))
-        try:
-            rubric = import_rubric(
-                kept.path, bloc=bloc, year=int(p["year"]), title=p["title"], replace=p["replace"]
-            )
-        except WorkbookError as exc:
-            form = RubricUploadForm(initial={"bloc": bloc.code, "year": p["year"], "title": p["title"]})
-            return _page(request, form, RubricPreview(errors=exc.problems))
-    finally:
-        staging.discard(token, user=request.user)
+        rubric = import_rubric(
+            kept.path, bloc=bloc, year=int(p["year"]), title=p["title"], replace=p["replace"]
+        )
+    except WorkbookError as exc:
+        form = RubricUploadForm(initial={"bloc": bloc.code, "year": p["year"], "title": p["title"]})
+        return _page(request, form, RubricPreview(errors=exc.problems))
     messages.success(request, f"Đã nhập “{rubric.title}” – khối {bloc.code}, năm {rubric.year}.")
     return redirect("rubric_import")

@@ -6,8 +6,7 @@ the confirmed import is `import_sheet`, one transaction. The upload is kept in a
 two and removed once the preview finds an error, or the administrator confirms or cancels.
 """
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..accounts import staging
 from ..accounts.access import bound_data, get_province_admin
+from ..accounts.forms import agency_field
+from ..accounts.uploads import confirms_upload, stage_upload, upload_helper, xlsx_upload_field
 from ..models import Agency, Sheet
 from ..workbooks import WorkbookError
 from .workbook import Problem, SheetImport, import_sheet, read_sheet
@@ -31,16 +32,7 @@ def import_home(request):
 
 
 class SheetUploadForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label="Cơ quan, đơn vị",
-        queryset=Agency.objects.filter(is_active=True).order_by("name"),
-        to_field_name="code",
-        empty_label="— chọn cơ quan, đơn vị —",
-        error_messages={
-            "required": "Chọn cơ quan, đơn vị.",
-            "invalid_choice": "Không có cơ quan, đơn vị này.",
-        },
-    )
+    agency = agency_field()
     year = forms.IntegerField(
         label="Năm",
         min_value=2000,
@@ -48,22 +40,16 @@ class SheetUploadForm(forms.Form):
         error_messages={"required": "Nhập năm.", "invalid": "Năm là một số, ví dụ 2023."},
     )
     clamp = forms.BooleanField(label="Điểm vượt mức tối đa được tính bằng mức tối đa", required=False)
-    upload = forms.FileField(
-        label="Tệp Excel (.xlsx)",
-        help_text="Bảng chấm điểm đã điền: TT | Tiêu chí | … | Điểm tự chấm | Điểm thưởng tự chấm | Giải trình.",
-        error_messages={"required": "Chọn tệp Excel.", "empty": "Tệp rỗng."},
+    upload = xlsx_upload_field(
+        "Bảng chấm điểm đã điền: TT | Tiêu chí | … | Điểm tự chấm | Điểm thưởng tự chấm | Giải trình."
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["upload"].widget.attrs["accept"] = ".xlsx"
-        self.helper = FormHelper()
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
-        self.helper.layout = Layout(
+        self.helper = upload_helper(
             Row(Column("agency", css_class="col-md-6"), Column("year", css_class="col-md-2")),
             "clamp",
             "upload",
-            Submit("preview", "Xem trước"),
         )
 
 
@@ -99,10 +85,8 @@ def sheet_import(request):
         return _page(request, form)
     data = form.cleaned_data
     params = {"agency": data["agency"].code, "year": data["year"], "clamp": data["clamp"]}
-    try:
-        kept = staging.stage(data["upload"], user=request.user, kind=KIND, params=params)
-    except staging.UploadRefused as exc:
-        form.add_error("upload", str(exc))
+    kept = stage_upload(request, form, kind=KIND, params=params)
+    if kept is None:
         return _page(request, form)
     result, failures = sheet_preview(kept.path, agency=data["agency"], year=data["year"], clamp=data["clamp"])
     if failures or result.errors:
@@ -113,29 +97,18 @@ def sheet_import(request):
 
 @login_required
 @require_POST
-def sheet_import_confirm(request):
-    get_province_admin(request)
-    token = request.POST.get("token", "")
-    kept = staging.staged(token, user=request.user, kind=KIND)
-    if kept is None:
-        messages.error(request, "Tệp đã hết hạn hoặc đã được nhập: hãy tải tệp lên lại.")
-        return redirect("sheet_import")
+@confirms_upload(KIND, page="sheet_import")
+def sheet_import_confirm(request, kept):
+    p = kept.params
+    agency = get_object_or_404(Agency, code=p.get("agency"))
+    form = SheetUploadForm(initial={"agency": agency.code, "year": p["year"], "clamp": p["clamp"]})
     try:
-        if request.POST.get("action") != "confirm":
-            messages.info(request, "Đã hủy: không nhập gì.")
-            return redirect("sheet_import")
-        p = kept.params
-        agency = get_object_or_404(Agency, code=p.get("agency"))
-        form = SheetUploadForm(initial={"agency": agency.code, "year": p["year"], "clamp": p["clamp"]})
-        try:
-            result = import_sheet(
-                kept.path, agency=agency, year=int(p["year"]), clamp=p["clamp"], by=request.user
-            )
-        except WorkbookError as exc:
-            return _page(request, form, None, exc.problems)
-        if not result.written:
-            return _page(request, form, result)
-    finally:
-        staging.discard(token, user=request.user)
+        result = import_sheet(
+            kept.path, agency=agency, year=int(p["year"]), clamp=p["clamp"], by=request.user
+        )
+    except WorkbookError as exc:
+        return _page(request, form, None, exc.problems)
+    if not result.written:
+        return _page(request, form, result)
     messages.success(request, f"Đã ghi vào bảng chấm điểm năm {p['year']} của {agency.name}.")
     return redirect("sheet_import")
