@@ -22,7 +22,7 @@ def _year(request, years: list[int]) -> int | None:
     asked = request.GET.get("nam")
     if asked is None:
         return years[0] if years else None
-    if not asked.isdigit() or int(asked) not in years:
+    if not (asked.isascii() and asked.isdigit()) or int(asked) not in years:
         raise Http404
     return int(asked)
 

@@ -169,7 +169,7 @@ def received_reports(request):
     if bloc_years == []:
         raise Http404
     year = request.GET.get("nam", "")
-    if year.isdigit():
+    if year.isascii() and year.isdigit():
         reports = reports.filter(sheet__rubric__year=int(year))
     reports = reports.select_related("sheet__agency", "sheet__rubric__bloc").order_by(
         "-sheet__rubric__year", "sheet__agency__name"

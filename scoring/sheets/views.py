@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import rollup
@@ -53,12 +54,28 @@ def sheet_start(request, rubric_pk: int):
     return redirect("sheet_edit", pk=sheet.pk)
 
 
+def _cited_file_or(state, sheet, *, own: bool):
+    """Where a citation written in an explanation links on the sheet's page: the file the sheet cites, as it
+    was submitted while the sheet is locked; else, for the agency itself, its register; else nowhere (the
+    bloc's side reads only what the sheet cites)."""
+    cited = {
+        d.document_ref: reverse("sheet_evidence_file", args=[sheet.pk, d.document_ref, d.version])
+        for documents in state.cited.values()
+        for d in documents
+        if d.file
+    }
+    register = Register([], agency_code=sheet.agency.code)
+    return lambda d: cited.get(d.pk) or (register.href(d) if own else "")
+
+
 @login_required
 def sheet_detail(request, pk: int):
     sheet, roles = get_sheet_for_user(request, pk)
     view = sheet_view(sheet)
-    citing = agency_register(sheet.agency)
     state = sheet_state(view)
+    citing = agency_register(
+        sheet.agency, href=_cited_file_or(state, sheet, own=allowed("report.view", roles))
+    )
     can_edit = allowed("sheet.edit", roles, sheet)
     # "Cần xem lại trước khi nộp" is for the agency while it can still act on it: not once it is submitted
     warnings = sheet_warnings(view, state.cited, citing) if can_edit else []
@@ -270,8 +287,10 @@ def sheet_submit(request, pk: int):
         messages.info(request, "Bảng chấm điểm đã được nộp.")
         return redirect("sheet_detail", pk=sheet.pk)
     view = sheet_view(sheet)
-    citing = agency_register(sheet.agency)
     state = sheet_state(view)
+    citing = agency_register(
+        sheet.agency, href=_cited_file_or(state, sheet, own=allowed("report.view", roles))
+    )
     warnings = sheet_warnings(view, state.cited, citing)
     if request.method == "POST":
         version = request.POST.get("version", "")

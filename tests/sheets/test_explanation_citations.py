@@ -207,3 +207,39 @@ def test_the_review_page_links_cited_files_and_keeps_the_explanation_text(cast, 
     # no file yet: the register's own pages are the agency's, so the citation is marked, not linked
     assert '<span class="cited-registered">Quyết định số 02/QĐ-VP ngày 04/01/2022</span>' in page
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_bloc_reads_the_sheet_page_with_citations_linked_to_what_the_sheet_cites_only(
+    cast, vp_sheet, written
+):
+    """The reviewer may open a submitted sheet's page; a citation in an explanation links to the file the
+    sheet cites (sheet_evidence_file), never to the agency's register, which is the agency's own."""
+    plan = Document.objects.create(
+        agency=vp_sheet.agency,
+        kind="KH",
+        number="495/KH-VP",
+        issued_on=datetime.date(2022, 3, 29),
+        file="k.pdf",
+    )
+    Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    reviewer = Client()
+    reviewer.force_login(cast["reviewer"])
+    page = reviewer.get(reverse("sheet_detail", args=[vp_sheet.pk])).content.decode()
+    assert "/don-vi/VP/tai-lieu/" not in page
+    Citation.objects.create(score=Score.objects.get(sheet=vp_sheet, criterion__key="1:1.1"), document=plan)
+    page = reviewer.get(reverse("sheet_detail", args=[vp_sheet.pk])).content.decode()
+    assert reverse("sheet_evidence_file", args=[vp_sheet.pk, plan.pk, plan.version]) in page
+    assert "/don-vi/VP/tai-lieu/" not in page
+    own = Client()
+    own.force_login(cast["editor"])
+    assert (
+        "/don-vi/VP/tai-lieu/?q=02%2FQ%C4%90-VP"
+        in own.get(reverse("sheet_detail", args=[vp_sheet.pk])).content.decode()
+    )
+
+
+@pytest.mark.parametrize("name", ["province_desk", "received_reports"])
+def test_a_year_in_other_digits_is_not_found_not_an_error(cast, name):
+    admin = Client()
+    admin.force_login(cast["admin"])
+    assert admin.get(reverse(name) + "?nam=²").status_code in (200, 404)
