@@ -2,6 +2,7 @@
 versions it cited (its snapshot names them), whatever the agency edits in its register later."""
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from ..accounts.names import full_name
@@ -98,6 +99,11 @@ def frozen_versions(sheet: Sheet) -> dict[int, DocumentVersion]:
         return {}
     rows = DocumentVersion.objects.filter(snapshots__in=Subquery(_latest_snapshot(sheet)))
     return {v.document_id: v for v in rows}
+
+
+def file_url(sheet: Sheet, document) -> str:
+    """Where the bloc's side opens a file the sheet cites: that version (a Document or a DocumentVersion)."""
+    return reverse("sheet_evidence_file", args=[sheet.pk, document.document_ref, document.version])
 
 
 def frozen_versions_of(sheets: list[Sheet]) -> dict[int, dict[int, DocumentVersion]]:

@@ -3,12 +3,10 @@ submitted, while it is locked), the reviewed total, and what the page's filter p
 
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from .. import rollup
 from ..evidence import uploads
 from ..evidence.matching import cites_something
-from ..evidence.versions import evidence_changes, frozen_versions, last_return
+from ..evidence.versions import evidence_changes, file_url, frozen_versions, last_return
 from ..models import Citation, ScoreChange
 from ..notation import format_date, format_points
 from ..sheets.queries import AGENCY_FIELDS, SheetView
@@ -79,7 +77,7 @@ def _entry(sheet, document, *, newer: bool) -> dict:
     kind = uploads.KINDS.get(document.file_type)
     url = ""
     if document.file:
-        url = reverse("sheet_evidence_file", args=[sheet.pk, document.document_ref, document.version])
+        url = file_url(sheet, document)
     return {
         "citation": document.citation,
         "number": document.number,

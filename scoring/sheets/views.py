@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import rollup
@@ -24,7 +23,7 @@ from ..accounts.access import (
 from ..accounts.middleware import wants_json
 from ..evidence.entries import document_entry
 from ..evidence.matching import Register, agency_register
-from ..evidence.versions import evidence_changes, last_return
+from ..evidence.versions import evidence_changes, file_url, last_return
 from ..models import Document, Sheet
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
@@ -59,10 +58,7 @@ def _cited_file_or(state, sheet, *, own: bool):
     was submitted while the sheet is locked; else, for the agency itself, its register; else nowhere (the
     bloc's side reads only what the sheet cites)."""
     cited = {
-        d.document_ref: reverse("sheet_evidence_file", args=[sheet.pk, d.document_ref, d.version])
-        for documents in state.cited.values()
-        for d in documents
-        if d.file
+        d.document_ref: file_url(sheet, d) for documents in state.cited.values() for d in documents if d.file
     }
     register = Register([], agency_code=sheet.agency.code)
     return lambda d: cited.get(d.pk) or (register.href(d) if own else "")
