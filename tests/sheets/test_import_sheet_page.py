@@ -59,7 +59,9 @@ def test_with_clamp_the_preview_writes_nothing_and_confirm_writes_945_48(
         {"token": response.context["staged"].token, "action": "confirm"},
     )
     job = ImportJob.objects.get()
-    assert done.status_code == 302 and done["Location"] == reverse("sheet_import") + f"?tac-vu={job.pk}#tac-vu"
+    assert (
+        done.status_code == 302 and done["Location"] == reverse("sheet_import") + f"?tac-vu={job.pk}#tac-vu"
+    )
     sheet = Sheet.objects.get(agency=agencies["VP"])
     view = sheet_view(sheet)
     assert (view.grand_total.points, view.grand_total.bonus) == (D(945), D(48))
@@ -68,8 +70,7 @@ def test_with_clamp_the_preview_writes_nothing_and_confirm_writes_945_48(
     with django_assert_num_queries(9):
         page = admin.get(done["Location"]).content.decode()
     assert (
-        "Đã ghi vào bảng chấm điểm năm 2022 của Cơ quan VP: điểm tự chấm 945, điểm thưởng tự chấm 48."
-        in page
+        "Đã ghi vào bảng chấm điểm năm 2022 của Cơ quan VP: điểm tự chấm 945, điểm thưởng tự chấm 48." in page
     )
 
 
