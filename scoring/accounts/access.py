@@ -29,7 +29,8 @@ POLICY: dict[str, frozenset[str]] = {
     "report.view": OWN_READ,  # the report stays the agency's until signed (then: received reports)
     "evidence.view": OWN_READ,
     "evidence.edit": frozenset({Role.EDITOR, Role.HEAD}),
-    # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages
+    # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages; an
+    # import job is only its own administrator's (get_import_job)
     "province.admin": frozenset({Role.ADMIN}),
 }
 # actions that also need the sheet to be open for the agency (draft, or returned by the reviewer)
