@@ -235,3 +235,18 @@ class ExportJobAdmin(admin.ModelAdmin):
         for job in queryset:
             job.file.delete(save=False)
         super().delete_queryset(request, queryset)
+
+
+@admin.register(models.ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Read only: jobs are made on the import pages and finished by the worker."""
+
+    list_display = ["kind", "file_name", "status", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in models.ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -31,6 +31,20 @@ def _fast_and_isolated(settings, tmp_path):
     settings.DEMO_CERT_DIR = tmp_path / "certs"
 
 
+@pytest.fixture
+def confirm_now(settings, django_capture_on_commit_callbacks):
+    """Post an import's confirmation and run the job it queues at once, in this process (django-tasks'
+    ImmediateBackend, once the request's work is committed); the real worker process runs import jobs in
+    tests/accounts/test_import_jobs.py."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    def post(client, url: str, data: dict):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    return post
+
+
 def make_agency(code: str, name: str | None = None) -> Agency:
     return Agency.objects.create(
         code=code,

@@ -118,8 +118,12 @@ def person_with_errors(page, site):
     page.wait_for_selector(".invalid-feedback")
 
 
-def upload_preview(page, site, path: str, choices: dict[str, str], fills: dict[str, str], file) -> None:
+def upload_preview(
+    page, site, path: str, choices: dict[str, str], fills: dict[str, str], file, ticks=()
+) -> None:
     page.goto(site.base + path)
+    for selector in ticks:
+        page.check(selector)
     for selector, value in choices.items():
         page.select_option(selector, value)
     for selector, value in fills.items():
@@ -167,6 +171,45 @@ def sheet_preview(page, site):
         {"#id_year": "2022"},
         SEED_SHEET,
     )
+
+
+def rubric_import_done(page, site):
+    """Confirmed, and run at once (the ImmediateBackend, in the live server): the job's result on the page."""
+    from django.test import override_settings
+
+    upload_preview(
+        page,
+        site,
+        "/tinh/thiet-lap/nhap/bang-tieu-chi/",
+        {"#id_bloc": "TMTH"},
+        {"#id_year": "2031"},
+        SEED_SHEET,
+        ticks=["#id_replace"],  # the second screen's run replaces the first one's rubric
+    )
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        page.click("button:has-text('Xác nhận: ghi bảng tiêu chí')")
+        page.wait_for_selector("section#tac-vu[data-status='done']")
+
+
+def people_import_waiting(page, site):
+    """Confirmed, with no worker running: the job waits, and the page keeps asking."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Họ và tên", "E-mail", "Vai trò"])
+    wb.active.append(["Trần Văn An", "an.cho@stc.gov.vn", "Cán bộ nhập liệu"])
+    wb.save(site.folder / "danh-sach-dung.xlsx")
+    upload_preview(
+        page,
+        site,
+        "/tinh/thiet-lap/nguoi-dung/nhap/",
+        {"#id_agency": "STC"},
+        {},
+        site.folder / "danh-sach-dung.xlsx",
+    )
+    page.click("button:has-text('Xác nhận: thêm 1 người')")
+    page.wait_for_selector("section#tac-vu[data-status='queued']")
 
 
 def invitation(page, site):
@@ -241,6 +284,8 @@ PAGES = [
     PageType("rubric import preview", ADMIN, rubric_preview, phone=True),
     PageType("sheet import", ADMIN, "/tinh/thiet-lap/nhap/bang-cham-diem/"),
     PageType("sheet import preview", ADMIN, sheet_preview, phone=True),
+    PageType("rubric import job done", ADMIN, rubric_import_done, phone=True),
+    PageType("people import job waiting", ADMIN, people_import_waiting),
     PageType("set a password from an invitation", None, invitation),
     PageType("an expired invitation", None, "/moi/MQ/xyz-abc/"),
     PageType("404", EDITOR, "/khong-co-trang-nay/", status=404),

@@ -140,6 +140,8 @@ urlpatterns = [
         sheet_imports.sheet_import_confirm,
         name="sheet_import_confirm",
     ),
+    # a confirmed import runs as a job: its page polls this until it is done (issue 15)
+    path("tinh/thiet-lap/nhap/tac-vu/<int:pk>/", accounts.import_job_status, name="import_job_status"),
     path("moi/<uidb64>/<token>/", accounts.InvitationView.as_view(), name="invitation"),
     # accounts and operations
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),

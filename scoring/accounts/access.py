@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Agency, BlocMember, BlocYear, ExportJob, Membership, Rubric, Sheet
+from ..models import Agency, BlocMember, BlocYear, ExportJob, ImportJob, Membership, Rubric, Sheet
 from .security import log_denied, log_event
 
 Role = Membership.Role
@@ -29,7 +29,8 @@ POLICY: dict[str, frozenset[str]] = {
     "report.view": OWN_READ,  # the report stays the agency's until signed (then: received reports)
     "evidence.view": OWN_READ,
     "evidence.edit": frozenset({Role.EDITOR, Role.HEAD}),
-    # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages
+    # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages; an
+    # import job is only its own administrator's (get_import_job)
     "province.admin": frozenset({Role.ADMIN}),
 }
 # actions that also need the sheet to be open for the agency (draft, or returned by the reviewer)
@@ -247,6 +248,21 @@ def get_province_export_job(request, year: int, pk: int) -> ExportJob:
     """A job of the province's table of `year`, for the province's administrators; 404 for everybody else."""
     get_province_admin(request)
     job = ExportJob.objects.for_province(year).filter(pk=pk).first()
+    if job is None:
+        _denied(request, Http404(), "not_found")
+    return job
+
+
+def get_import_job(request, pk, kind: str | None = None, *, admin: Roles | None = None) -> ImportJob:
+    """An import job (of `kind`, if given) for the province's administrator who confirmed it: a job holds
+    what one person uploaded, so another administrator, like everybody else, gets 404. `admin`: the
+    caller's get_province_admin, if it asked already."""
+    if admin is None:
+        get_province_admin(request)
+    job = None
+    if str(pk).isdigit():
+        jobs = ImportJob.objects.filter(pk=int(pk), requested_by=request.user)
+        job = (jobs.filter(kind=kind) if kind else jobs).first()
     if job is None:
         _denied(request, Http404(), "not_found")
     return job

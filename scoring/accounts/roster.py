@@ -1,9 +1,21 @@
-"""Excel in: a list of an agency's staff, one person a row under the header `Họ và tên | E-mail | Vai trò`."""
+"""Excel in: a list of an agency's staff, one person a row under the header `Họ và tên | E-mail | Vai trò`;
+and the people page's confirmed upload, written by the worker (accounts.import_jobs runs it)."""
 
+import logging
 from pathlib import Path
 
+from django_tasks import task
+
+from ..models import Agency, ImportJob
 from ..workbooks import HEADER_SCAN_ROWS, WorkbookError, clean_text, normalize, open_workbook
-from .people import PersonInput, role_from_text
+from .import_jobs import Plan, import_job_run
+from .people import PersonInput, people_add, role_from_text, send_invitations
+
+logger = logging.getLogger(__name__)
+MAIL_FAILED = (
+    "Chưa gửi được thư mời đặt mật khẩu (máy chủ thư không nhận): bấm “Gửi lại thư mời” bên mỗi người ở "
+    "danh sách người dùng."
+)
 
 COLUMNS = {
     "name": ("họ và tên", "họ tên", "họ, tên"),
@@ -65,3 +77,33 @@ def _people(rows, header_row: int, columns: dict[str, int], sheet: str) -> list[
     if not people:
         raise WorkbookError([f"Trang tính “{sheet}” không có ai dưới dòng tiêu đề."])
     return people
+
+
+@task()
+def people_import_job(job_id: int) -> str:
+    """What the worker runs: the job's status once it has run."""
+    return import_job_run(job_id=job_id, prepare=prepare_roster)
+
+
+def prepare_roster(job: ImportJob, path: Path) -> Plan:
+    """Everybody in the file added in the job's transaction (every row checked again there: an address may
+    have been taken since the preview), or nobody; the invitations once they are committed."""
+    agency = Agency.objects.filter(code=job.params.get("agency", "")).first()
+    if agency is None:
+        raise WorkbookError([f"Không còn cơ quan, đơn vị mã {job.params.get('agency')}."])
+    roster = read_roster(path)
+    users = []
+
+    def write() -> str:
+        users.extend(people_add(agency=agency, people=roster, by=job.requested_by))
+        return f"Đã thêm {len(users)} người vào {agency.name}."
+
+    def after() -> str:
+        try:
+            send_invitations(users, by=job.requested_by)
+        except Exception:  # the accounts stay: each invitation can be sent again from the list
+            logger.exception("import job %s: the invitations were not sent", job.pk)
+            return MAIL_FAILED
+        return "Đã gửi thư mời đặt mật khẩu cho từng người."
+
+    return Plan(write, after)

@@ -2,7 +2,8 @@
 
 The file goes to a private folder beside MEDIA_ROOT (`<MEDIA_ROOT>/../staging/<user id>/`), never under a URL,
 under a random name; what it is for (kind and parameters) sits beside it in a JSON file. Confirming or
-cancelling removes both; whatever is left over for more than STAGING_SECONDS is swept away by the next
+cancelling removes both (a confirmed file stays until the import job that writes it has run:
+accounts.import_jobs); whatever else is left over for more than STAGING_SECONDS is swept away by the next
 upload. Only the user who uploaded a file reaches it again: the token is looked up in their own folder.
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from ..models import ImportJob
 
 STAGING_SECONDS = 60 * 60
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -79,14 +82,15 @@ def stage(upload, *, user, kind: str, params: dict) -> Staged:
     return Staged(token, kind, params, meta["name"], path)
 
 
-def staged(token: str, *, user, kind: str) -> Staged | None:
-    """The user's staged file of that kind, if it is still there and fresh; None otherwise."""
+def staged(token: str, *, user, kind: str, fresh: bool = True) -> Staged | None:
+    """The user's staged file of that kind, if it is still there (and fresh, unless an import job confirmed
+    it: the job may wait for its worker); None otherwise."""
     if not TOKEN.match(token or ""):
         return None
     folder = _folder(user)
     path, meta_path = folder / f"{token}.xlsx", folder / f"{token}.json"
     try:
-        if time.time() - path.stat().st_mtime > STAGING_SECONDS:
+        if fresh and time.time() - path.stat().st_mtime > STAGING_SECONDS:
             discard(token, user=user)
             return None
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -105,14 +109,16 @@ def discard(token: str, *, user) -> None:
 
 
 def sweep(now: float | None = None) -> int:
-    """Remove every staged file older than STAGING_SECONDS, whoever left it; how many were removed."""
+    """Remove every staged file older than STAGING_SECONDS, whoever left it, except those an import job
+    still waits to write; how many were removed."""
     now = time.time() if now is None else now
     removed = 0
     if not root().is_dir():
         return 0
+    waiting = set(ImportJob.objects.unfinished().values_list("token", flat=True))
     for path in root().glob("*/*"):
         try:
-            if now - path.stat().st_mtime > STAGING_SECONDS:
+            if path.stem not in waiting and now - path.stat().st_mtime > STAGING_SECONDS:
                 path.unlink()
                 removed += 1
         except OSError:

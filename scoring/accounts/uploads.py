@@ -1,20 +1,25 @@
 """What the province's three workbook upload pages (a rubric, a filled sheet, an agency's staff) share: the
-upload field, the form's helper, keeping the upload for its confirmation, and the confirmation's prologue.
-Each page keeps only its own fields, preview and import."""
-
-from functools import wraps
+upload field, the form's helper, keeping the upload for its confirmation, the confirmation (which queues the
+import as a job: accounts.import_jobs) and the job the page then follows. Each page keeps only its own fields,
+preview and import."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from ..models import ImportJob
 from . import staging
-from .access import get_province_admin
+from .access import get_import_job, get_province_admin
+from .import_jobs import expire_lost_imports, import_job_start
 
 EXPIRED = "Tệp đã hết hạn hoặc đã được nhập: hãy tải tệp lên lại."
 CANCELLED = "Đã hủy: không nhập gì."
+JOB_PARAMETER = "tac-vu"
 
 
 def xlsx_upload_field(help_text: str) -> forms.FileField:
@@ -43,31 +48,42 @@ def stage_upload(request, form, *, kind: str, params: dict) -> staging.Staged | 
         return None
 
 
-def confirms_upload(kind: str, *, page: str):
-    """Make `view(request, kept)` the confirmation of an upload staged for `kind` on the URL named `page`.
+def upload_confirmation(kind: str, *, page: str, task_):
+    """The confirmation view of an upload staged for `kind` on the URL named `page`: “Xác nhận” queues the
+    import job `task_` (accounts.import_jobs) and goes back to `page`, which follows the job (?tac-vu=<pk>).
 
-    The province's administrator only (404 for everybody else). The view runs only for a fresh token of
-    theirs and the “confirm” button; an expired token or “Hủy” goes back to `page` with a message. Whatever
-    the view does, the staged file is discarded after it: a confirmation is never repeated.
+    The province's administrator only (404 for everybody else). An expired token goes back to `page` with a
+    message; “Hủy” removes the file. An upload confirmed twice leads to its one job.
     """
 
-    def decorator(view):
-        @wraps(view)
-        def confirm(request):
-            get_province_admin(request)
-            token = request.POST.get("token", "")
-            kept = staging.staged(token, user=request.user, kind=kind)
-            if kept is None:
-                messages.error(request, EXPIRED)
-                return redirect(page)
-            try:
-                if request.POST.get("action") != "confirm":
-                    messages.info(request, CANCELLED)
-                    return redirect(page)
-                return view(request, kept)
-            finally:
-                staging.discard(token, user=request.user)
+    @login_required
+    @require_POST
+    def confirm(request):
+        get_province_admin(request)
+        token = request.POST.get("token", "")
+        job = ImportJob.objects.filter(token=token, requested_by=request.user, kind=kind).first()
+        kept = None if job else staging.staged(token, user=request.user, kind=kind)
+        if job is None and kept is None:
+            messages.error(request, EXPIRED)
+            return redirect(page)
+        if job is None and request.POST.get("action") != "confirm":
+            staging.discard(token, user=request.user)
+            messages.info(request, CANCELLED)
+            return redirect(page)
+        job = job or import_job_start(kept=kept, by=request.user, task_=task_)
+        return redirect(job_url(page, job))
 
-        return confirm
+    return confirm
 
-    return decorator
+
+def job_url(page: str, job: ImportJob) -> str:
+    return f"{reverse(page)}?{JOB_PARAMETER}={job.pk}#tac-vu"
+
+
+def shown_import_job(request, kind: str, *, admin) -> ImportJob | None:
+    """The job the page was asked to follow (?tac-vu=<pk>): the administrator's own, else 404. `admin`: the
+    page's get_province_admin."""
+    if request.method != "GET" or JOB_PARAMETER not in request.GET:
+        return None
+    expire_lost_imports()
+    return get_import_job(request, request.GET[JOB_PARAMETER], kind, admin=admin)

@@ -12,19 +12,21 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import Agency, Membership
+from ..models import ImportJob, Membership
 from ..workbooks import WorkbookError
 from . import people, staging
-from .access import bound_data, get_province_admin
+from .access import bound_data, get_import_job, get_province_admin
 from .forms import PeopleFilterForm, PersonForm, RosterUploadForm
-from .roster import read_roster
-from .uploads import confirms_upload, stage_upload
+from .import_jobs import expire_lost_imports, import_job_state
+from .roster import people_import_job, read_roster
+from .uploads import shown_import_job, stage_upload, upload_confirmation
 
-ROSTER = "people"
+ROSTER = ImportJob.Kind.PEOPLE.value
 
 
 def _get_person(request, pk: int):
@@ -83,23 +85,25 @@ def person_add(request):
     return render(request, "scoring/person_form.html", {"form": form})
 
 
-def _roster_page(request, form, *, checked=None, staged=None, agency=None, status=200):
+def _roster_page(request, form, *, checked=None, staged=None, agency=None, job=None):
     context = {
         "form": form,
         "checked": checked or [],
         "staged": staged,
         "agency": agency,
         "errors": sum(len(p.errors) for p in checked or []),
+        "job": job,
+        "job_done_url": _back(job.params.get("agency", "")) if job else "",
     }
-    return render(request, "scoring/people_import.html", context, status=status)
+    return render(request, "scoring/people_import.html", context)
 
 
 @login_required
 def people_import(request):
-    get_province_admin(request)
+    admin = get_province_admin(request)
     form = RosterUploadForm(*bound_data(request), initial={"agency": request.GET.get("agency")})
     if request.method != "POST" or not form.is_valid():
-        return _roster_page(request, form)
+        return _roster_page(request, form, job=shown_import_job(request, ROSTER, admin=admin))
     agency = form.cleaned_data["agency"]
     kept = stage_upload(request, form, kind=ROSTER, params={"agency": agency.code})
     if kept is None:
@@ -117,20 +121,15 @@ def people_import(request):
     return _roster_page(request, form, checked=checked, staged=kept, agency=agency)
 
 
+people_import_confirm = upload_confirmation(ROSTER, page="people_import", task_=people_import_job)
+
+
 @login_required
-@require_POST
-@confirms_upload(ROSTER, page="people_import")
-def people_import_confirm(request, kept):
-    agency = get_object_or_404(Agency, code=kept.params.get("agency"))
-    roster = read_roster(kept.path)
-    try:
-        users = people.people_invite(agency=agency, people=roster, by=request.user)
-    except ValidationError:
-        form = RosterUploadForm(initial={"agency": agency.code})
-        messages.error(request, "Có dòng không nhập được (xem dưới): không nhập ai.")
-        return _roster_page(request, form, checked=roster, agency=agency)
-    messages.success(request, f"Đã thêm {len(users)} người vào {agency.name} và gửi thư mời đặt mật khẩu.")
-    return redirect(_back(agency.code))
+@require_GET
+def import_job_status(request, pk: int):
+    """What an import page's script polls until the job is done or failed: the requester's own job only."""
+    expire_lost_imports()
+    return JsonResponse(import_job_state(get_import_job(request, pk)))
 
 
 @login_required

@@ -4,6 +4,7 @@ from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
 from .base import AppendOnly
 from .evidence import Citation, Document, DocumentVersion, evidence_path
 from .exports import ExportJob, export_path
+from .imports import ImportJob
 from .reports import Report, signed_report_path
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
 from .sheets import (
@@ -31,6 +32,7 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "ExportJob",
+    "ImportJob",
     "Membership",
     "Report",
     "ReviewedRating",

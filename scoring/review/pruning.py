@@ -1,5 +1,6 @@
 """Old export jobs go, and their files with them; a file no job names (a worker killed between writing it
-and recording it) goes too, once it is old enough that no worker can still be about to record it."""
+and recording it) goes too, once it is old enough that no worker can still be about to record it. Old
+import jobs (accounts.import_jobs) go too: their staged files went when they ran."""
 
 import datetime as dt
 import os
@@ -10,7 +11,8 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from ..models import ExportJob
+from ..accounts.import_jobs import expire_lost_imports
+from ..models import ExportJob, ImportJob
 from .jobs import expire_lost_jobs
 
 EXPORTS = "exports"
@@ -22,21 +24,26 @@ GRACE = dt.timedelta(hours=1)
 class Pruned:
     jobs: int
     files: int
+    imports: int = 0
 
 
 def prune_export_jobs(*, keep_days: int, now: dt.datetime | None = None) -> Pruned:
-    """Delete jobs finished more than `keep_days` ago with their files, then orphan files; lost jobs are
-    marked failed first (expire_lost_jobs), so that they are pruned in their turn."""
+    """Delete jobs finished more than `keep_days` ago with their files, then orphan files, and import jobs
+    finished as long ago; lost jobs are marked failed first (expire_lost_*), so that they are pruned in
+    their turn."""
     now = now or timezone.now()
     expire_lost_jobs(now)
-    old = list(ExportJob.objects.finished_before(now - dt.timedelta(days=keep_days)).only("pk", "file"))
+    expire_lost_imports(now)
+    before = now - dt.timedelta(days=keep_days)
+    imports, _ = ImportJob.objects.finished_before(before).delete()
+    old = list(ExportJob.objects.finished_before(before).only("pk", "file"))
     files = 0
     for job in old:
         if job.file:
             job.file.delete(save=False)
             files += 1
     ExportJob.objects.filter(pk__in=[job.pk for job in old]).delete()
-    return Pruned(jobs=len(old), files=files + _remove_orphans(now - GRACE))
+    return Pruned(jobs=len(old), files=files + _remove_orphans(now - GRACE), imports=imports)
 
 
 def _remove_orphans(before: dt.datetime) -> int:

@@ -1,27 +1,33 @@
 """The province administrator's page for a bloc's rubric workbook: upload, see what `import_rubric` would
 say (its errors, or the sections and totals it would write), confirm to write in one transaction.
 
-The preview only parses (parse_rubric writes nothing); the upload is kept in accounts.staging between the
-preview and the confirmation, and removed as soon as either the preview finds errors or the administrator
-confirms or cancels.
+The preview only parses (parse_rubric writes nothing, and takes a moment even for a large rubric); the upload
+is kept in accounts.staging between the preview and the confirmation, and removed as soon as the preview
+finds errors or the administrator cancels. “Xác nhận” queues the write as a background job
+(import_job.py); the page then follows it (?tac-vu=<pk>) and shows what was written or why nothing was.
 """
 
 from dataclasses import dataclass, field
 
 from crispy_forms.layout import Column, Row
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from .. import rollup
 from ..accounts import staging
 from ..accounts.access import bound_data, get_province_admin
-from ..accounts.uploads import confirms_upload, stage_upload, upload_helper, xlsx_upload_field
+from ..accounts.uploads import (
+    shown_import_job,
+    stage_upload,
+    upload_confirmation,
+    upload_helper,
+    xlsx_upload_field,
+)
 from ..models import Bloc, Rubric
 from ..workbooks import WorkbookError
-from .workbook import import_rubric, parse_rubric
+from .import_job import rubric_import_job
+from .workbook import parse_rubric
 
 KIND = "rubric"
 
@@ -102,20 +108,20 @@ def rubric_preview(path, *, bloc: Bloc, year: int, title: str, replace: bool) ->
     return preview
 
 
-def _page(request, form, preview=None, kept=None):
+def _page(request, form, preview=None, kept=None, job=None):
     return render(
         request,
         "scoring/rubric_import.html",
-        {"form": form, "preview": preview, "staged": kept, "tab": "import"},
+        {"form": form, "preview": preview, "staged": kept, "job": job, "tab": "import"},
     )
 
 
 @login_required
 def rubric_import(request):
-    get_province_admin(request)
+    admin = get_province_admin(request)
     form = RubricUploadForm(*bound_data(request))
     if request.method != "POST" or not form.is_valid():
-        return _page(request, form)
+        return _page(request, form, job=shown_import_job(request, KIND, admin=admin))
     data = form.cleaned_data
     params = {
         "bloc": data["bloc"].code,
@@ -135,18 +141,4 @@ def rubric_import(request):
     return _page(request, form, preview, kept)
 
 
-@login_required
-@require_POST
-@confirms_upload(KIND, page="rubric_import")
-def rubric_import_confirm(request, kept):
-    p = kept.params
-    bloc = get_object_or_404(Bloc, code=p.get("bloc"))
-    try:
-        rubric = import_rubric(
-            kept.path, bloc=bloc, year=int(p["year"]), title=p["title"], replace=p["replace"]
-        )
-    except WorkbookError as exc:
-        form = RubricUploadForm(initial={"bloc": bloc.code, "year": p["year"], "title": p["title"]})
-        return _page(request, form, RubricPreview(errors=exc.problems))
-    messages.success(request, f"Đã nhập “{rubric.title}” – khối {bloc.code}, năm {rubric.year}.")
-    return redirect("rubric_import")
+rubric_import_confirm = upload_confirmation(KIND, page="rubric_import", task_=rubric_import_job)

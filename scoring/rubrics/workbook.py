@@ -229,10 +229,11 @@ def import_rubric(
 ) -> Rubric:
     parsed = parse_rubric(path)
     with transaction.atomic():
-        return _write_rubric(parsed, bloc=bloc, year=year, title=title, replace=replace)
+        return write_rubric(parsed, bloc=bloc, year=year, title=title, replace=replace)
 
 
-def _write_rubric(parsed: ParsedRubric, *, bloc: Bloc, year: int, title: str, replace: bool) -> Rubric:
+def write_rubric(parsed: ParsedRubric, *, bloc: Bloc, year: int, title: str, replace: bool) -> Rubric:
+    """The parsed rubric written, in the caller's transaction (import_rubric's, or an import job's)."""
     rubric = Rubric.objects.filter(bloc=bloc, year=year).first()
     if rubric is not None:
         if rubric.is_locked:

@@ -2,24 +2,31 @@
 — upload, see what `import_sheet --dry-run` says (errors, warnings, totals), confirm to write.
 
 The preview is the command's dry run (read_sheet: it parses and writes nothing, and opens no transaction);
-the confirmed import is `import_sheet`, one transaction. The upload is kept in accounts.staging between the
-two and removed once the preview finds an error, or the administrator confirms or cancels.
+the confirmed import is a background job (import_job.py: read again, written in one transaction). The upload
+is kept in accounts.staging between the two and removed once the preview finds an error, the administrator
+cancels, or the job has run; the page follows the job (?tac-vu=<pk>) and shows what it wrote or its errors.
 """
 
 from crispy_forms.layout import Column, Row
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from ..accounts import staging
 from ..accounts.access import bound_data, get_province_admin
 from ..accounts.forms import agency_field
-from ..accounts.uploads import confirms_upload, stage_upload, upload_helper, xlsx_upload_field
+from ..accounts.uploads import (
+    shown_import_job,
+    stage_upload,
+    upload_confirmation,
+    upload_helper,
+    xlsx_upload_field,
+)
 from ..models import Agency, Sheet
 from ..workbooks import WorkbookError
-from .workbook import Problem, SheetImport, import_sheet, read_sheet
+from .import_job import sheet_import_job
+from .workbook import Problem, SheetImport, read_sheet
 
 KIND = "sheet"
 
@@ -72,17 +79,24 @@ def sheet_preview(path, *, agency: Agency, year: int, clamp: bool) -> tuple[Shee
     return result, []
 
 
-def _page(request, form, result=None, failures=(), kept=None):
-    context = {"form": form, "result": result, "failures": list(failures), "staged": kept, "tab": "import"}
+def _page(request, form, result=None, failures=(), kept=None, job=None):
+    context = {
+        "form": form,
+        "result": result,
+        "failures": list(failures),
+        "staged": kept,
+        "job": job,
+        "tab": "import",
+    }
     return render(request, "scoring/sheet_import.html", context)
 
 
 @login_required
 def sheet_import(request):
-    get_province_admin(request)
+    admin = get_province_admin(request)
     form = SheetUploadForm(*bound_data(request))
     if request.method != "POST" or not form.is_valid():
-        return _page(request, form)
+        return _page(request, form, job=shown_import_job(request, KIND, admin=admin))
     data = form.cleaned_data
     params = {"agency": data["agency"].code, "year": data["year"], "clamp": data["clamp"]}
     kept = stage_upload(request, form, kind=KIND, params=params)
@@ -95,20 +109,4 @@ def sheet_import(request):
     return _page(request, form, result, failures, kept)
 
 
-@login_required
-@require_POST
-@confirms_upload(KIND, page="sheet_import")
-def sheet_import_confirm(request, kept):
-    p = kept.params
-    agency = get_object_or_404(Agency, code=p.get("agency"))
-    form = SheetUploadForm(initial={"agency": agency.code, "year": p["year"], "clamp": p["clamp"]})
-    try:
-        result = import_sheet(
-            kept.path, agency=agency, year=int(p["year"]), clamp=p["clamp"], by=request.user
-        )
-    except WorkbookError as exc:
-        return _page(request, form, None, exc.problems)
-    if not result.written:
-        return _page(request, form, result)
-    messages.success(request, f"Đã ghi vào bảng chấm điểm năm {p['year']} của {agency.name}.")
-    return redirect("sheet_import")
+sheet_import_confirm = upload_confirmation(KIND, page="sheet_import", task_=sheet_import_job)

@@ -75,17 +75,23 @@ def import_sheet(
     if result.errors or dry_run:
         return result
     with transaction.atomic():
-        sheet = services.sheet_for(rubric=result.rubric, agency=agency, by=by)
-        if not sheet.is_editable:
-            raise WorkbookError(
-                [
-                    f"Bảng chấm điểm của {agency.name} đang ở trạng thái “{sheet.get_status_display()}”: "
-                    "không nhập đè được."
-                ]
-            )
-        services.scores_import(sheet=sheet, values=result.values, by=by)
-    result.written = True
+        write_sheet(result, by=by)
     return result
+
+
+def write_sheet(result: SheetImport, *, by) -> None:
+    """The read values written into the agency's draft sheet, in the caller's transaction (import_sheet's,
+    or an import job's); raises WorkbookError if the sheet is no longer open for them."""
+    sheet = services.sheet_for(rubric=result.rubric, agency=result.agency, by=by)
+    if not sheet.is_editable:
+        raise WorkbookError(
+            [
+                f"Bảng chấm điểm của {result.agency.name} đang ở trạng thái “{sheet.get_status_display()}”: "
+                "không nhập đè được."
+            ]
+        )
+    services.scores_import(sheet=sheet, values=result.values, by=by)
+    result.written = True
 
 
 class _SheetReader:

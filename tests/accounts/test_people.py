@@ -1,4 +1,6 @@
-"""The province administrator's people pages: one person, a spreadsheet, invitations, deactivation."""
+"""The province administrator's people pages: one person, a spreadsheet, invitations, deactivation. A
+spreadsheet's confirmation runs as a job, here at once (django-tasks' ImmediateBackend: `confirm_now`; the
+real worker in test_import_jobs.py)."""
 
 import re
 
@@ -11,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from scoring.accounts import staging
-from scoring.models import Membership
+from scoring.models import ImportJob, Membership
 
 from ..conftest import make_user
 
@@ -110,7 +112,7 @@ STAFF = [
 
 
 def test_a_spreadsheet_with_a_bad_row_writes_nothing_and_shows_the_rows_error_then_fixed_writes_all(
-    admin, agencies
+    admin, agencies, confirm_now
 ):
     bad = [*STAFF[:2], ("Võ Minh Châu", "chau@stc", "Thư ký")]
     response = admin.post(reverse("people_import"), {"agency": "STC", "upload": roster(bad)})
@@ -127,8 +129,13 @@ def test_a_spreadsheet_with_a_bad_row_writes_nothing_and_shows_the_rows_error_th
     token = preview.context["staged"].token
     assert "Xác nhận: thêm 3 người" in preview.content.decode()
     assert not User.objects.filter(email__endswith="@stc.gov.vn").exists()  # a preview writes nothing
-    done = admin.post(reverse("people_import_confirm"), {"token": token, "action": "confirm"})
-    assert done.status_code == 302 and done["Location"] == reverse("people_list") + "?agency=STC"
+    done = confirm_now(admin, reverse("people_import_confirm"), {"token": token, "action": "confirm"})
+    job = ImportJob.objects.get()
+    assert done.status_code == 302
+    assert done["Location"] == reverse("people_import") + f"?tac-vu={job.pk}#tac-vu"
+    page = admin.get(done["Location"]).content.decode()
+    assert "Đã thêm 3 người vào Cơ quan STC. Đã gửi thư mời đặt mật khẩu cho từng người." in page
+    assert f'href="{reverse("people_list")}?agency=STC">Xem danh sách người dùng' in page
     made = Membership.objects.filter(agency__code="STC").exclude(user__username="stc.bientap")
     assert sorted(made.values_list("user__username", "role", "user__last_name", "user__first_name")) == [
         ("an@stc.gov.vn", "editor", "Trần Văn", "An"),
@@ -139,16 +146,40 @@ def test_a_spreadsheet_with_a_bad_row_writes_nothing_and_shows_the_rows_error_th
     assert staging.leftovers() == []
 
 
-def test_an_address_taken_between_preview_and_confirm_writes_nobody(admin, agencies):
+def test_an_address_taken_between_preview_and_confirm_writes_nobody(admin, agencies, confirm_now):
     preview = admin.post(reverse("people_import"), {"agency": "STC", "upload": roster(STAFF)})
     User.objects.create_user(username="ngoc@stc.gov.vn", email="ngoc@stc.gov.vn")
-    response = admin.post(
-        reverse("people_import_confirm"), {"token": preview.context["staged"].token, "action": "confirm"}
+    response = confirm_now(
+        admin,
+        reverse("people_import_confirm"),
+        {"token": preview.context["staged"].token, "action": "confirm"},
     )
-    assert response.status_code == 200
-    assert "đã có tài khoản" in response.content.decode()
+    assert response.status_code == 302
+    assert ImportJob.objects.get().errors == [
+        "Dòng 4: E-mail ngoc@stc.gov.vn đã có tài khoản (ngoc@stc.gov.vn): không thêm lần nữa."
+    ]
+    page = admin.get(response["Location"]).content.decode()
+    assert "Không nhập được" in page and "ngoc@stc.gov.vn đã có tài khoản" in page
     assert not User.objects.filter(username__in=["an@stc.gov.vn", "chau@stc.gov.vn"]).exists()
     assert mail.outbox == [] and staging.leftovers() == []
+
+
+def test_when_the_mail_server_refuses_the_people_stay_and_the_page_says_to_send_again(
+    admin, agencies, confirm_now, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nobody listens
+    preview = admin.post(reverse("people_import"), {"agency": "STC", "upload": roster(STAFF)})
+    response = confirm_now(
+        admin,
+        reverse("people_import_confirm"),
+        {"token": preview.context["staged"].token, "action": "confirm"},
+    )
+    job = ImportJob.objects.get()
+    assert job.status == "done" and job.message.startswith("Đã thêm 3 người vào Cơ quan STC. Chưa gửi được")
+    assert User.objects.filter(email__endswith="@stc.gov.vn").count() == 3
+    assert "bấm “Gửi lại thư mời”" in admin.get(response["Location"]).content.decode()
+    assert staging.leftovers() == []
 
 
 def test_twice_the_same_address_in_a_file_and_files_that_are_not_rosters(admin, agencies):

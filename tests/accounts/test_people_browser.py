@@ -1,5 +1,6 @@
-"""In a browser: the province's administrator adds an agency's staff from a spreadsheet (preview, confirm),
-and one of them sets a password through the e-mailed link and logs in."""
+"""In a browser: the province's administrator adds an agency's staff from a spreadsheet (preview, confirm: a
+job, run at once by django-tasks' ImmediateBackend in the first test, by the real worker while the page
+follows it in the second), and one of them sets a password through the e-mailed link and logs in."""
 
 import re
 
@@ -7,7 +8,10 @@ import pytest
 from django.core import mail
 from openpyxl import Workbook
 
+from scoring.models import ImportJob
+
 from ..browser import browser_page, new_page
+from ..review.test_export_jobs import run_worker
 
 PASSWORD = "mat-khau-cua-toi-2023"
 
@@ -27,6 +31,7 @@ def test_the_administrator_adds_staff_from_a_spreadsheet_and_one_sets_a_password
     browser, server, cast, settings, tmp_path
 ):
     settings.SITE_URL = server.url
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with browser_page(browser, server, cast["admin"]) as page:
         page.goto(server.url + "/tinh/thiet-lap/nguoi-dung/")
         page.click("text=Thêm từ tệp Excel")
@@ -38,6 +43,7 @@ def test_the_administrator_adds_staff_from_a_spreadsheet_and_one_sets_a_password
         assert mail.outbox == []
         page.click("button:has-text('Xác nhận: thêm 2 người')")
         page.wait_for_selector("text=Đã thêm 2 người vào Cơ quan STC")
+        page.click("text=Xem danh sách người dùng của cơ quan")
         assert page.locator("td:text-is('Phạm Thị Bích Ngọc')").count() == 1
         assert page.locator("text=Chưa đặt mật khẩu").count() == 2
     message = next(m for m in mail.outbox if m.to == ["ngoc@stc.gov.vn"])
@@ -59,3 +65,28 @@ def test_the_administrator_adds_staff_from_a_spreadsheet_and_one_sets_a_password
     finally:
         person.context.close()
     assert person.errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_page_follows_the_job_until_the_worker_has_written_it(
+    browser, server, cast, settings, tmp_path
+):
+    with browser_page(browser, server, cast["admin"]) as page:
+        page.goto(server.url + "/tinh/thiet-lap/nguoi-dung/nhap/")
+        page.select_option("#id_agency", "STC")
+        page.set_input_files("#id_upload", str(roster(tmp_path / "danh-sach.xlsx")))
+        page.click("input[value='Xem trước'], button:has-text('Xem trước')")
+        page.click("button:has-text('Xác nhận: thêm 2 người')")
+        page.wait_for_selector("section#tac-vu[data-status='queued']")
+        assert "Đang chờ" in page.inner_text("#tac-vu")
+        url = page.url
+
+        run_worker(settings)  # the page is not reloaded: its script sees the job finish
+
+        page.wait_for_selector("section#tac-vu[data-status='done']", timeout=10_000)
+        assert page.url == url
+        result = page.inner_text("[data-job-result]")
+        assert result == "Đã thêm 2 người vào Cơ quan STC. Đã gửi thư mời đặt mật khẩu cho từng người."
+        assert page.locator("[data-job-pending]").is_hidden()
+        assert page.locator("text=Xem danh sách người dùng của cơ quan").is_visible()
+    assert ImportJob.objects.get().status == "done"

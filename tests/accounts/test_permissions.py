@@ -5,9 +5,21 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from scoring.accounts.access import POLICY
-from scoring.models import Bloc, BlocYear, Citation, Document, ExportJob, Report, Rubric, Score, Sheet
+from scoring.models import (
+    Bloc,
+    BlocYear,
+    Citation,
+    Document,
+    ExportJob,
+    ImportJob,
+    Report,
+    Rubric,
+    Score,
+    Sheet,
+)
 
 from ..conftest import PDF, edit_data, field
 
@@ -381,13 +393,21 @@ PEOPLE_VIEWS = {
     "sheet_import GET": 200,
     "sheet_import POST": 200,
     "sheet_import_confirm POST": 302,
+    # a confirmed import's job: its JSON status, and the import page following it (the administrator's own)
+    "import_job_status GET": 200,
+    "rubric_import GET+job": 200,
 }
 
 
 def people_request(client, name: str, cast):
     view, method = name.split()
+    method, _, variant = method.partition("+")
     args = [cast["editor"].pk] if view in ("person_deactivate", "person_reactivate", "person_invite") else []
+    if view == "import_job_status":
+        args = [admins_import_job(cast).pk]
     url = reverse(view, args=args)
+    if variant == "job":
+        return client.get(url, {"tac-vu": admins_import_job(cast).pk})
     if method == "GET":
         return client.get(url)
     data = {
@@ -399,6 +419,21 @@ def people_request(client, name: str, cast):
         },
     }.get(view, {"token": "0" * 32, "action": "confirm"})
     return client.post(url, data)
+
+
+def admins_import_job(cast) -> ImportJob:
+    """A rubric import the province's administrator confirmed, done."""
+    job, _ = ImportJob.objects.get_or_create(
+        token="1" * 32,
+        defaults={
+            "kind": ImportJob.Kind.RUBRIC,
+            "requested_by": cast["admin"],
+            "status": ImportJob.Status.DONE,
+            "message": "Đã nhập.",
+            "finished_at": timezone.now(),
+        },
+    )
+    return job
 
 
 def people_state():

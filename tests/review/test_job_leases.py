@@ -133,7 +133,7 @@ def test_pruning_removes_old_jobs_with_their_files_and_files_no_job_names(board,
     out = StringIO()
     call_command("prune_export_jobs", "--days", "30", stdout=out)
 
-    assert "Đã xóa 2 tệp xuất cũ và 3 tệp trên ổ đĩa." in out.getvalue()
+    assert "Đã xóa 2 tệp xuất cũ và 3 tệp trên ổ đĩa, 0 lần nhập cũ." in out.getvalue()
     assert set(ExportJob.objects.values_list("pk", flat=True)) == {recent.pk, queued.pk, lost.pk}
     assert not ExportJob.objects.filter(pk__in=[old_done.pk, old_failed.pk]).exists()
     lost.refresh_from_db()

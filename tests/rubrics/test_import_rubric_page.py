@@ -1,4 +1,6 @@
-"""The rubric import page: the command's findings as a preview that writes nothing, confirm to write."""
+"""The rubric import page: the command's findings as a preview that writes nothing, confirm to write (a job,
+run here at once by django-tasks' ImmediateBackend: `confirm_now`; the real worker in
+tests/accounts/test_import_jobs.py)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from scoring.accounts import staging
-from scoring.models import Bloc, Criterion, Rubric
+from scoring.models import Bloc, Criterion, ImportJob, Rubric, Sheet
 
 from ..conftest import SEED_SHEET
 
@@ -51,16 +53,50 @@ def test_the_preview_shows_the_commands_totals_and_writes_nothing(admin, django_
     assert len(staging.leftovers()) == 2 and response.context["staged"] is not None
 
 
-def test_confirm_writes_the_rubric_and_removes_the_file(admin):
+def test_confirm_writes_the_rubric_as_a_job_the_page_follows_and_removes_the_file(
+    admin, cast, confirm_now, django_assert_num_queries
+):
     token = preview(admin).context["staged"].token
-    response = admin.post(reverse("rubric_import_confirm"), {"token": token, "action": "confirm"})
+    response = confirm_now(admin, reverse("rubric_import_confirm"), {"token": token, "action": "confirm"})
+    job = ImportJob.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == reverse("rubric_import") + f"?tac-vu={job.pk}#tac-vu"
+    assert (job.kind, job.status, job.requested_by, job.file_name) == (
+        "rubric",
+        "done",
+        cast["admin"],
+        "bang-tieu-chi.xlsx",
+    )
     rubric = Rubric.objects.get(bloc__code="TMTH", year=2023)
     assert rubric.criteria.count() == 34 and rubric.title == "BẢNG CHẤM ĐIỂM THI ĐUA NĂM 2022"
     assert staging.leftovers() == []
+    # the session, the user, their roles, jobs past their lease, the job, the blocs; the session's update
+    # (in a savepoint: three)
+    with django_assert_num_queries(9):
+        page = admin.get(response["Location"]).content.decode()
+    assert "Đã nhập xong" in page
+    assert "Đã nhập “BẢNG CHẤM ĐIỂM THI ĐUA NĂM 2022” – khối TMTH, năm 2023: 3 nội dung, 31 tiêu chí." in page
     # the token served once
-    again = admin.post(reverse("rubric_import_confirm"), {"token": token, "action": "confirm"})
-    assert again.status_code == 302 and Rubric.objects.count() == 1
+    again = confirm_now(admin, reverse("rubric_import_confirm"), {"token": token, "action": "confirm"})
+    assert again["Location"] == response["Location"] and Rubric.objects.count() == 1
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_rubric_locked_between_preview_and_confirm_is_not_written_and_says_why(
+    admin, confirm_now, agencies
+):
+    """Written while the job runs: the rubric of 2023 gets a submitted sheet after the preview."""
+    token = preview(admin, replace="on").context["staged"].token
+    rubric = Rubric.objects.create(bloc=Bloc.objects.get(code="TMTH"), year=2023, title="Đang dùng")
+    Sheet.objects.create(rubric=rubric, agency=agencies["VP"], status=Sheet.Status.SUBMITTED)
+    response = confirm_now(admin, reverse("rubric_import_confirm"), {"token": token, "action": "confirm"})
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and job.message.startswith("Không nhập gì")
+    assert job.errors == ["Bảng tiêu chí TMTH năm 2023 đã có đơn vị nộp bảng chấm điểm: không thay được."]
+    page = admin.get(response["Location"]).content.decode()
+    assert "Không nhập được" in page and "đã có đơn vị nộp bảng chấm điểm: không thay được." in page
+    assert Rubric.objects.get().title == "Đang dùng" and not Criterion.objects.exists()
+    assert staging.leftovers() == []
 
 
 def test_a_broken_workbook_shows_the_mismatch_writes_nothing_and_keeps_no_file(admin, tmp_path):
@@ -90,15 +126,17 @@ def test_files_that_are_not_workbooks_get_a_vietnamese_message(admin, content, m
     assert not Rubric.objects.exists() and staging.leftovers() == []
 
 
-def test_a_rubric_that_exists_is_replaced_only_when_asked(admin):
+def test_a_rubric_that_exists_is_replaced_only_when_asked(admin, confirm_now):
     token = preview(admin).context["staged"].token
-    admin.post(reverse("rubric_import_confirm"), {"token": token, "action": "confirm"})
+    confirm_now(admin, reverse("rubric_import_confirm"), {"token": token, "action": "confirm"})
     refused = preview(admin)
     assert any("đã có bảng tiêu chí năm 2023" in e for e in refused.context["preview"].errors)
     assert staging.leftovers() == []
     replaced = preview(admin, replace="on", title="Bảng tiêu chí 2023")
-    admin.post(
-        reverse("rubric_import_confirm"), {"token": replaced.context["staged"].token, "action": "confirm"}
+    confirm_now(
+        admin,
+        reverse("rubric_import_confirm"),
+        {"token": replaced.context["staged"].token, "action": "confirm"},
     )
     assert Rubric.objects.get().title == "Bảng tiêu chí 2023"
 
@@ -106,7 +144,7 @@ def test_a_rubric_that_exists_is_replaced_only_when_asked(admin):
 def test_cancel_writes_nothing(admin):
     token = preview(admin).context["staged"].token
     admin.post(reverse("rubric_import_confirm"), {"token": token, "action": "cancel"})
-    assert not Rubric.objects.exists() and staging.leftovers() == []
+    assert not Rubric.objects.exists() and staging.leftovers() == [] and not ImportJob.objects.exists()
 
 
 def test_another_users_token_reaches_nothing(admin, cast, client):
@@ -118,4 +156,4 @@ def test_another_users_token_reaches_nothing(admin, cast, client):
     assert (
         other.post(reverse("rubric_import_confirm"), {"token": token, "action": "confirm"}).status_code == 404
     )
-    assert not Rubric.objects.exists() and len(staging.leftovers()) == 2
+    assert not Rubric.objects.exists() and len(staging.leftovers()) == 2 and not ImportJob.objects.exists()

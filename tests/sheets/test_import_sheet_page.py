@@ -1,4 +1,6 @@
-"""The sheet import page: the dry run's findings as a preview that writes nothing, confirm to write."""
+"""The sheet import page: the dry run's findings as a preview that writes nothing, confirm to write (a job, run
+here at once by django-tasks' ImmediateBackend: `confirm_now`; the real worker in
+tests/accounts/test_import_jobs.py)."""
 
 from decimal import Decimal as D
 
@@ -7,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from scoring.accounts import staging
-from scoring.models import Score, Sheet
+from scoring.models import ImportJob, Score, Sheet
 from scoring.sheets.queries import sheet_view
 
 from ..conftest import SEED_SHEET
@@ -45,18 +47,47 @@ def test_the_preview_shows_the_dry_runs_errors_warnings_and_totals_and_keeps_not
     assert response.context["staged"] is None and staging.leftovers() == []  # an error: nothing to confirm
 
 
-def test_with_clamp_the_preview_writes_nothing_and_confirm_writes_945_48(admin, agencies):
+def test_with_clamp_the_preview_writes_nothing_and_confirm_writes_945_48(
+    admin, agencies, confirm_now, django_assert_num_queries
+):
     response = preview(admin, clamp="on")
     assert "tính bằng 1 (--clamp)" in response.content.decode()
     assert not Sheet.objects.exists() and len(staging.leftovers()) == 2
-    done = admin.post(
-        reverse("sheet_import_confirm"), {"token": response.context["staged"].token, "action": "confirm"}
+    done = confirm_now(
+        admin,
+        reverse("sheet_import_confirm"),
+        {"token": response.context["staged"].token, "action": "confirm"},
     )
-    assert done.status_code == 302
+    job = ImportJob.objects.get()
+    assert (
+        done.status_code == 302 and done["Location"] == reverse("sheet_import") + f"?tac-vu={job.pk}#tac-vu"
+    )
     sheet = Sheet.objects.get(agency=agencies["VP"])
     view = sheet_view(sheet)
     assert (view.grand_total.points, view.grand_total.bonus) == (D(945), D(48))
     assert staging.leftovers() == []
+    # session, user, roles, jobs past their lease, the job, the form's agencies; the session's update (3)
+    with django_assert_num_queries(9):
+        page = admin.get(done["Location"]).content.decode()
+    assert (
+        "Đã ghi vào bảng chấm điểm năm 2022 của Cơ quan VP: điểm tự chấm 945, điểm thưởng tự chấm 48." in page
+    )
+
+
+def test_a_sheet_submitted_between_preview_and_confirm_is_not_overwritten(admin, vp_sheet, confirm_now):
+    """Found only when the job writes: the preview saw a draft."""
+    response = preview(admin, clamp="on")
+    Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    done = confirm_now(
+        admin,
+        reverse("sheet_import_confirm"),
+        {"token": response.context["staged"].token, "action": "confirm"},
+    )
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and len(job.errors) == 1 and "không nhập đè được" in job.errors[0]
+    assert not Score.objects.exists() and staging.leftovers() == []
+    page = admin.get(done["Location"]).content.decode()
+    assert "Không nhập gì: có lỗi (xem dưới)." in page and "không nhập đè được" in page
 
 
 def test_a_broken_workbook_writes_nothing_and_leaves_no_file(admin):
