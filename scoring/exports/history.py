@@ -68,7 +68,7 @@ def _save(wb) -> bytes:
 
 
 def agency_headings(comparison) -> list[tuple[str, int]]:
-    sections = [(f"{c.section.code} {c.section.title}".strip()[:60], 14) for c in comparison.columns]
+    sections = [(c.section.label[:80], 16) for c in comparison.columns]
     return [
         ("Năm", 7),
         ("Khối thi đua", 26),

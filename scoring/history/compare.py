@@ -119,7 +119,7 @@ def agency_comparison(agency, rounds: list[YearRound], *, drafts: bool) -> Agenc
         for column, was, cell in zip(columns, before.sections, now.sections, strict=True):
             if cell.present and not was.present:
                 cell.change = Change(before.year, comparable=False)
-                now.incomparable.append(f"{column.section.code} {column.section.title}".strip())
+                now.incomparable.append(column.section.label)
             elif cell.present:
                 cell.change = change(before.year, was.points, cell.points)
     return AgencyComparison(agency, columns, years)

@@ -27,6 +27,13 @@ class Section:
     max_bonus: Decimal
 
     @property
+    def label(self) -> str:
+        """ "Nội dung 1: Thi đua …" as the rubric writes it (its text usually starts with its code)."""
+        if self.title.startswith(self.code):
+            return self.title
+        return f"{self.code}: {self.title}" if self.code else self.title
+
+    @property
     def identity(self) -> tuple[str, str]:
         return (self.key, " ".join(f"{self.code} {self.title}".split()).casefold())
 
