@@ -202,6 +202,20 @@ def bloc_history_workbook(comparison) -> Workbook:
         ws.row_dimensions[n].height = 15 * max(1, len(line.agency.name) // 32 + 1) + 3
     last = first + len(comparison.lines) - 1
     average = last + 1
+    _average_row(ws, average, first, last, start, years)
+    n = average + 2
+    for line in bloc_changes(comparison):
+        put(ws, n, 1, line).alignment = WRAP
+        ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=width)
+        ws.row_dimensions[n].height = 18 * (len(line) // 120 + 1)
+        n += 1
+    _note(ws, n + 1, width, BLOC_NOTE)
+    ws.freeze_panes = f"C{first}"
+    return wb
+
+
+def _average_row(ws, average: int, first: int, last: int, start: list[int], years) -> None:
+    """The bloc's average per year over the members' totals, and its change, as formulas."""
     put(ws, average, 1, None, table_style("chữ", bold=True))
     put(ws, average, 2, "Bình quân khối", table_style("chữ", bold=True))
     for i, summary in enumerate(years):
@@ -223,15 +237,6 @@ def bloc_history_workbook(comparison) -> Workbook:
             put(
                 ws, average, start[i] + 2, Formula(f'=IF(OR({now}="",{before}=""),"",{now}-{before})'), POINTS
             )
-    n = average + 2
-    for line in bloc_changes(comparison):
-        put(ws, n, 1, line).alignment = WRAP
-        ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=width)
-        ws.row_dimensions[n].height = 18 * (len(line) // 120 + 1)
-        n += 1
-    _note(ws, n + 1, width, BLOC_NOTE)
-    ws.freeze_panes = f"C{first}"
-    return wb
 
 
 def bloc_changes(comparison) -> list[str]:

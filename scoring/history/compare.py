@@ -25,6 +25,15 @@ class Change:
     comparable: bool = True
 
     @property
+    def lines(self) -> list[str]:
+        """The text in two short lines for narrow cells: ["+1,5", "(+0,2 %)"]."""
+        if not self.comparable or self.points is None:
+            return [self.text] if self.text else []
+        return [format_change(self.points)] + (
+            [f"({format_percent(self.percent)})"] if self.percent is not None else []
+        )
+
+    @property
     def text(self) -> str:
         if not self.comparable:
             return INCOMPARABLE
