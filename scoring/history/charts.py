@@ -49,7 +49,7 @@ def years_chart(rows, *, title: str, first: str, second: str, chart_id: str) -> 
         f'<text x="{LABEL_WIDTH + 166}" y="{height - 9}" font-size="12">{escape(second)}</text>'
     )
     return mark_safe(  # noqa: S308 - every text inserted above is escaped
-        f'<svg class="chart" viewBox="0 0 {LABEL_WIDTH + BAR_WIDTH + 80} {height}" width="100%" role="img" '
+        f'<svg class="chart chart-years" viewBox="0 0 {LABEL_WIDTH + BAR_WIDTH + 80} {height}" width="100%" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="sans-serif">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape("; ".join(described))}.</desc>'

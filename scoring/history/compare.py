@@ -57,6 +57,8 @@ class Column:
 
     identity: tuple[str, str]
     section: Section
+    years: list[int] = field(default_factory=list)  # the years whose rubric has it
+    renamed: bool = False  # another column holds the section at the same position, worded otherwise
 
 
 @dataclass
@@ -105,9 +107,12 @@ def columns_of(rounds: list[YearRound]) -> list[Column]:
     found: dict[tuple[str, str], Column] = {}
     for state in reversed(rounds):  # the newest year's wording heads the column
         for section in state.sections:
-            found.setdefault(section.identity, Column(section.identity, section))
+            found.setdefault(section.identity, Column(section.identity, section)).years.insert(0, state.year)
     order = {identity: i for i, identity in enumerate(found)}
-    return sorted(found.values(), key=lambda c: (_position(c.section.key), order[c.identity]))
+    columns = sorted(found.values(), key=lambda c: (_position(c.section.key), order[c.identity]))
+    for column in columns:
+        column.renamed = sum(c.section.key == column.section.key for c in columns) > 1
+    return columns
 
 
 def _position(key: str) -> tuple:

@@ -44,7 +44,8 @@ def test_it_shows_the_agency_its_years_its_draft_included(client, cast, two_year
     assert (new.own, new.reviewed, new.rank, new.draft) == (950, None, None, True)
     assert new.change.text == "+60 (+6,7 %)"
     html = response.content.decode()
-    assert "+60 (+6,7 %)" in html and "bản nháp, chỉ đơn vị xem" in html and "2/2" in html
+    row = html.split('id="nam-2022"')[1].split("</tr>")[0]
+    assert "+60</div>" in row and "(+6,7 %)" in row and "bản nháp, chỉ đơn vị xem" in row and "2/2" in html
 
 
 def test_it_says_which_section_a_years_rubric_changed(client, cast, two_years):
@@ -53,6 +54,12 @@ def test_it_says_which_section_a_years_rubric_changed(client, cast, two_years):
     response = client.get(AGENCY)
     comparison = response.context["comparison"]
     assert [c.section.key for c in comparison.columns] == ["1", "2", "3", "3"]
+    assert [(c.renamed, c.years) for c in comparison.columns] == [
+        (False, [2021, 2022]),
+        (False, [2021, 2022]),
+        (True, [2022]),
+        (True, [2021]),
+    ]
     old, new = comparison.years
     assert [cell.present for cell in old.sections] == [True, True, False, True]
     assert [cell.present for cell in new.sections] == [True, True, True, False]
