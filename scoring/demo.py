@@ -46,6 +46,9 @@ ADMIN_GOVERNING = "SỞ NỘI VỤ TỈNH QUẢNG NGÃI"
 AWARDS = [(1, "Cờ thi đua của UBND tỉnh", 1), (2, "Bằng khen của Chủ tịch UBND tỉnh", 2)]
 MEMBERS = ["VP", "TTR", "SNV", "STC", "SKHDT", "STP", "VPDDBQH"]
 LEADER, DEPUTY = "TTR", "SNV"
+# `load_demo --earlier-year`: the round before, closed, with the same leaders; Sở Tư pháp joined in 2022
+EARLIER_YEAR = 2021
+EARLIER_MEMBERS = ["VP", "TTR", "SNV", "STC", "SKHDT", "VPDDBQH"]
 
 
 @dataclass(frozen=True)

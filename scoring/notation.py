@@ -1,7 +1,7 @@
 """Numbers, dates and names the Vietnamese way: "2,5" and "2.5" are both 2.5 when typed; 2,5 when shown."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # ASCII digits only: `\d` would take Arabic-Indic or Devanagari digits, which nobody here types.
 _NUMBER = re.compile(r"^[+-]?[0-9]+([.,][0-9]+)?$")
@@ -75,6 +75,23 @@ def format_points(value: Decimal | None) -> str:
     whole, _, fraction = f"{abs(normal):f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def format_percent(value: Decimal | None) -> str:
+    """25 → "+25,0 %", Decimal("-3.25") → "-3,3 %", 1234.5 → "+1.234,5 %": one decimal; None → ""."""
+    if value is None:
+        return ""
+    shown = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "+" if shown > 0 else ("-" if shown < 0 else "")
+    whole, _, tenth = f"{abs(shown):f}".partition(".")
+    return f"{sign}{int(whole):,}".replace(",", ".") + f",{tenth or '0'} %"
+
+
+def format_change(value: Decimal | None) -> str:
+    """A difference with its sign: 12.5 → "+12,5", -3 → "-3", 0 → "0"; None → ""."""
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + format_points(value)
 
 
 def format_date(day) -> str:

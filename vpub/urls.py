@@ -5,6 +5,7 @@ from django.urls import path
 from scoring import system
 from scoring.accounts import views as accounts
 from scoring.evidence import views as evidence
+from scoring.history import views as history
 from scoring.province import views as province
 from scoring.reports import views as reports
 from scoring.review import views as review
@@ -85,6 +86,33 @@ urlpatterns = [
         "bang-cham-diem/<int:pk>/tai-lieu/<int:document_pk>/phien-ban/<int:version>/",
         evidence.sheet_evidence_file,
         name="sheet_evidence_file",
+    ),
+    # the years side by side (So sánh các năm): an agency's, a bloc's, and their documents
+    path("don-vi/<str:code>/so-sanh-cac-nam/", history.agency_history, name="agency_history"),
+    path(
+        "don-vi/<str:code>/so-sanh-cac-nam.xlsx",
+        history.agency_history_export,
+        {"fmt": "xlsx"},
+        name="agency_history_xlsx",
+    ),
+    path(
+        "don-vi/<str:code>/so-sanh-cac-nam.pdf",
+        history.agency_history_export,
+        {"fmt": "pdf"},
+        name="agency_history_pdf",
+    ),
+    path("khoi/<str:code>/so-sanh-cac-nam/", history.bloc_history, name="bloc_history"),
+    path(
+        "khoi/<str:code>/so-sanh-cac-nam.xlsx",
+        history.bloc_history_export,
+        {"fmt": "xlsx"},
+        name="bloc_history_xlsx",
+    ),
+    path(
+        "khoi/<str:code>/so-sanh-cac-nam.pdf",
+        history.bloc_history_export,
+        {"fmt": "pdf"},
+        name="bloc_history_pdf",
     ),
     # the evidence register
     path("don-vi/<str:code>/tai-lieu/", evidence.evidence_list, name="evidence_list"),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,6 +30,11 @@ POLICY: dict[str, frozenset[str]] = {
     "report.view": OWN_READ,  # the report stays the agency's until signed (then: received reports)
     "evidence.view": OWN_READ,
     "evidence.edit": frozenset({Role.EDITOR, Role.HEAD}),
+    # the years side by side (So sánh các năm): an agency's own people see every year of it, its drafts
+    # too; the bloc's side only the years of it they review (may_review); a bloc's years, those who follow
+    # the bloc that year (sees_board)
+    "history.agency": OWN_READ | BLOC_READ,
+    "history.bloc": BLOC_READ,
     # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages; an
     # import job is only its own administrator's (get_import_job)
     "province.admin": frozenset({Role.ADMIN}),
@@ -283,3 +289,56 @@ def get_rubric_to_set_up(request, pk: int) -> Rubric:
     if rubric is None:
         _denied(request, Http404(), "not_found")
     return rubric
+
+
+# ---------------------------------------------------------------- the years side by side
+
+
+def get_agency_years_for_history(request, code: str) -> tuple[Agency, list[BlocYear], Roles, bool]:
+    """(agency, the bloc-years it has a sheet in, oldest first, the user's roles, whether they are the
+    agency's own people). The years are then shown one by one (history_year_shown); nobody but its own
+    people, the province's administrators and reviewers gets this far, everybody else 404."""
+    agency = Agency.objects.filter(code=code).first()
+    roles = roles_of(request.user)
+    own = agency is not None and bool(roles.in_agency(agency.pk) & POLICY["history.agency"])
+    reviews = any(Role.REVIEWER in held for held in roles.by_agency.values())
+    if agency is None or not (own or roles.province_admin or reviews):
+        _denied(request, Http404(), "not_found")
+    has_sheet = Sheet.objects.filter(
+        agency=agency, rubric__bloc=OuterRef("bloc"), rubric__year=OuterRef("year")
+    )
+    bloc_years = list(
+        BlocYear.objects.filter(Exists(has_sheet))
+        .select_related("bloc", "leader", "deputy_leader")
+        .order_by("year", "bloc__name")
+    )
+    return agency, bloc_years, roles, own
+
+
+def history_year_shown(roles: Roles, agency_id: int, sheet: Sheet, bloc_year: BlocYear) -> bool:
+    """A year of an agency's comparison: every one to its own people (a draft's numbers included), to the
+    bloc's side only a sheet they may review (submitted, and in a bloc they review that year)."""
+    if roles.in_agency(agency_id) & POLICY["history.agency"]:
+        return True
+    return may_review(roles, sheet, bloc_year)
+
+
+def require_history_years(request, roles: Roles, own: bool, shown: int) -> None:
+    """A reviewer who may see no year of the agency does not learn that it exists: 404."""
+    if not (own or roles.province_admin or shown):
+        _denied(request, Http404(), "not_found")
+
+
+def get_bloc_years_for_history(request, code: str) -> tuple[list[BlocYear], Roles]:
+    """The bloc's years the user follows (sees_board), oldest first; 404 if none."""
+    roles = roles_of(request.user)
+    bloc_years = [
+        bloc_year
+        for bloc_year in BlocYear.objects.filter(bloc__code=code)
+        .select_related("bloc", "leader", "deputy_leader")
+        .order_by("year")
+        if sees_board(roles, bloc_year)
+    ]
+    if not bloc_years:
+        _denied(request, Http404(), "not_found")
+    return bloc_years, roles

@@ -70,6 +70,26 @@ def add_styles(wb) -> None:
         wb.add_named_style(style)
 
 
+# A year's change as a share of the year before: Excel and LibreOffice write the decimal separator of the
+# reader's locale ("+25,0 %" in Vietnamese). Only the workbooks that compare years register it.
+PERCENT_STYLE = "Ô giữa, phần trăm"
+PERCENT_FORMAT = '+0.0" %";-0.0" %";0.0" %"'
+
+
+def add_percent_style(wb) -> None:
+    if PERCENT_STYLE in wb.named_styles:
+        return
+    wb.add_named_style(
+        NamedStyle(
+            PERCENT_STYLE,
+            font=Font(name=FONT, size=11),
+            border=BORDER,
+            alignment=CENTER,
+            number_format=PERCENT_FORMAT,
+        )
+    )
+
+
 class Formula(str):
     """A formula built by our code ("=E12+E30"); every other str is written as text."""
 

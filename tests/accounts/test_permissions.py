@@ -189,6 +189,8 @@ def test_the_policy_table_names_every_action_the_views_use():
         "report.view",
         "evidence.view",
         "evidence.edit",
+        "history.agency",
+        "history.bloc",
         "province.admin",
     }
 
@@ -212,6 +214,13 @@ BLOC_VIEWS = {
     "sheet_pdf GET": OWN_AND_BLOC,
     "sheet_xlsx GET": OWN_AND_BLOC,
     "sheet_evidence_file GET": OWN_AND_BLOC,
+    # So sánh các năm: VP's years (its submitted 2022 for the bloc's side), the bloc's years
+    "agency_history GET": OWN_AND_BLOC,
+    "agency_history_xlsx GET": OWN_AND_BLOC,
+    "agency_history_pdf GET": OWN_AND_BLOC,
+    "bloc_history GET": {"reviewer": 200, "admin": 200},
+    "bloc_history_xlsx GET": {"reviewer": 200, "admin": 200},
+    "bloc_history_pdf GET": {"reviewer": 200, "admin": 200},
     "bloc_board GET": {"reviewer": 200, "admin": 200},
     "bloc_ranking GET": {"reviewer": 200, "admin": 200},
     "bloc_export_xlsx GET": {"reviewer": 200, "admin": 200},
@@ -258,6 +267,10 @@ def bloc_request(client, name: str, sheet, review_form: dict):
     }.get(view, ["TMTH", 2022])
     if view in ("sheet_detail", "sheet_history", "sheet_pdf", "sheet_xlsx"):
         args = [sheet.pk]
+    if view.startswith("agency_history"):
+        args = ["VP"]
+    if view.startswith("bloc_history"):
+        args = ["TMTH"]
     if view == "sheet_evidence_file":
         document = Document.objects.get(number="495/KH-VP")
         args = [sheet.pk, document.pk, document.version]

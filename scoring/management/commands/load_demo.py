@@ -11,7 +11,9 @@ from ... import demo
 from ...models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet
 from ...notation import format_points
 from ...reports.signing import make_demo_p12
+from ...review.services import round_close, sheet_accept
 from ...rubrics.rules import rule_of
+from ...rubrics.services import rubric_copy, rubric_open, shifted
 from ...rubrics.tree import rubric_tree
 from ...sheets.queries import sheet_view
 from ...sheets.services import ScoreInput, scores_import, sheet_for, sheet_submit
@@ -37,11 +39,35 @@ def demo_certificate(username: str) -> Path:
     return path
 
 
+def _sample_values(rtree, agency: Agency, index: int, year: int) -> dict[str, ScoreInput]:
+    """Made-up but plausible numbers: each agency loses a little on a few criteria."""
+    tree = rtree.tree
+    values = {}
+    for position, criterion in enumerate(rtree.criteria):
+        node = tree.node(criterion.key)
+        value = ScoreInput(explanation=f"Thực hiện theo kế hoạch năm {year} của {agency.name}.")
+        own_bonus = tree.own_bonus_max(node)
+        if own_bonus:
+            value.bonus = own_bonus if (index + position) % 4 else own_bonus / 2
+        if tree.is_leaf(criterion.key):
+            rule_of(criterion).sample(criterion, value, index, position)
+        if criterion.parent_id is not None:
+            values[criterion.key] = value
+    return values
+
+
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu: khối Tham mưu - Tổng hợp năm 2022, các đơn vị, tài khoản mẫu, bảng tiêu chí 2022 "
         "và bảng tự chấm của Văn phòng UBND tỉnh. Chạy lại không thay đổi gì."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--earlier-year",
+            action="store_true",
+            help=f"Thêm năm {demo.EARLIER_YEAR} (mọi thành viên đã được duyệt, năm đã khóa sổ) để so sánh các năm.",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not settings.DEMO_LOGIN_ENABLED:
@@ -54,6 +80,8 @@ class Command(BaseCommand):
             sheet = self._vp_sheet(rubric, agencies["VP"], users["vp.bientap"])
             self._other_sheets(rubric, agencies)
             self._award_rules(rubric)
+            if options["earlier_year"]:
+                self._earlier_year(rubric, agencies, users)
         totals = sheet_view(sheet).grand_total
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
         self.stdout.write(
@@ -139,26 +167,42 @@ class Command(BaseCommand):
         Their numbers are made up but plausible: each agency loses a little on a few criteria.
         """
         rtree = rubric_tree(rubric)
-        tree = rtree.tree
         for index, code in enumerate(c for c in demo.MEMBERS if c != "VP"):
             agency = agencies[code]
             if Sheet.objects.filter(rubric=rubric, agency=agency).exists():
                 continue
-            values = {}
-            for position, criterion in enumerate(rtree.criteria):
-                node = tree.node(criterion.key)
-                value = ScoreInput(explanation=f"Thực hiện theo kế hoạch năm {demo.YEAR} của {agency.name}.")
-                own_bonus = tree.own_bonus_max(node)
-                if own_bonus:
-                    value.bonus = own_bonus if (index + position) % 4 else own_bonus / 2
-                if tree.is_leaf(criterion.key):
-                    rule_of(criterion).sample(criterion, value, index, position)
-                if criterion.parent_id is not None:
-                    values[criterion.key] = value
             sheet = sheet_for(rubric=rubric, agency=agency)
-            scores_import(sheet=sheet, values=values)
+            scores_import(sheet=sheet, values=_sample_values(rtree, agency, index, demo.YEAR))
             sheet.refresh_from_db()
             sheet_submit(sheet=sheet, base_version=sheet.version, by=None)
+
+    def _earlier_year(self, rubric: Rubric, agencies: dict[str, Agency], users: dict) -> None:
+        """The round before (demo.EARLIER_YEAR) on a copy of the rubric, every member accepted and the year
+        closed, so that "So sánh các năm" has two years to compare; Sở Tư pháp joined the bloc only after."""
+        year = demo.EARLIER_YEAR
+        if Rubric.objects.filter(bloc=rubric.bloc, year=year).exists():
+            return
+        earlier = rubric_copy(
+            rubric=rubric,
+            year=year,
+            legal_basis=f"Quy chế hoạt động của {rubric.bloc.name} (dữ liệu mẫu năm {year}).",
+            deadline=shifted(rubric.deadline, year - rubric.year),
+        )
+        rubric_open(rubric=earlier)
+        bloc_year = BlocYear.objects.create(
+            bloc=rubric.bloc, year=year, leader=agencies[demo.LEADER], deputy_leader=agencies[demo.DEPUTY]
+        )
+        rtree = rubric_tree(earlier)
+        for index, code in enumerate(demo.EARLIER_MEMBERS):
+            agency = agencies[code]
+            BlocMember.objects.create(bloc_year=bloc_year, agency=agency)
+            sheet = sheet_for(rubric=earlier, agency=agency)
+            scores_import(sheet=sheet, values=_sample_values(rtree, agency, index + 2, year))
+            sheet.refresh_from_db()
+            sheet = sheet_submit(sheet=sheet, base_version=sheet.version, by=None)
+            reviewer = users["snv.chamdiem" if code == demo.LEADER else "ttr.chamdiem"]
+            sheet_accept(sheet=sheet, base_version=sheet.version, by=reviewer)
+        round_close(rubric=earlier, by=users["quantri"], reason=f"Tổng kết năm {year} (dữ liệu mẫu).")
 
     def _award_rules(self, rubric: Rubric) -> None:
         for position, award, count in demo.AWARDS:
