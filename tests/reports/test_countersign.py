@@ -227,3 +227,26 @@ def test_the_received_page_lists_signatures_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         page = client.get(reverse("received_reports"))
     assert page.status_code == 200
+
+
+def test_a_failure_after_the_new_file_is_stored_keeps_the_heads_file_alone(
+    client, received, django_user_model, settings, monkeypatch
+):
+    from scoring.reports import services
+
+    before = received.signed_pdf.read()
+    original = services.Report.objects.filter
+
+    def failing_filter(*args, **kwargs):
+        if "countersigned_at__isnull" in kwargs:
+            raise RuntimeError("test: the database failed half way")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services.Report.objects, "filter", failing_filter)
+    login(client, django_user_model, "ttr.chamdiem")
+    with pytest.raises(RuntimeError, match="half way"):
+        countersign(client, received, certificate(settings, "ttr.chamdiem"))
+    monkeypatch.undo()
+    received.refresh_from_db()
+    assert received.countersigned_at is None and received.signed_pdf.read() == before
+    assert len(list((settings.MEDIA_ROOT / "reports").rglob("*.pdf"))) == 1

@@ -240,3 +240,22 @@ def test_the_upload_page_tells_the_steps_in_a_fixed_number_of_queries(
     assert reverse("report_for_signing", args=[round_2022.pk]) in text and "Kiểm tra chữ ký và nộp" in text
     edit = client.get(reverse("report_edit", args=[round_2022.pk])).content.decode()
     assert reverse("report_upload_signed", args=[round_2022.pk]) in edit
+
+
+def test_a_failure_after_the_file_is_stored_leaves_no_file_and_no_signed_report(
+    client, round_2022, django_user_model, token, settings, monkeypatch
+):
+    from scoring.reports import services
+
+    def fail(**kwargs):
+        raise RuntimeError("test: submitting failed half way")
+
+    login(client, django_user_model)
+    signed = sign_elsewhere(copy_to_sign(client, round_2022), token)
+    monkeypatch.setattr(services, "sheet_submit", fail)
+    with pytest.raises(RuntimeError, match="half way"):
+        upload(client, round_2022, signed)
+    round_2022.refresh_from_db()
+    report = Report.objects.get(sheet=round_2022)
+    assert round_2022.status == Sheet.Status.DRAFT and not report.signed_pdf and not report.signed_elsewhere
+    assert stored_reports(settings) == []
