@@ -78,5 +78,11 @@ USERS = [
 DEMO_USERNAMES = frozenset(u.username for u in USERS)
 
 CERT_PASSPHRASE = "demo-chu-ky-so"
-# heads who get a demo certificate, with the name it carries
-CERT_HOLDERS = {"vp.thutruong": "Vũ Minh Tâm", "stc.thutruong": "Lê Quang Minh"}
+# who gets a demo certificate, with the name it carries: heads sign reports, the leader's and deputy's
+# reviewers counter-sign those they receive
+CERT_HOLDERS = {
+    "vp.thutruong": "Vũ Minh Tâm",
+    "stc.thutruong": "Lê Quang Minh",
+    "ttr.chamdiem": "Nguyễn Văn Bình",
+    "snv.chamdiem": "Trần Thị Hạnh",
+}

@@ -96,6 +96,23 @@ def empty_signing(page, site):
     page.wait_for_selector("text=Chọn tệp chứng thư số.")
 
 
+def signed_upload_not_a_pdf(page, site):
+    page.goto(site.base + site.urls["sheet"] + "bao-cao/nop-ban-da-ky/")
+    page.set_input_files(
+        "#id_signed_pdf", {"name": "bao-cao.pdf", "mimeType": "application/pdf", "buffer": b"PK\x03\x04 Word"}
+    )
+    page.click("button[name=upload]")
+    page.click("dialog[open] button[value=ok]")
+    page.wait_for_selector("text=Tệp tải lên không phải là tệp PDF.")
+
+
+def empty_countersigning(page, site):
+    page.goto(site.base + site.urls["reviewed_sheet"] + "bao-cao/ky-xac-nhan/")
+    page.click("button[name=sign]")
+    page.click("dialog[open] button[value=ok]")
+    page.wait_for_selector("text=Chọn tệp chứng thư số.")
+
+
 def new_year_with_errors(page, site):
     page.goto(site.base + "/tinh/thiet-lap/khoi/TMTH/2022/mo-nam-sau/")
     page.select_option("#id_deputy_leader", label="Thanh tra tỉnh")  # the leader too
@@ -262,6 +279,10 @@ PAGES = [
     PageType("report edit", HEAD, "{sheet}bao-cao/"),
     PageType("report sign", HEAD, "{sheet}bao-cao/ky/"),
     PageType("report sign with errors", HEAD, empty_signing),
+    PageType("report signed with a token, upload", HEAD, "{sheet}bao-cao/nop-ban-da-ky/", phone=True),
+    PageType("report signed with a token, refused", HEAD, signed_upload_not_a_pdf),
+    PageType("counter-signature", REVIEWER, "{reviewed_sheet}bao-cao/ky-xac-nhan/", phone=True),
+    PageType("counter-signature with errors", REVIEWER, empty_countersigning),
     PageType("received reports", REVIEWER, "/khoi/bao-cao-da-nhan/", phone=True),
     PageType("received reports, province admin", ADMIN, "/khoi/bao-cao-da-nhan/?nam=2022", phone=True),
     PageType("province desk", ADMIN, "/tinh/", phone=True),

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Agency, BlocMember, BlocYear, ExportJob, ImportJob, Membership, Rubric, Sheet
+from ..models import Agency, BlocMember, BlocYear, ExportJob, ImportJob, Membership, Report, Rubric, Sheet
 from .security import log_denied, log_event
 
 Role = Membership.Role
@@ -28,6 +28,9 @@ POLICY: dict[str, frozenset[str]] = {
     "sheet.download": OWN_READ | BLOC_READ,  # its PDF and Excel Bảng chấm điểm
     "sheet.evidence": OWN_READ | BLOC_READ,  # the files of the documents it cites, as it cites them
     "report.view": OWN_READ,  # the report stays the agency's until signed (then: received reports)
+    # the reviewing agency's signature beside the head's on a received report (may_review: the leader's
+    # reviewers for the members, the deputy's for the leader)
+    "report.countersign": frozenset({BLOC_REVIEWER}),
     "evidence.view": OWN_READ,
     "evidence.edit": frozenset({Role.EDITOR, Role.HEAD}),
     # the years side by side (So sánh các năm): an agency's own people see every year of it, its drafts
@@ -192,10 +195,12 @@ def may_review(roles: Roles, sheet: Sheet, bloc_year) -> bool:
         return False
     if roles.province_admin:
         return True
-    reviewer_agency = (
-        bloc_year.deputy_leader_id if sheet.agency_id == bloc_year.leader_id else bloc_year.leader_id
-    )
-    return Role.REVIEWER in roles.in_agency(reviewer_agency)
+    return Role.REVIEWER in roles.in_agency(reviewing_agency_id(sheet, bloc_year))
+
+
+def reviewing_agency_id(sheet: Sheet, bloc_year) -> int | None:
+    """The agency that reviews the sheet: the leader reviews the members, the deputy reviews the leader."""
+    return bloc_year.deputy_leader_id if sheet.agency_id == bloc_year.leader_id else bloc_year.leader_id
 
 
 def bloc_years_followed(user, roles: Roles | None = None) -> list[BlocYear]:
@@ -228,6 +233,23 @@ def get_sheet_for_reviewer(request, pk: int):
     if bloc_year is None or not may_review(roles, sheet, bloc_year):
         _denied(request, Http404(), "not_found")
     return sheet, bloc_year, roles
+
+
+def get_report_to_countersign(request, pk: int) -> tuple[Report, Agency]:
+    """The signed report of sheet `pk` and the agency its reviewer signs for; 404 to all but that reviewer."""
+    sheet, _ = get_sheet_for_user(request, pk, "report.countersign")
+    report = Report.objects.filter(sheet=sheet).exclude(signed_pdf="").select_related("sheet__agency").first()
+    if report is None:
+        _denied(request, Http404(), "not_found")
+    bloc_year = BlocYear.objects.select_related("leader", "deputy_leader").get(
+        bloc_id=sheet.rubric.bloc_id, year=sheet.rubric.year
+    )
+    agency = (
+        bloc_year.deputy_leader
+        if reviewing_agency_id(sheet, bloc_year) == bloc_year.deputy_leader_id
+        else bloc_year.leader
+    )
+    return report, agency
 
 
 def get_export_job(request, code: str, year: int, pk: int) -> ExportJob:

@@ -32,6 +32,17 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signer_name = models.CharField("người ký (theo chứng thư)", max_length=200, blank=True)
+    signed_elsewhere = models.BooleanField("ký bằng phần mềm khác", default=False)
+    # The copy handed out to be signed with another program (a USB token): a signed file is accepted only
+    # when its first revision is these very bytes, and only while the report has not changed since.
+    issued_sha256 = models.CharField("SHA-256 bản để ký", max_length=64, blank=True)
+    issued_size = models.PositiveIntegerField("cỡ bản để ký (byte)", null=True, blank=True)
+    issued_at = models.DateTimeField("tải bản để ký lúc", null=True, blank=True)
+    countersigned_at = models.DateTimeField("ký xác nhận lúc", null=True, blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    countersigner_name = models.CharField("người ký xác nhận (theo chứng thư)", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "báo cáo tổng kết"

@@ -6,6 +6,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from ..models import Report
+from .external import MAX_SIGNED_PDF_BYTES, too_large_message
 from .signing import MAX_PKCS12_BYTES
 
 MARKUP_HELP = (
@@ -113,3 +114,58 @@ class SignForm(forms.Form):
         if upload.size > MAX_PKCS12_BYTES:
             raise forms.ValidationError("Tệp quá lớn để là một chứng thư số (.p12).")
         return upload
+
+
+class SignedUploadForm(forms.Form):
+    """The report signed in another program, uploaded to be checked and sent."""
+
+    signed_pdf = forms.FileField(
+        label="Báo cáo đã ký số (tệp PDF)",
+        error_messages={"required": "Chọn tệp PDF đã ký.", "empty": "Tệp PDF rỗng."},
+    )
+
+    def __init__(self, *args, reference: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        send = StrictButton(
+            "Kiểm tra chữ ký và nộp",
+            type="submit",
+            name="upload",
+            css_class="btn-success",
+            data_confirm=(
+                f"Nộp Báo cáo số {reference} đã ký bằng tệp đã chọn? Nếu chữ ký hợp lệ, báo cáo không sửa được"
+                " nữa và bảng chấm điểm bị khóa cho đến khi khối trưởng trả lại."
+            ),
+            data_confirm_title="Nộp báo cáo đã ký",
+            data_confirm_ok="Kiểm tra và nộp",
+            data_busy="Đang kiểm tra chữ ký…",
+        )
+        self.helper.layout = Layout("signed_pdf", send)
+
+    def clean_signed_pdf(self):
+        upload = self.cleaned_data["signed_pdf"]
+        if upload.size > MAX_SIGNED_PDF_BYTES:
+            raise forms.ValidationError(too_large_message())
+        return upload
+
+
+class CountersignForm(SignForm):
+    """The reviewer's certificate, for one counter-signature, never stored."""
+
+    def __init__(self, *args, reference: str = "", **kwargs):
+        super().__init__(*args, reference=reference, **kwargs)
+        sign = StrictButton(
+            "Ký xác nhận",
+            type="submit",
+            name="sign",
+            css_class="btn-success",
+            data_confirm=(
+                f"Ký xác nhận Báo cáo số {reference} bằng chứng thư số đã chọn? Chữ ký được thêm vào sau chữ ký"
+                " của đơn vị; chữ ký của đơn vị vẫn giữ nguyên hiệu lực."
+            ),
+            data_confirm_title="Ký xác nhận",
+            data_confirm_ok="Ký xác nhận",
+            data_busy="Đang ký số…",
+        )
+        self.helper.layout = Layout("certificate", "passphrase", sign)

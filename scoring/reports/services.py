@@ -9,7 +9,7 @@ from ..evidence.services import store
 from ..exports.pdf import report_pdf_with_signature_box
 from ..models import BlocYear, Report, Sheet
 from ..sheets.services import SheetLocked, sheet_submit
-from . import signing
+from . import external, signing, verification
 
 
 def report_for(*, sheet: Sheet) -> Report:
@@ -55,16 +55,105 @@ def report_sign(*, report: Report, p12: bytes, passphrase: bytes, by) -> Report:
             reason=f"Ký Báo cáo số {report.reference}",
             location=sheet.agency.place,
         )
+        _store_and_submit(report, sheet, signed, signer_name=signer_name, by=by)
+        return report
+
+
+def _store_and_submit(report: Report, sheet: Sheet, signed: bytes, *, signer_name: str, by) -> None:
+    """Keep the signed file, record who signed, submit the sheet; a failure leaves no file behind."""
+    name = report.signed_pdf.field.generate_filename(report, f"bao-cao-{report.pk}.pdf")
+    stored = store(report.signed_pdf.storage, name, ContentFile(signed))
+    report.signed_pdf.name = stored
+    try:
+        report.signed_at = timezone.now()
+        report.signed_by = by
+        report.signer_name = signer_name
+        report.save()
+        sheet_submit(sheet=sheet, base_version=sheet.version, by=by)
+    except Exception:
+        report.signed_pdf.storage.delete(stored)
+        raise
+
+
+def report_issue_for_signing(*, report: Report) -> bytes:
+    """The copy to sign in another program: the report's PDF with an empty field in its signature block.
+
+    Its digest and size are recorded, so that only this copy, signed, is accepted back (`external`)."""
+    pdf, page, box = report_pdf_with_signature_box(report)
+    issued = signing.with_signature_field(pdf, box=box, page=page)
+    Report.objects.filter(pk=report.pk).update(  # not save(): editing the report is what updated_at tells
+        issued_sha256=external.digest(issued), issued_size=len(issued), issued_at=timezone.now()
+    )
+    return issued
+
+
+def report_accept_signed(*, report: Report, data: bytes, trust_roots: list, by) -> external.Accepted:
+    """Take the report signed elsewhere as the signed report, then submit the sheet, as signing here does.
+
+    Refused (SignedUploadRefused) unless `external.check_signed_upload` accepts it; nothing is kept then."""
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=report.sheet_id)
+        if not sheet.is_editable:
+            raise SheetLocked(sheet.get_status_display())
+        report = Report.objects.select_related("sheet__agency").get(pk=report.pk)
+        accepted = external.check_signed_upload(data, report=report, trust_roots=trust_roots)
+        report.signed_elsewhere = True
+        _store_and_submit(report, sheet, data, signer_name=accepted.signer_name, by=by)
+        return accepted
+
+
+class CountersignRefused(Exception):
+    """The message says why, in Vietnamese."""
+
+
+class AlreadyCountersigned(CountersignRefused):
+    def __init__(self):
+        super().__init__("Báo cáo này đã được ký xác nhận.")
+
+
+@sensitive_variables("p12", "passphrase", "signer")
+def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_behalf_of: str) -> Report:
+    """Add the reviewing agency's signature to a received report, as an incremental update (the head's
+    signature stays valid); the certificate is used for this signing only."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("sheet__agency").get(pk=report.pk)
+        if report.countersigned_at is not None or not report.signed_pdf:
+            raise AlreadyCountersigned()
+        with report.signed_pdf.open("rb") as handle:
+            signed = handle.read()
+        if verification.validate_pdf(signed).verdict not in ("trusted", "intact_untrusted"):
+            raise CountersignRefused(
+                "Không ký xác nhận: tệp báo cáo đã nhận không còn nguyên vẹn như lúc đơn vị ký (xem kiểm tra"
+                " chữ ký)."
+            )
+        signer = signing.load_signer(p12, passphrase)
+        signer_name = signer.signing_cert.subject.native.get("common_name") or by.get_full_name()
+        countersigned = signing.countersign_pdf(
+            signed,
+            signer,
+            signer_name=signer_name,
+            reason=f"{on_behalf_of} ký xác nhận Báo cáo số {report.reference}",
+            location=report.sheet.agency.place,
+        )
+        old = report.signed_pdf.name
         name = report.signed_pdf.field.generate_filename(report, f"bao-cao-{report.pk}.pdf")
-        stored = store(report.signed_pdf.storage, name, ContentFile(signed))
-        report.signed_pdf.name = stored
+        stored = store(report.signed_pdf.storage, name, ContentFile(countersigned))
         try:
-            report.signed_at = timezone.now()
-            report.signed_by = by
-            report.signer_name = signer_name
-            report.save()
-            sheet_submit(sheet=sheet, base_version=sheet.version, by=by)
+            # a conditional update: of two people counter-signing at once, one only is kept
+            changed = Report.objects.filter(
+                pk=report.pk, countersigned_at__isnull=True, signed_pdf=old
+            ).update(
+                signed_pdf=stored,
+                countersigned_at=timezone.now(),
+                countersigned_by=by,
+                countersigner_name=signer_name,
+            )
+            if not changed:
+                raise AlreadyCountersigned()
         except Exception:
             report.signed_pdf.storage.delete(stored)
             raise
+        # the new file holds the old one whole (the head's signature with it): the old copy goes
+        transaction.on_commit(lambda: report.signed_pdf.storage.delete(old), robust=True)
+        report.refresh_from_db()
         return report

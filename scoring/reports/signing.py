@@ -343,3 +343,34 @@ def sign_pdf(
         },
     )
     return out.getvalue()
+
+
+def with_signature_field(pdf_bytes: bytes, *, box: tuple[float, float, float, float], page: int) -> bytes:
+    """The PDF with an empty signature field over ``box``, as an incremental update.
+
+    A copy to be signed in another program (a USB token's): the program signs into the field, so the
+    signature lands in the report's signature block instead of wherever the program puts one."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    name = _free_field_name(writer.prev)
+    fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=name, on_page=page, box=box))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def countersign_pdf(
+    pdf_bytes: bytes, signer: signers.Signer, *, signer_name: str, reason: str, location: str
+) -> bytes:
+    """A further signature, invisible, as an incremental update: the bytes already signed stay as they were,
+    so every earlier signature still verifies."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    field_name = _free_field_name(writer.prev)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        name=signer_name,
+    )
+    return signers.PdfSigner(meta, signer=signer).sign_pdf(writer).getvalue()

@@ -33,6 +33,7 @@ class SignatureInfo:
     trust_problem: str | None  # AdES sub-indication when not trusted
     summary: str  # e.g. 'INTACT:UNTRUSTED,UNTOUCHED'
     error: str | None = None
+    byte_range: tuple[int, ...] = ()  # /ByteRange: (0, before the signature, after it, length after)
 
 
 @dataclass
@@ -75,6 +76,26 @@ class ValidationResult:
         if not self.intact:
             return "modified"
         return "trusted" if self.trusted else "intact_untrusted"
+
+    def verdicts(self) -> list[str]:
+        """Each signature's own verdict, in signing order, with the words of `verdict`.
+
+        A signature whose bytes verify is still "modified" when something it does not cover came after it:
+        a change between signatures that pyHanko's difference analysis refuses, or anything after the last
+        signature (then every signature is: what is read is not what anybody signed)."""
+        if not self.has_signature:
+            return []
+        unsigned_tail = self.signatures[-1].coverage != "ENTIRE_FILE"
+        verdicts = []
+        for index, sig in enumerate(self.signatures):
+            last = index == len(self.signatures) - 1
+            if not (sig.intact and sig.valid):
+                verdicts.append("broken")
+            elif unsigned_tail or (not last and not sig.docmdp_ok):
+                verdicts.append("modified")
+            else:
+                verdicts.append("trusted" if sig.trusted else "intact_untrusted")
+        return verdicts
 
 
 def validate_pdf(pdf_bytes: bytes, trusted_certs=()) -> ValidationResult:
@@ -125,6 +146,7 @@ def validate_pdf(pdf_bytes: bytes, trusted_certs=()) -> ValidationResult:
                 docmdp_ok=st.docmdp_ok,
                 trust_problem=(st.trust_problem_indic.name if st.trust_problem_indic is not None else None),
                 summary=st.summary(),
+                byte_range=tuple(sig.byte_range),
             )
         )
     return ValidationResult(bool(infos), infos)

@@ -58,6 +58,12 @@ VIEWS = {
     },  # the reviewer is told it is read-only
     "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    # signing in another program: the copy to sign, the signed file back (refused here: not a PDF)
+    "report_for_signing GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "report_upload_signed GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "report_upload_signed POST": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    # counter-signing is the reviewing agency's: nobody in VP itself
+    "report_countersign GET": {"editor": 403, "head": 403, "own_reviewer": 403, "own_admin": 403},
 }
 # users of other agencies: another member of the same bloc, an agency of another bloc, the bloc leader's
 # reviewer, the province's administrator, an "admin" of another agency (outside the bloc, and the leader)
@@ -113,6 +119,7 @@ def request(client, name: str, world):
         "sheet_submit": lambda: {"version": Sheet.objects.get(pk=sheet.pk).version},
         "evidence_create": lambda: {"kind": "QĐ", "number": "9/QĐ-VP", "issued_on": "01/02/2022"},
         "report_edit": lambda: {"number": "26", "subject": "Sửa báo cáo"},
+        "report_upload_signed": lambda: {"signed_pdf": SimpleUploadedFile("bc.pdf", b"not a pdf")},
         "evidence_edit": lambda: {
             "kind": "KH",
             "number": "495/KH-VP",
@@ -130,7 +137,7 @@ def state(world):
         sheet.version,
         list(Score.objects.values_list("points", flat=True)),
         list(Document.objects.values_list("number", "subject")),
-        list(Report.objects.values_list("number", "subject")),
+        list(Report.objects.values_list("number", "subject", "signed_pdf", "countersigned_at")),
     )
 
 
@@ -187,6 +194,7 @@ def test_the_policy_table_names_every_action_the_views_use():
         "sheet.download",
         "sheet.evidence",
         "report.view",
+        "report.countersign",
         "evidence.view",
         "evidence.edit",
         "history.agency",
@@ -229,6 +237,21 @@ BLOC_VIEWS = {
     "export_job_status GET": {"reviewer": 200, "admin": 200},
     "export_job_file GET": {"reviewer": 200, "admin": 200},
     "received_reports GET": {"reviewer": 200, "admin": 200},
+    # VP's signed report: its reviewer (the leader's) counter-signs it, nobody else; VP itself gets 403
+    "report_countersign GET": {
+        "editor": 403,
+        "head": 403,
+        "own_reviewer": 403,
+        "own_admin": 403,
+        "reviewer": 200,
+    },
+    "report_countersign POST": {
+        "editor": 403,
+        "head": 403,
+        "own_reviewer": 403,
+        "own_admin": 403,
+        "reviewer": 200,
+    },
     "sheet_review GET": {"reviewer": 200, "admin": 200},
     "sheet_review POST": {"reviewer": 302, "admin": 302},  # accepts VP's sheet
     "round_close POST": {"admin": 302},  # only the province's administrators close a year
@@ -254,6 +277,7 @@ def bloc_state(sheet):
         rubric.deadline,
         rubric.round_events.count(),
         ExportJob.objects.count(),
+        list(Report.objects.values_list("signed_pdf", "countersigned_at")),
     )
 
 
@@ -264,6 +288,7 @@ def bloc_request(client, name: str, sheet, review_form: dict):
         "sheet_review": [sheet.pk],
         "province_desk": [],
         "rubric_editor": [sheet.rubric_id],
+        "report_countersign": [sheet.pk],
     }.get(view, ["TMTH", 2022])
     if view in ("sheet_detail", "sheet_history", "sheet_pdf", "sheet_xlsx"):
         args = [sheet.pk]
@@ -284,6 +309,7 @@ def bloc_request(client, name: str, sheet, review_form: dict):
     data = {
         "sheet_review": review_form,
         "rubric_editor": {"op": "deadline", "deadline": "20/12/2022"},
+        "report_countersign": {"certificate": SimpleUploadedFile("x.p12", b"not a certificate")},
     }.get(view, {})
     return client.post(url, data)
 
@@ -307,6 +333,8 @@ def submitted(vp_sheet, cast):
     document.file.save("kh.pdf", ContentFile(PDF), save=False)
     Document.objects.filter(pk=document.pk).update(file=document.file.name, file_type="pdf")
     cite(vp_sheet, document)
+    report = Report.objects.create(sheet=vp_sheet, number="25")
+    report.signed_pdf.save("bao-cao.pdf", ContentFile(PDF))
     Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
     done_export_job()
     done_export_job(province=True)
@@ -330,7 +358,7 @@ def test_the_bloc_is_followed_by_its_leaders_reviewers_and_the_provinces_adminis
     assert response.status_code == expected
     if expected == 404:
         assert bloc_state(sheet) == before
-    elif name.endswith("POST"):
+    elif name.endswith("POST") and expected == 302:
         assert bloc_state(sheet) != before
 
 

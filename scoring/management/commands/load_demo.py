@@ -21,7 +21,7 @@ from ...sheets.workbook import read_sheet
 
 
 def demo_certificate(username: str) -> Path:
-    """A self-signed PKCS#12 for a demo head, made once on this machine (never committed)."""
+    """A self-signed PKCS#12 for a demo head or reviewer, made once on this machine (never committed)."""
     folder = Path(settings.DEMO_CERT_DIR)
     path = folder / f"{username}.p12"
     if not path.exists():
@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 f"  {user.username:<15} {user.password:<26} {role} – {agencies[user.agency].name}"
             )
         self.stdout.write(
-            f"Chứng thư số mẫu để ký báo cáo (mật khẩu “{demo.CERT_PASSPHRASE}”; tự ký, chỉ để thử):"
+            f"Chứng thư số mẫu để ký và ký xác nhận báo cáo (mật khẩu “{demo.CERT_PASSPHRASE}”; tự ký, chỉ để thử):"
         )
         for username in demo.CERT_HOLDERS:
             self.stdout.write(f"  {username:<15} {demo_certificate(username)}")
