@@ -6,6 +6,8 @@ never sees or types a password; the invitation is Django's password-reset token,
 does (PASSWORD_RESET_TIMEOUT) and stops working once the password is set.
 """
 
+import logging
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +28,7 @@ from ..models import Agency, Membership
 from ..workbooks import normalize
 from .names import full_name
 
+logger = logging.getLogger(__name__)
 EMAIL_MAX = 150  # the username's length in Django's user model
 NAME_MAX = 150
 SIGNATURE = "\n\n—\nPhần mềm chấm điểm thi đua (thư tự động, xin đừng trả lời)."
@@ -151,11 +154,11 @@ def people_add(*, agency: Agency, people: list[PersonInput], by) -> list:
     return users
 
 
-def people_invite(*, agency: Agency, people: list[PersonInput], by) -> list:
-    """people_add, then each person's invitation, once their accounts are committed."""
+def people_invite(*, agency: Agency, people: list[PersonInput], by) -> tuple[list, bool]:
+    """people_add, then each person's invitation, once their accounts are committed; the accounts, and
+    whether the invitations went out (the accounts stay if the mail server refuses them)."""
     users = people_add(agency=agency, people=people, by=by)
-    send_invitations(users, by=by)
-    return users
+    return users, send_invitations(users, by=by)
 
 
 def invitation_link(user) -> str:
@@ -182,8 +185,17 @@ def invitation(user, *, by) -> tuple[str, str, str, list[str]]:
     return subject, body + SIGNATURE, settings.DEFAULT_FROM_EMAIL, [user.email]
 
 
-def send_invitations(users, *, by) -> int:
-    return send_mass_mail([invitation(u, by=by) for u in users if u.email], fail_silently=False)
+def send_invitations(users, *, by) -> bool:
+    """Send each person their invitation; False (and logged) if the mail server could not be reached or
+    refused them, in which case some may not have gone out: the administrator sends them again later."""
+    mails = [invitation(u, by=by) for u in users if u.email]
+    try:
+        send_mass_mail(mails, fail_silently=False)
+    except (smtplib.SMTPException, OSError):
+        addresses = ", ".join(to for *_, recipients in mails for to in recipients)
+        logger.exception("The invitations to %s could not be sent", addresses)
+        return False
+    return True
 
 
 def end_sessions(user) -> int:

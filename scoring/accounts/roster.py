@@ -100,9 +100,11 @@ def prepare_roster(job: ImportJob, path: Path) -> Plan:
 
     def after() -> str:
         try:
-            send_invitations(users, by=job.requested_by)
+            sent = send_invitations(users, by=job.requested_by)
         except Exception:  # the accounts stay: each invitation can be sent again from the list
             logger.exception("import job %s: the invitations were not sent", job.pk)
+            sent = False
+        if not sent:
             return MAIL_FAILED
         return "Đã gửi thư mời đặt mật khẩu cho từng người."
 

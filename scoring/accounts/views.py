@@ -27,6 +27,10 @@ from .roster import people_import_job, read_roster
 from .uploads import shown_import_job, stage_upload, upload_confirmation
 
 ROSTER = ImportJob.Kind.PEOPLE.value
+NOT_SENT = (
+    "máy chủ thư không nhận. Tài khoản đã được tạo; khi máy chủ thư hoạt động lại, bấm “Gửi lại thư mời” "
+    "ở dòng của người đó trong danh sách bên dưới."
+)
 
 
 def _get_person(request, pk: int):
@@ -71,16 +75,19 @@ def person_add(request):
     form = PersonForm(bound_data(request)[0], initial={"agency": request.GET.get("agency")})
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
+        person = form.cleaned_data["person"]
         try:
-            people.people_invite(agency=agency, people=[form.cleaned_data["person"]], by=request.user)
+            _, sent = people.people_invite(agency=agency, people=[person], by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            person = form.cleaned_data["person"]
-            messages.success(
-                request,
-                f"Đã thêm {person.full_name} ({person.role_label}, {agency.name}) và gửi thư mời đến {person.email}.",
-            )
+            added = f"Đã thêm {person.full_name} ({person.role_label}, {agency.name})"
+            if sent:
+                messages.success(request, f"{added} và gửi thư mời đến {person.email}.")
+            else:
+                messages.warning(
+                    request, f"{added} nhưng chưa gửi được thư mời đến {person.email}: {NOT_SENT}"
+                )
             return redirect(_back(agency.code))
     return render(request, "scoring/person_form.html", {"form": form})
 
@@ -154,9 +161,14 @@ def person_invite(request, pk: int):
         messages.error(
             request, f"{people.full_name(person)} đã đặt mật khẩu hoặc đang bị khóa: không gửi thư mời."
         )
-    else:
-        people.send_invitations([person], by=request.user)
+    elif people.send_invitations([person], by=request.user):
         messages.success(request, f"Đã gửi lại thư mời đến {person.email}.")
+    else:
+        messages.error(
+            request,
+            f"Chưa gửi được thư mời đến {person.email}: máy chủ thư không nhận. "
+            "Xin báo cho quản trị hệ thống kiểm tra máy chủ thư rồi bấm “Gửi lại thư mời” lần nữa.",
+        )
     return redirect(_back())
 
 

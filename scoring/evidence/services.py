@@ -56,12 +56,13 @@ def evidence_save(*, document: Document, agency, upload=None, file_kind=None, by
     try:
         with transaction.atomic():
             replaced = _save_version(document, by)
+            # decided under the document's lock, which a submission takes too (versions.freeze_cited)
+            if replaced and not versions.is_frozen(document, replaced):
+                transaction.on_commit(lambda: default_storage.delete(replaced))
     except Exception:
         if stored:
             default_storage.delete(stored)
         raise
-    if replaced and not versions.is_frozen(document, replaced):
-        transaction.on_commit(lambda: default_storage.delete(replaced))
     return document
 
 

@@ -64,27 +64,44 @@ def version_of(document: Document, *, by=None, changes=(), at=None) -> DocumentV
 
 def ensure_current(documents: list[Document]) -> list[DocumentVersion]:
     """Each document's current version, written now if it has none yet (entries made before versions were
-    kept, or registered from a pasted citation: the first version is the entry as it was made)."""
-    found = {(v.document_id, v.version): v for v in DocumentVersion.objects.filter(document__in=documents)}
+    kept, or registered from a pasted citation: the first version is the entry as it was made).
+
+    Two requests may both find a version missing and both write it (two readers opening the same file): the
+    second insert is skipped rather than failing, and both get the row that was stored."""
+    found = _versions(documents)
     missing = [
         version_of(d, at=d.created_at if d.version == 1 else None)
         for d in documents
         if (d.pk, d.version) not in found
     ]
-    for version in missing:
-        version.recorded_by_id = version.document.created_by_id if version.version == 1 else None
-    DocumentVersion.objects.bulk_create(missing)
-    return [found.get((d.pk, d.version)) for d in documents if (d.pk, d.version) in found] + missing
+    if missing:
+        for version in missing:
+            version.recorded_by_id = version.document.created_by_id if version.version == 1 else None
+        # ignore_conflicts leaves the new rows without their pk on some databases: read them back
+        DocumentVersion.objects.bulk_create(missing, ignore_conflicts=True)
+        found = _versions(documents)
+    return [found[key] for key in dict.fromkeys((d.pk, d.version) for d in documents)]
+
+
+def _versions(documents: list[Document]) -> dict[tuple[int, int], DocumentVersion]:
+    rows = DocumentVersion.objects.filter(document__in=documents)
+    return {(v.document_id, v.version): v for v in rows}
 
 
 def freeze_cited(snapshot: SheetSnapshot) -> None:
-    """The submitted sheet keeps the versions of the documents it cites."""
-    documents = list(Document.objects.filter(citations__score__sheet_id=snapshot.sheet_id).distinct())
+    """The submitted sheet keeps the versions of the documents it cites.
+
+    The documents' rows are locked (in one order) as an edit locks the one it saves, so that an edit and a
+    submission at the same moment take turns: the submission holds the version the edit replaced, or the
+    edit's new one, and the edit decides whether to delete its old file after the submission committed."""
+    cited = Citation.objects.filter(score__sheet_id=snapshot.sheet_id).values("document_id")
+    documents = list(Document.objects.filter(pk__in=cited).order_by("pk").select_for_update())
     snapshot.document_versions.add(*ensure_current(documents))
 
 
 def is_frozen(document: Document, file_name: str) -> bool:
-    """A version holding this file is kept by a submitted sheet."""
+    """A version holding this file is kept by a submitted sheet. Asked under the lock of the document's row
+    (see `freeze_cited`), so that no submission holding it can commit unseen."""
     return DocumentVersion.objects.filter(document=document, file=file_name, snapshots__isnull=False).exists()
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0011_import_jobs'),
+        ('scoring', '0012_backfill_document_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,8 @@ from ..evidence.matching import cites_something
 from ..evidence.versions import evidence_changes, file_url, frozen_versions, last_return
 from ..models import Citation, ScoreChange
 from ..notation import format_date, format_points
-from ..sheets.queries import AGENCY_FIELDS, SheetView
+from ..rubrics.rules import NONE
+from ..sheets.queries import AGENCY_FIELDS, RatingMaps, SheetView
 
 FILTERS = {
     "no-evidence": "Tiêu chí có điểm nhưng không có tài liệu kiểm chứng",
@@ -133,20 +134,26 @@ def own_values(form, view: SheetView) -> dict[str, str]:
     return values
 
 
-def rating_groups(view: SheetView) -> list[dict]:
-    """The components criteria as review.js works them out while the reviewer rates (rollup.component_points):
-    each organisation's box, the points of each of its levels, and the agency's own points, which stand while
-    nothing is rated."""
+def rating_groups(view: SheetView, ratings: RatingMaps) -> list[dict]:
+    """The components criteria as review.js works them out while the reviewer rates, as the server does
+    (`Components.reviewed_points`, then the rollup's cap): each organisation's box, the points of each of its
+    levels, the agency's own rating of each (which stands for a box left unrated), the agency's own points
+    (which stand while nothing is rated) and the criterion's maximum."""
     groups = []
     for criterion in view.rubric_tree.criteria:
         if not criterion.component_list:
             continue
         score = view.scores.get(criterion.key)
+        own = ratings.own.get(score.pk, {}) if score else {}
         groups.append(
             {
                 "names": [f"rr-{criterion.pk}-{c.pk}" for c in criterion.component_list],
                 "points": {str(t.pk): float(t.points) for c in criterion.component_list for t in c.tier_list},
+                "agency": {
+                    f"rr-{criterion.pk}-{pk}": str(tier) if tier else NONE for pk, tier in own.items()
+                },
                 "own": float(score.points) if score and score.points is not None else 0,
+                "max": float(criterion.max_points),
             }
         )
     return groups

@@ -98,7 +98,7 @@ def sheet_review(request, pk: int):
             "transitions": transitions,
             "desk": evidence,
             "own_values": desk.own_values(form, view),
-            "rating_groups": desk.rating_groups(view),
+            "rating_groups": desk.rating_groups(view, ratings),
         },
     )
 

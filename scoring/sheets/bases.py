@@ -67,7 +67,7 @@ def read(form, twin) -> tuple[dict, set[str]] | None:
 
     `twin(data)` makes a form like `form` bound to `data`: the base is cleaned by the same fields and the
     same `clean()`, and a value that no longer cleans (a deleted tier, a number over a lowered maximum)
-    is unknown. A base that is not a JSON object makes every field unknown. A cited document that is no
+    is unknown; an empty one stays known. A base that is not a JSON object makes every field unknown. A cited document that is no
     longer in the register is dropped from the base: nobody can cite it any more.
     """
     if "base" not in form.data:
@@ -94,7 +94,9 @@ def read(form, twin) -> tuple[dict, set[str]] | None:
     data["version"] = "0"
     bound = twin(data)
     bound.is_valid()
-    return bound.cleaned_data, unknown | (set(bound.errors) & set(names))
+    # An empty box is known to have been empty, even when the form as a whole refuses it (review_errors:
+    # "còn thiếu" an organisation the agency left unrated): only a value that no longer cleans is unknown.
+    return bound.cleaned_data, unknown | (set(bound.errors) & set(data) & set(names))
 
 
 class MergedForm:

@@ -25,6 +25,8 @@
     if (!/^[0-9]+([.,][0-9]+)?$/.test(t)) return NaN;
     return Number(t.replace(",", "."));
   };
+  // rollup.cap: a criterion counts between 0 and its maximum
+  const capped = (n, max) => Math.min(Math.max(n, 0), max);
   const shown = (n) => n.toLocaleString("vi-VN", { maximumFractionDigits: 2 });
 
   function total() {
@@ -39,25 +41,35 @@
       }
       sums[box.name.startsWith("rb-") ? "bonus" : "points"] += value;
     }
+    let unrated = 0;
     for (const group of groups) {
-      const rated = group.names.map((name) => {
+      const typed = group.names.map((name) => {
         const box = form.elements.namedItem(name);
         return box ? box.value : "";
       });
-      if (rated.every((value) => value === "")) {
-        sums.points += group.own; // nothing rated at review: the agency's own points stand
+      if (typed.every((value) => value === "")) {
+        sums.points += capped(group.own, group.max); // nothing rated at review: the agency's own points stand
         continue;
       }
+      // Components.reviewed_points: an organisation left unrated keeps the agency's own rating; one the
+      // agency did not rate either is not counted (and the server asks for it)
+      const rated = typed
+        .map((value, i) => (value === "" ? group.agency[group.names[i]] || "" : value))
+        .filter((value) => value !== "");
+      unrated += typed.length - rated.length;
       // rollup.component_points: an organisation the agency does not have gets the average of the others
       const present = rated.filter((v) => v !== "none" && v in group.points).map((v) => group.points[v]);
       if (rated.some((v) => v !== "none" && !(v in group.points))) bad += 1;
       if (!present.length) continue;
       const sum = present.reduce((a, b) => a + b, 0);
-      sums.points += sum + (sum / present.length) * (rated.length - present.length);
+      sums.points += capped(sum + (sum / present.length) * (rated.length - present.length), group.max);
     }
     out.points.textContent = shown(sums.points);
     out.bonus.textContent = shown(sums.bonus);
-    out.note.textContent = bad ? `(chưa tính ${bad} ô không hợp lệ)` : "";
+    const notes = [];
+    if (bad) notes.push(`chưa tính ${bad} ô không hợp lệ`);
+    if (unrated) notes.push(`còn ${unrated} tổ chức chưa xếp loại`);
+    out.note.textContent = notes.length ? `(${notes.join("; ")})` : "";
   }
   form.addEventListener("input", (event) => {
     if (event.target.name && (event.target.name in own || ratingNames.has(event.target.name))) total();

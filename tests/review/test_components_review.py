@@ -155,6 +155,22 @@ def test_rating_some_organisations_but_not_all_is_refused(leader, submitted, sev
     assert stored(submitted) == (None, {})
 
 
+def test_an_organisation_the_agency_left_unrated_is_rated_at_review_without_a_conflict(
+    leader, vp_sheet, seven, cast
+):
+    """Văn phòng rated Công đoàn and Đoàn thanh niên 15 and left Hội CCB unrated; the reviewer rates all three
+    20 from the page: 60, saved, not a conflict with the Hội CCB box the page showed empty."""
+    union, youth, veterans = seven.component_list
+    ratings = {union.pk: tier(union, 15), youth.pk: tier(youth, 15)}
+    sheet_save(sheet=vp_sheet, base_version=1, values={KEY: ScoreInput(ratings=ratings)}, by=cast["editor"])
+    vp_sheet.refresh_from_db()
+    sheet_submit(sheet=vp_sheet, base_version=vp_sheet.version, by=cast["head"])
+    top = {name(seven, c): str(tier(c, 20).pk) for c in seven.component_list}
+    response = leader.post(reverse("sheet_review", args=[vp_sheet.pk]), page(leader, vp_sheet, **top))
+    assert response.status_code == 302
+    assert stored(vp_sheet) == (D(60), {c.pk: tier(c, 20).pk for c in seven.component_list})
+
+
 def test_two_reviewers_rating_different_organisations_from_the_same_page_are_both_saved(
     leader, submitted, seven, cast
 ):
