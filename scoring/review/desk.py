@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .. import rollup
 from ..evidence import uploads
-from ..evidence.matching import cites_something
+from ..evidence.matching import Register
 from ..evidence.versions import evidence_changes, file_url, frozen_versions, last_return
 from ..models import Citation, ScoreChange
 from ..notation import format_date, format_points
@@ -32,9 +32,10 @@ class Desk:
         return [{"value": v, "label": label, "count": self.counts[v]} for v, label in FILTERS.items()]
 
 
-def evidence_desk(view: SheetView, transitions: list) -> Desk:
+def evidence_desk(view: SheetView, transitions: list, citing: Register) -> Desk:
     """Four queries at most: the citations, the submitted versions (a locked sheet), and once the sheet was
-    returned, the agency's changes since and the snapshot it was returned in."""
+    returned, the agency's changes since and the snapshot it was returned in. `citing` reads the citations
+    written in explanations (once: the page shows them with the same register)."""
     sheet, rtree = view.sheet, view.rubric_tree
     cited = _cited(view)
     returned = last_return(transitions)
@@ -47,7 +48,7 @@ def evidence_desk(view: SheetView, transitions: list) -> Desk:
         keys = {c.pk: c.key for c in rtree.criteria}
         rows = ScoreChange.objects.filter(sheet=sheet, at__gt=returned.at, field__in=AGENCY_FIELDS)
         changed |= {keys[pk] for pk in rows.values_list("criterion_id", flat=True).distinct() if pk in keys}
-    flags, counts = _flags(view, cited, changed)
+    flags, counts = _flags(view, cited, changed, citing)
     totals = rollup.rollup(rtree.tree, {key: s.final for key, s in view.scores.items()})
     return Desk(
         documents={k: [e["entry"] for e in v] for k, v in cited.items()},
@@ -96,7 +97,9 @@ def _entry(sheet, document, *, newer: bool) -> dict:
     }
 
 
-def _flags(view: SheetView, cited: dict, changed: set[str]) -> tuple[dict[str, set[str]], dict[str, int]]:
+def _flags(
+    view: SheetView, cited: dict, changed: set[str], citing: Register
+) -> tuple[dict[str, set[str]], dict[str, int]]:
     tree = view.rubric_tree.tree
     flags: dict[str, set[str]] = {}
     counts = dict.fromkeys(FILTERS, 0)
@@ -105,7 +108,7 @@ def _flags(view: SheetView, cited: dict, changed: set[str]) -> tuple[dict[str, s
         own = set()
         if score is not None and criterion.parent_id is not None:
             has_points = (score.points or 0) > 0 or (score.bonus or 0) > 0
-            evidenced = cited.get(criterion.key) or cites_something(score.explanation)
+            evidenced = cited.get(criterion.key) or citing.cites(score.explanation)
             if tree.is_leaf(criterion.key) and has_points and not evidenced:
                 own.add("no-evidence")
             if score.provisional:
