@@ -9,7 +9,7 @@ from ..evidence.matching import Register
 from ..evidence.versions import evidence_changes, file_url, frozen_versions, last_return
 from ..models import Citation, ScoreChange
 from ..notation import format_date, format_points
-from ..sheets.queries import AGENCY_FIELDS, SheetView
+from ..sheets.queries import AGENCY_FIELDS, SheetView, reviewed_totals
 
 FILTERS = {
     "no-evidence": "Tiêu chí có điểm nhưng không có tài liệu kiểm chứng",
@@ -23,7 +23,8 @@ class Desk:
     documents: dict[str, list[dict]]  # criterion key → the cited documents as shown
     flags: dict[str, set[str]]  # criterion key → FILTERS it matches (a parent: any of its criteria's)
     counts: dict[str, int]  # filter → criteria (leaves and bonus owners) it picks out
-    reviewed_total: rollup.Total
+    reviewed_total: rollup.Total  # the agency's own until the sheet is reviewed
+    reviewed: bool  # a reviewer wrote a number, or the sheet was accepted (queries.is_reviewed)
     returned_at: object  # when the sheet was last returned, or None
     evidence_changes: list[str]
 
@@ -49,12 +50,14 @@ def evidence_desk(view: SheetView, transitions: list, citing: Register) -> Desk:
         rows = ScoreChange.objects.filter(sheet=sheet, at__gt=returned.at, field__in=AGENCY_FIELDS)
         changed |= {keys[pk] for pk in rows.values_list("criterion_id", flat=True).distinct() if pk in keys}
     flags, counts = _flags(view, cited, changed, citing)
-    totals = rollup.rollup(rtree.tree, {key: s.final for key, s in view.scores.items()})
+    # until a reviewer writes a number, what counts is the agency's own: the page's totals already
+    totals = reviewed_totals(view)
     return Desk(
         documents={k: [e["entry"] for e in v] for k, v in cited.items()},
         flags=flags,
         counts=counts,
-        reviewed_total=rollup.grand_total(rtree.tree, totals),
+        reviewed_total=rollup.grand_total(rtree.tree, totals) if totals is not None else view.grand_total,
+        reviewed=totals is not None,
         returned_at=returned.at if returned else None,
         evidence_changes=[line for _, line in changes],
     )

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import rollup
 from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
 from ..evidence.matching import agency_register, linked_html
 from ..exports.bloc import bloc_pdf, bloc_xlsx
@@ -16,7 +15,7 @@ from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
-from ..sheets.queries import STALE_COMMENT, rating_maps, reviewed_totals, sheet_view, stale_comments
+from ..sheets.queries import STALE_COMMENT, rating_maps, sheet_view, stale_comments
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import desk, jobs, services
 from .charts import totals_chart
@@ -91,7 +90,7 @@ def sheet_review(request, pk: int):
             "rows": _desk_rows(_rows(form, view, stale_comments([view])[sheet.pk]), evidence, citing),
             "reason": form_input(form, "reason"),
             "view": view,
-            "reviewed_total": _reviewed_total(view),
+            "reviewed_total": evidence.reviewed_total if evidence.reviewed else None,
             "stale_comment": STALE_COMMENT,
             "conflicts": notice.get("conflicts", []),
             "changed": notice.get("changed", []),
@@ -119,11 +118,6 @@ def _desk_rows(rows: list[dict], evidence: desk.Desk, citing) -> list[dict]:
         row["documents"] = evidence.documents.get(row["key"], [])
         row["flags"] = " ".join(sorted(evidence.flags.get(row["key"], ())))
     return rows
-
-
-def _reviewed_total(view):
-    totals = reviewed_totals(view)
-    return rollup.grand_total(view.rubric_tree.tree, totals) if totals is not None else None
 
 
 def _rows(form: ReviewForm, view, stale: set[str]) -> list[dict]:
