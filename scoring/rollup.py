@@ -130,7 +130,8 @@ def rollup(tree: Tree, entries: Mapping[str, Entry], *, capped: bool = True) -> 
     def visit(node: Node) -> Total:
         entry = entries.get(node.key, Entry())
         kids = tree.children[node.key]
-        own_bonus = clip(entry.bonus, tree.own_bonus_max(node)) if tree.own_bonus_max(node) else ZERO
+        own_bonus_max = tree.own_bonus_max(node)
+        own_bonus = clip(entry.bonus, own_bonus_max) if own_bonus_max else ZERO
         if kids:
             total = Total(ZERO, own_bonus)
             for kid in kids:

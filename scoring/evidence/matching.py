@@ -14,7 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Document
 from .citations import ParsedCitation, citation_spans
@@ -49,6 +51,7 @@ class Register:
         self.documents = list(documents)
         self.agency_code = agency_code
         self._href = href
+        self._pieces: dict[str, list[Piece]] = {}  # each explanation is read once per page
         self._by_key: dict[Key, list[Document]] = {}
         for document in self.documents:
             key = (document.kind, number_key(document.number), document.issued_on.year)
@@ -61,8 +64,18 @@ class Register:
         return next((d for d in found if d.issued_on == citation.issued_on), None)
 
     def pieces(self, text: str) -> list[Piece]:
-        """The text cut at its citations, each with its document: every character of the text once."""
+        """The text cut at its citations, each with its document: every character of the text once. A
+        text is read once: asked again (the same explanation shown and checked), the same pieces."""
         text = unicodedata.normalize("NFC", text or "")
+        if text not in self._pieces:
+            self._pieces[text] = self._cut(text)
+        return self._pieces[text]
+
+    def cites(self, text: str) -> bool:
+        """Whether the text writes a citation at all, registered or not (`cites_something`, read once)."""
+        return any(piece.citation is not None for piece in self.pieces(text))
+
+    def _cut(self, text: str) -> list[Piece]:
         pieces, at = [], 0
         for start, end, citation in citation_spans(text):
             if start > at:
@@ -107,3 +120,40 @@ def agency_register(agency, *, href=None) -> Register:
 def cites_something(explanation: str) -> bool:
     """Whether an explanation writes a citation at all, registered or not."""
     return bool(explanation) and any(True for _ in citation_spans(explanation))
+
+
+def _text(text: str) -> str:
+    """Escaped, its line breaks kept, as `linebreaksbr` writes them."""
+    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+def linked_html(explanation, citing: Register | None) -> SafeString:
+    """An explanation (user text, escaped) with each citation of a register document linked to its file
+    or entry (none where the register's `href` gives ""), and each citation the register lacks marked so."""
+    if citing is None:
+        return mark_safe(_text(explanation or ""))
+    parts = []
+    for piece in citing.pieces(explanation or ""):
+        if piece.citation is None:
+            parts.append(_text(piece.text))
+        elif piece.document is not None and not (href := citing.href(piece.document)):
+            parts.append(
+                format_html('<span class="cited-registered">{}</span>', mark_safe(_text(piece.text)))
+            )
+        elif piece.document is not None:
+            parts.append(
+                format_html(
+                    '<a class="cited-link" href="{}" title="{}">{}</a>',
+                    href,
+                    "Mở tệp" if piece.document.file else "Xem trong sổ tài liệu",
+                    mark_safe(_text(piece.text)),
+                )
+            )
+        else:
+            parts.append(
+                format_html(
+                    '<span class="cited-missing">{}</span> <span class="small text-muted">(chưa có trong sổ)</span>',
+                    mark_safe(_text(piece.text)),
+                )
+            )
+    return mark_safe("".join(parts))  # every part escaped above

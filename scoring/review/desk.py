@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from .. import rollup
 from ..evidence import uploads
-from ..evidence.matching import cites_something
+from ..evidence.matching import Register
 from ..evidence.versions import evidence_changes, file_url, frozen_versions, last_return
 from ..models import Citation, ScoreChange
 from ..notation import format_date, format_points
 from ..rubrics.rules import NONE
-from ..sheets.queries import AGENCY_FIELDS, RatingMaps, SheetView
+from ..sheets.queries import AGENCY_FIELDS, RatingMaps, SheetView, reviewed_totals
 
 FILTERS = {
     "no-evidence": "Tiêu chí có điểm nhưng không có tài liệu kiểm chứng",
@@ -24,7 +24,8 @@ class Desk:
     documents: dict[str, list[dict]]  # criterion key → the cited documents as shown
     flags: dict[str, set[str]]  # criterion key → FILTERS it matches (a parent: any of its criteria's)
     counts: dict[str, int]  # filter → criteria (leaves and bonus owners) it picks out
-    reviewed_total: rollup.Total
+    reviewed_total: rollup.Total  # the agency's own until the sheet is reviewed
+    reviewed: bool  # a reviewer wrote a number, or the sheet was accepted (queries.is_reviewed)
     returned_at: object  # when the sheet was last returned, or None
     evidence_changes: list[str]
 
@@ -33,9 +34,10 @@ class Desk:
         return [{"value": v, "label": label, "count": self.counts[v]} for v, label in FILTERS.items()]
 
 
-def evidence_desk(view: SheetView, transitions: list) -> Desk:
+def evidence_desk(view: SheetView, transitions: list, citing: Register) -> Desk:
     """Four queries at most: the citations, the submitted versions (a locked sheet), and once the sheet was
-    returned, the agency's changes since and the snapshot it was returned in."""
+    returned, the agency's changes since and the snapshot it was returned in. `citing` reads the citations
+    written in explanations (once: the page shows them with the same register)."""
     sheet, rtree = view.sheet, view.rubric_tree
     cited = _cited(view)
     returned = last_return(transitions)
@@ -48,13 +50,15 @@ def evidence_desk(view: SheetView, transitions: list) -> Desk:
         keys = {c.pk: c.key for c in rtree.criteria}
         rows = ScoreChange.objects.filter(sheet=sheet, at__gt=returned.at, field__in=AGENCY_FIELDS)
         changed |= {keys[pk] for pk in rows.values_list("criterion_id", flat=True).distinct() if pk in keys}
-    flags, counts = _flags(view, cited, changed)
-    totals = rollup.rollup(rtree.tree, {key: s.final for key, s in view.scores.items()})
+    flags, counts = _flags(view, cited, changed, citing)
+    # until a reviewer writes a number, what counts is the agency's own: the page's totals already
+    totals = reviewed_totals(view)
     return Desk(
         documents={k: [e["entry"] for e in v] for k, v in cited.items()},
         flags=flags,
         counts=counts,
-        reviewed_total=rollup.grand_total(rtree.tree, totals),
+        reviewed_total=rollup.grand_total(rtree.tree, totals) if totals is not None else view.grand_total,
+        reviewed=totals is not None,
         returned_at=returned.at if returned else None,
         evidence_changes=[line for _, line in changes],
     )
@@ -97,7 +101,9 @@ def _entry(sheet, document, *, newer: bool) -> dict:
     }
 
 
-def _flags(view: SheetView, cited: dict, changed: set[str]) -> tuple[dict[str, set[str]], dict[str, int]]:
+def _flags(
+    view: SheetView, cited: dict, changed: set[str], citing: Register
+) -> tuple[dict[str, set[str]], dict[str, int]]:
     tree = view.rubric_tree.tree
     flags: dict[str, set[str]] = {}
     counts = dict.fromkeys(FILTERS, 0)
@@ -106,7 +112,7 @@ def _flags(view: SheetView, cited: dict, changed: set[str]) -> tuple[dict[str, s
         own = set()
         if score is not None and criterion.parent_id is not None:
             has_points = (score.points or 0) > 0 or (score.bonus or 0) > 0
-            evidenced = cited.get(criterion.key) or cites_something(score.explanation)
+            evidenced = cited.get(criterion.key) or citing.cites(score.explanation)
             if tree.is_leaf(criterion.key) and has_points and not evidenced:
                 own.add("no-evidence")
             if score.provisional:

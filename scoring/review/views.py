@@ -7,16 +7,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import rollup
 from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
-from ..evidence.matching import agency_register
+from ..evidence.matching import agency_register, linked_html
 from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import ExportJob, RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
 from ..sheets.inputs import criterion_cells, form_input, form_inputs
-from ..sheets.queries import STALE_COMMENT, rating_maps, reviewed_totals, sheet_view, stale_comments
+from ..sheets.queries import STALE_COMMENT, rating_maps, sheet_view, stale_comments
 from ..sheets.services import SheetConflict, SheetLocked, changes_between, describe_changes
 from . import desk, jobs, services
 from .charts import totals_chart
@@ -77,7 +76,10 @@ def sheet_review(request, pk: int):
             form = ReviewForm(kept, rtree=rtree, scores=view.scores, ratings=ratings)
             form.is_valid()
     transitions = list(sheet.transitions.select_related("by"))
-    evidence = desk.evidence_desk(view, transitions)
+    files: dict[int, str] = {}  # filled from the desk: a written citation links to the file the sheet cites
+    citing = agency_register(sheet.agency, href=lambda d: files.get(d.pk, ""))
+    evidence = desk.evidence_desk(view, transitions, citing)
+    files |= _cited_files(evidence)
     return render(
         request,
         "scoring/sheet_review.html",
@@ -85,11 +87,10 @@ def sheet_review(request, pk: int):
             "sheet": sheet,
             "bloc_year": bloc_year,
             "form": form,
-            "rows": _desk_rows(_rows(form, view, stale_comments([view])[sheet.pk]), evidence),
-            "citing": agency_register(sheet.agency, href=_cited_files(evidence)),
+            "rows": _desk_rows(_rows(form, view, stale_comments([view])[sheet.pk]), evidence, citing),
             "reason": form_input(form, "reason"),
             "view": view,
-            "reviewed_total": _reviewed_total(view),
+            "reviewed_total": evidence.reviewed_total if evidence.reviewed else None,
             "stale_comment": STALE_COMMENT,
             "conflicts": notice.get("conflicts", []),
             "changed": notice.get("changed", []),
@@ -103,24 +104,20 @@ def sheet_review(request, pk: int):
     )
 
 
-def _cited_files(evidence: desk.Desk):
+def _cited_files(evidence: desk.Desk) -> dict[int, str]:
     """The review page links a citation written in an explanation to the file the sheet cites, as it was
     submitted (the register's own pages are the agency's); a document the sheet does not cite stays text."""
-    urls = {e["document"]: e["url"] for entries in evidence.documents.values() for e in entries if e["url"]}
-    return lambda d: urls.get(d.pk, "")
+    return {e["document"]: e["url"] for entries in evidence.documents.values() for e in entries if e["url"]}
 
 
-def _desk_rows(rows: list[dict], evidence: desk.Desk) -> list[dict]:
-    """The evidence desk's part of each row: the documents cited there, and the filters it matches."""
+def _desk_rows(rows: list[dict], evidence: desk.Desk, citing) -> list[dict]:
+    """The evidence desk's part of each row: the explanation with its written citations linked, the
+    documents cited there, and the filters it matches."""
     for row in rows:
+        row["explained"] = linked_html(row.pop("explanation"), citing)
         row["documents"] = evidence.documents.get(row["key"], [])
         row["flags"] = " ".join(sorted(evidence.flags.get(row["key"], ())))
     return rows
-
-
-def _reviewed_total(view):
-    totals = reviewed_totals(view)
-    return rollup.grand_total(view.rubric_tree.tree, totals) if totals is not None else None
 
 
 def _rows(form: ReviewForm, view, stale: set[str]) -> list[dict]:

@@ -1,8 +1,8 @@
-"""The scoring and review pages' inputs as plain values, written by one template loop.
+"""The scoring and review pages' inputs as plain values, and their HTML (markup.py), for one template loop.
 
 Rendering a widget (and crispy's template) per field cost 84 % of the scoring page; these dicts carry
-what the partials under templates/scoring/inputs/ need: name, id, label, the value shown (the bound
-form's, so a refused post keeps what was typed) and the error, tied to the box by its id.
+what the markup needs: name, id, label, the value shown (the bound form's, so a refused post keeps what
+was typed) and the error, tied to the box by its id; `html` is the input written.
 """
 
 from django import forms
@@ -11,13 +11,13 @@ from django.utils.safestring import mark_safe
 
 from ..notation import format_points
 from ..rubrics.rules import PointsField
+from . import markup
 
-TEMPLATES = {
-    "points": "scoring/inputs/_points.html",
-    "choice": "scoring/inputs/_choice.html",
-    "documents": "scoring/inputs/_citations.html",
-    "check": "scoring/inputs/_check.html",
-    "text": "scoring/inputs/_text.html",
+WRITERS = {
+    "points": markup.points,
+    "choice": markup.choice,
+    "check": markup.check,
+    "text": markup.text,
 }
 
 
@@ -33,15 +33,15 @@ def kind_of(field: forms.Field) -> str:
     return "text"
 
 
-def form_input(form: forms.Form, name: str, entries: dict[int, dict] | None = None) -> dict:
-    """One input of `form`; `entries` are the register's documents by pk (document_entry) for `d-`."""
+def form_input(form: forms.Form, name: str, entries: dict[int, dict] | None = None, group: str = "") -> dict:
+    """One input of `form`; `entries` are the register's documents by pk (document_entry) for `d-`,
+    `group` the label of the criterion it belongs to (the citations picker's button names it)."""
     field = form.fields[name]
     kind = kind_of(field)
     value = form[name].value()
     errors = form.errors.get(name)
     item = {
         "kind": kind,
-        "template": TEMPLATES[kind],
         "name": name,
         "id": f"id_{name}",
         "label": field.label,
@@ -64,6 +64,7 @@ def form_input(form: forms.Form, name: str, entries: dict[int, dict] | None = No
     else:
         item |= {"value": value or "", "rows": field.widget.attrs.get("rows", 1), "help": field.help_text}
         item["attrs"] = _text_attrs(name, field, errors)
+    item["html"] = markup.documents(item, group) if kind == "documents" else WRITERS[kind](item)
     return item
 
 
@@ -94,8 +95,10 @@ def _cited(name: str, value, entries: dict[int, dict]) -> list[dict]:
     return cited
 
 
-def form_inputs(form: forms.Form, names, entries: dict[int, dict] | None = None) -> list[dict]:
-    return [form_input(form, name, entries) for name in names]
+def form_inputs(
+    form: forms.Form, names, entries: dict[int, dict] | None = None, group: str = ""
+) -> list[dict]:
+    return [form_input(form, name, entries, group) for name in names]
 
 
 def criterion_cells(criterion, total) -> dict:

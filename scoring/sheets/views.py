@@ -27,7 +27,7 @@ from ..evidence.versions import evidence_changes, file_url, last_return
 from ..models import Document, Sheet
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
-from . import bases, protocol, services
+from . import bases, markup, protocol, services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
 from .inputs import criterion_cells, form_inputs, written_citations
@@ -240,7 +240,10 @@ def _rows(form: SheetForm, view, entries: list[dict], stale: set[str], citing: R
     for row in form.rows:
         c = row["criterion"]
         score = view.scores.get(c.key)
-        extra = form_inputs(form, row["extra"], by_pk)
+        extra = {
+            EXTRA[i["name"].partition("-")[0]]: i for i in form_inputs(form, row["extra"], by_pk, c.label)
+        }
+        written = markup.written(written_citations(form, c, citing), extra["pasted"]["name"]) if extra else ""
         rows.append(
             criterion_cells(c, view.totals[c.key])
             | {
@@ -248,8 +251,8 @@ def _rows(form: SheetForm, view, entries: list[dict], stale: set[str], citing: R
                 "comment": score.review_comment if score else "",
                 "comment_stale": c.key in stale,
                 "inputs": form_inputs(form, row["inputs"], by_pk),
-                "extra": {EXTRA[i["name"].partition("-")[0]]: i for i in extra} or None,
-                "written": written_citations(form, c, citing) if extra else [],
+                "extra": extra or None,
+                "written": written,
             }
         )
     return rows

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from scoring.evidence import matching
 from scoring.models import Citation, Criterion, Document, Score
 from scoring.review.services import sheet_return
 from scoring.sheets.merge import ScoreInput
@@ -105,3 +106,19 @@ def test_the_reviewer_reads_the_sheet_page_without_the_agencys_buttons(reviewer,
     assert response.status_code == 200 and "Quyết định số 02/QĐ-VP" in content
     assert reverse("report_edit", args=[desk_sheet.pk]) not in content
     assert reverse("sheet_edit", args=[desk_sheet.pk]) not in content
+
+
+def test_it_reads_each_explanation_once_for_the_filter_and_the_links(reviewer, desk_sheet, monkeypatch):  # noqa: F811
+    """1.2's explanation cites the PDF that 1.1 cites: it is not marked "without evidence" and its citation
+    links to that file, from one reading of the text (the filter and the linked explanation share it)."""
+    written = "Theo Quyết định số 02/QĐ-VP ngày 04/01/2022 của Văn phòng."
+    Score.objects.filter(sheet=desk_sheet, criterion__key="1:1.2").update(explanation=written)
+    read = []
+    real = matching.citation_spans
+    monkeypatch.setattr(matching, "citation_spans", lambda text: read.append(text) or real(text))
+    page = page_of(reviewer.get(reverse("sheet_review", args=[desk_sheet.pk])))
+    assert read.count(written) == 1 and len(read) == len(set(read))
+    row = row_of(page, desk_sheet, "1:1.2")
+    assert "no-evidence" not in row.get("data-flags").split()
+    [link] = row.find_all("a", **{"class": "cited-link"})
+    assert link.get("href").startswith(f"/bang-cham-diem/{desk_sheet.pk}/tai-lieu/")
