@@ -144,6 +144,8 @@ class Editor:
         self.url = f"/bang-cham-diem/{person['sheet']}/cham-diem/"
         self.state, self.token, self.uploads = None, "", 0
         self.confirmed: dict[str, Decimal] = {}  # what the server said it saved, box by box
+        # what saves the client gave up waiting for carried (a timeout): the server may still have saved it
+        self.unanswered: dict[str, set[Decimal]] = {}
 
     async def open(self, client) -> bool:
         page = await self.stats.call(client, "page", "GET", self.url, 200)
@@ -170,6 +172,10 @@ class Editor:
         if response is None or body.get("status") != "saved" or body.get("conflicts"):
             if response is not None:
                 self.stats.errors.append(f"save {self.url}: {str(body)[:200]}")
+            else:
+                for name, _ in self.person["fields"]:
+                    if sent.get(name):
+                        self.unanswered.setdefault(name, set()).add(Decimal(sent[name].replace(",", ".")))
             return
         self.state["version"] = str(body["version"])
         self.state["base"] = {**sent, **body.get("fresh", {})}
