@@ -2,12 +2,20 @@
 
     bash scripts/loadtest.sh                          capacity search (LOADTEST_STEPS editors, in turn)
     LOADTEST_MODE=saturation bash scripts/loadtest.sh LOADTEST_STAFF clients looping without pause
+    LOADTEST_WORKERS=3,5 LOADTEST_ROUNDS=2 …          the same for each gunicorn worker count, in turns
 
 A bounded asyncio client (httpx, scripts/loadtest_clients.py) that stops by itself. It makes a scratch
 database (LOADTEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/vpub_loadtest — dropped and
-created anew; scripts/loadtest_setup.py), starts gunicorn with vpub/gunicorn.conf.py on 127.0.0.1, runs,
-stops gunicorn, and prints per kind of request its count, p50 and p95, the errors and the lost updates (an
-editor whose sheet does not end equal to the last save the server confirmed to it).
+created anew; scripts/loadtest_setup.py), starts the job worker (`manage.py db_worker`, which builds the
+bloc's tables the reviewers ask for) and gunicorn with vpub/gunicorn.conf.py on 127.0.0.1, runs, stops
+them, and prints per kind of request its count, p50 and p95, the errors and the lost updates (an editor
+whose sheet does not end equal to the last save the server confirmed to it, nor to a save it timed out on).
+
+Comparing settings: LOADTEST_WORKERS lists gunicorn worker counts (GUNICORN_WORKERS); each round runs the
+capacity search (or the saturation run) once per count, on a fresh gunicorn, in the order given and then
+reversed (3, 5, 5, 3, …) so that a machine growing busier or quieter weighs on both alike; a summary of
+every run ends the output. After each step the job queue is left to drain, so no export of one step is
+still being built in the next.
 
 Capacity search: each step runs that many paced editors (and a reviewer per bloc of 20) for
 LOADTEST_SECONDS; the first LOADTEST_RAMP seconds, while people arrive and open their sheets, are not
@@ -41,7 +49,11 @@ STEPS = [int(n) for n in os.environ.get("LOADTEST_STEPS", "50,100,200,300,400,50
 STAFF = int(os.environ.get("LOADTEST_STAFF", "50"))
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "75"))
 RAMP = float(os.environ.get("LOADTEST_RAMP", "25"))
+WORKERS = [n for n in os.environ.get("LOADTEST_WORKERS", "").split(",") if n]  # empty: the config's default
+ROUNDS = int(os.environ.get("LOADTEST_ROUNDS", "1"))
+MEDIA = os.environ.get("LOADTEST_MEDIA_ROOT", "/tmp/vpub-loadtest-media")
 LIMITS = {"save": 0.250, "page": 0.500}  # p95 a step must keep
+KINDS = ("save", "page", "upload", "start", "status", "ready", "download")
 COOKIE = "sessionid"  # DEBUG=1 below: the production name is __Host-sessionid
 
 
@@ -52,7 +64,7 @@ def environment() -> dict:
         "DEBUG": "1",
         "DEMO_LOGIN_ENABLED": "0",
         "DJANGO_SETTINGS_MODULE": "vpub.settings",
-        "MEDIA_ROOT": "/tmp/vpub-loadtest-media",
+        "MEDIA_ROOT": MEDIA,
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "GUNICORN_BIND": f"{HOST}:{PORT}",
         "GUNICORN_LOGLEVEL": "warning",
@@ -61,12 +73,11 @@ def environment() -> dict:
     return env
 
 
-def start_server() -> subprocess.Popen:
+def start_server(workers: str | None) -> subprocess.Popen:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     config = ROOT / "vpub/gunicorn.conf.py"
-    server = subprocess.Popen(
-        [str(gunicorn), "-c", str(config)], cwd=ROOT, env=environment(), start_new_session=True
-    )
+    env = environment() | ({"GUNICORN_WORKERS": workers} if workers else {})
+    server = subprocess.Popen([str(gunicorn), "-c", str(config)], cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         try:
             if httpx.get(f"{BASE}/healthz", timeout=1).status_code == 200:
@@ -77,9 +88,27 @@ def start_server() -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def start_worker() -> subprocess.Popen:
+    """The job worker as docs/deploy.md runs it; its failures reach the reviewers as failed jobs."""
+    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "2"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=environment(), start_new_session=True, stdout=subprocess.DEVNULL
+    )
+
+
 def stop_server(server: subprocess.Popen) -> None:
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
+
+
+def drain() -> None:
+    """Wait (at most LOADTEST_EXPORT_WAIT) until the worker has finished every export asked for."""
+    from scoring.models import ExportJob
+
+    until = time.monotonic() + clients.JOB_WAIT
+    unfinished = ExportJob.objects.filter(status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
+    while unfinished.exists() and time.monotonic() < until:
+        time.sleep(0.5)
 
 
 async def run_step(people: dict, editors: int, pacing: clients.Pacing, ramp: float) -> dict:
@@ -110,15 +139,20 @@ async def run_step(people: dict, editors: int, pacing: clients.Pacing, ramp: flo
 def step(people: dict, editors: int, pacing: clients.Pacing, ramp: float) -> dict:
     result = asyncio.run(run_step(people, editors, pacing, ramp))
     result["lost"] = lost_updates(result["chosen"])
+    drain()
     return result
 
 
 def lost_updates(editors: list) -> int:
-    """Editors whose sheet in the database differs from what the server confirmed to them."""
+    """Editors whose sheet in the database differs from what the server confirmed to them (a save the
+    client stopped waiting for, already counted as an error, may have been saved after all)."""
     lost = 0
     for editor in editors:
         stored = setup.stored_points(editor.person["sheet"], list(editor.confirmed))
-        lost += any(stored[name] != value for name, value in editor.confirmed.items())
+        lost += any(
+            stored[name] != value and stored[name] not in editor.unanswered.get(name, ())
+            for name, value in editor.confirmed.items()
+        )
     return lost
 
 
@@ -136,7 +170,7 @@ def report(result: dict, limits: dict = LIMITS) -> bool:
         f" ({result['elapsed']:.0f} s tất cả), {total} yêu cầu ({total / timed:.1f}/s)"
     )
     ok = not stats.errors and not result["lost"]
-    for kind in ("save", "page", "upload", "export"):
+    for kind in KINDS:
         values = stats.latencies.get(kind, [])
         if not values:
             continue
@@ -153,29 +187,80 @@ def report(result: dict, limits: dict = LIMITS) -> bool:
     return ok
 
 
-def capacity(people: dict) -> int:
+def capacity(people: dict, runs: list) -> int:
     best = 0
     for editors in STEPS:
-        if not report(step(people, editors, clients.Pacing(), RAMP)):
+        result = step(people, editors, clients.Pacing(), RAMP)
+        ok = report(result)
+        runs.append((result, ok))
+        if not ok:
             break
         best = editors
     print(f"\nSức chịu tải: {best} người nhập liệu theo nhịp thật (p95 lưu ≤ 250 ms, tải trang ≤ 500 ms)")
     return best
 
 
+def p50_p95(stats: clients.Stats, kind: str) -> str:
+    values = stats.latencies.get(kind)
+    if not values:
+        return "–"
+    return f"{statistics.median(values) * 1000:.0f} / {percentile(values, 0.95) * 1000:.0f}"
+
+
+def summary(runs: list) -> None:
+    """One line per run, as docs/benchmarks.md's tables have them (ms, p50 / p95)."""
+    print(
+        "\n| workers | round | editors | requests/s | save | page | export ready | exports | errors | lost | |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for workers, round_, result, ok in runs:
+        stats = result["stats"]
+        rate = sum(len(v) for v in stats.latencies.values()) / result["timed"]
+        cells = [
+            workers or "default",
+            round_ + 1,
+            result["editors"],
+            f"{rate:.1f}",
+            p50_p95(stats, "save"),
+            p50_p95(stats, "page"),
+            p50_p95(stats, "ready"),
+            result["exports"],
+            len(stats.errors),
+            result["lost"],
+            "pass" if ok else "fail",
+        ]
+        print("| " + " | ".join(str(c) for c in cells) + " |")
+
+
 def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     os.environ.update(environment())
     people = setup.prepare(DB_URL, max(STEPS) if MODE == "capacity" else STAFF)
-    server = start_server()
-    print(f"gunicorn -c vpub/gunicorn.conf.py ({os.cpu_count()} lõi), PostgreSQL, {BASE}")
+    worker = start_worker()
+    runs, ok = [], True
     try:
-        if MODE == "saturation":
-            ok = report(step(people, STAFF, clients.SATURATION, 0), limits={})
-        else:
-            ok = capacity(people) > 0
+        for round_ in range(ROUNDS):
+            for workers in (WORKERS or [None])[:: -1 if round_ % 2 else 1]:
+                server = start_server(workers)
+                print(
+                    f"\ngunicorn -c vpub/gunicorn.conf.py, {workers or 'default'} workers"
+                    f" ({os.cpu_count()} lõi), PostgreSQL, {BASE}, round {round_ + 1}"
+                )
+                try:
+                    done = []
+                    if MODE == "saturation":
+                        result = step(people, STAFF, clients.SATURATION, 0)
+                        done.append((result, report(result, limits={})))
+                        ok = ok and not result["stats"].errors and not result["lost"]
+                    else:
+                        ok = capacity(people, done) > 0 and ok
+                    runs += [(workers, round_, result, passed) for result, passed in done]
+                finally:
+                    stop_server(server)
     finally:
-        stop_server(server)
+        stop_server(worker)
+    if len(runs) > 1:
+        summary(runs)
     sys.exit(0 if ok else 1)
 
 

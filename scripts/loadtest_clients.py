@@ -4,7 +4,8 @@ An editor opens the sheet, types one to three numbers, and the page autosaves th
 the whole form, `base` (the JSON of the values the page started from or the server last confirmed),
 `autosave=1`, X-Requested-With, a JSON answer. Now and then the editor reloads the page or enters a
 document with a small PDF in the agency's register. Reviewers open their bloc's board and review pages and
-now and then export the bloc's tables.
+now and then export the bloc's tables as the board does: ask for the job, poll its status the way
+export-jobs.js does until the worker has built the file, download it.
 """
 
 import asyncio
@@ -26,6 +27,9 @@ TEXTAREA = re.compile(r"<textarea\b([^>]*)>\n?(.*?)</textarea>", re.S)
 ATTR = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
 OPTION = re.compile(r"<option\b([^>]*)>")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+JOB = re.compile(r'data-export-job="([^"]*/tep-xuat/(\d+)/)"')
+JOB_POLL = 2.0  # seconds between status requests, as static/js/export-jobs.js
+JOB_WAIT = float(os.environ.get("LOADTEST_EXPORT_WAIT", "120"))  # a job not ready by then is an error
 META = {"csrfmiddlewaretoken", "version", "base", "autosave", "save", "action"}
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 NUMBERS = itertools.count(1)  # document numbers, unique across the steps of a run (an agency's numbers are)
@@ -57,6 +61,11 @@ class Stats:
     measure_from: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+
+    def record(self, kind: str, started: float) -> None:
+        """A duration that is not one request's (asking for an export until its file is ready)."""
+        if started >= self.measure_from:
+            self.latencies.setdefault(kind, []).append(time.monotonic() - started)
 
     async def call(self, client, kind: str, method: str, url: str, expect: int, **kwargs):
         started = time.monotonic()
@@ -135,6 +144,8 @@ class Editor:
         self.url = f"/bang-cham-diem/{person['sheet']}/cham-diem/"
         self.state, self.token, self.uploads = None, "", 0
         self.confirmed: dict[str, Decimal] = {}  # what the server said it saved, box by box
+        # what saves the client gave up waiting for carried (a timeout): the server may still have saved it
+        self.unanswered: dict[str, set[Decimal]] = {}
 
     async def open(self, client) -> bool:
         page = await self.stats.call(client, "page", "GET", self.url, 200)
@@ -161,6 +172,10 @@ class Editor:
         if response is None or body.get("status") != "saved" or body.get("conflicts"):
             if response is not None:
                 self.stats.errors.append(f"save {self.url}: {str(body)[:200]}")
+            else:
+                for name, _ in self.person["fields"]:
+                    if sent.get(name):
+                        self.unanswered.setdefault(name, set()).add(Decimal(sent[name].replace(",", ".")))
             return
         self.state["version"] = str(body["version"])
         self.state["base"] = {**sent, **body.get("fresh", {})}
@@ -206,6 +221,43 @@ class Editor:
                     await self.upload(client)
 
 
+async def export(client, stats: Stats, board: str, deadline: float) -> bool:
+    """The board's “Tạo bảng tổng hợp (Excel)”: the POST, the board it redirects to, the job's status every
+    JOB_POLL seconds until the worker has finished, then “Tải tệp”. Bounded: it stops polling after
+    JOB_WAIT seconds (an error) or at the end of the run (not one: the step ended, not the job)."""
+    page = await stats.call(client, "page", "GET", board, 200)
+    if page is None:
+        return False
+    asked = time.monotonic()
+    token = CSRF.search(page.text).group(1)
+    data = {"csrfmiddlewaretoken": token}
+    if await stats.call(client, "start", "POST", f"{board}tep-xuat/tao.xlsx", 302, data=data) is None:
+        return False
+    page = await stats.call(client, "page", "GET", board, 200)
+    if page is None:
+        return False
+    url = max(JOB.findall(page.text), key=lambda job: int(job[1]))[0]  # one reviewer per bloc: the newest
+    give_up = min(deadline, asked + JOB_WAIT)
+    while True:
+        await pause(JOB_POLL, give_up)
+        answer = await stats.call(client, "status", "GET", url, 200)
+        if answer is None:
+            return False
+        state = answer.json()
+        if state["finished"]:
+            break
+        if time.monotonic() >= give_up:
+            if give_up < deadline:
+                stats.errors.append(f"export {url}: not ready after {JOB_WAIT:.0f} s")
+            return False
+    if state["status"] != "done":
+        stats.errors.append(f"export {url}: {state['error'][:200]}")
+        return False
+    stats.record("ready", asked)
+    got = await stats.call(client, "download", "GET", state["download"], 200)
+    return got is not None and got.content[:2] == b"PK"
+
+
 async def reviewer(person, stats, pacing, base_url, cookie, deadline, start_within) -> int:
     await asyncio.sleep(random.uniform(0, start_within))
     exports, board = 0, f"/khoi/{person['bloc']}/2022/"
@@ -215,8 +267,7 @@ async def reviewer(person, stats, pacing, base_url, cookie, deadline, start_with
         while time.monotonic() < deadline:
             chance = random.random()
             if chance < pacing.export:
-                got = await stats.call(client, "export", "GET", f"{board}tong-hop.xlsx", 200)
-                exports += bool(got is not None and got.content[:2] == b"PK")
+                exports += await export(client, stats, board, deadline)
             elif chance < pacing.export + (1 - pacing.export) / 3:
                 await stats.call(client, "page", "GET", board, 200)
             else:

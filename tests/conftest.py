@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from scoring.models import Agency, Bloc, BlocMember, BlocYear, Criterion, Document, Membership, Rubric, Sheet
@@ -43,6 +44,30 @@ def confirm_now(settings, django_capture_on_commit_callbacks):
             return client.post(url, data)
 
     return post
+
+
+@pytest.fixture
+def bloc_tables(settings, django_capture_on_commit_callbacks):
+    """The bloc's tables as the board gets them: `bloc_tables(client, "TMTH", 2022, "xlsx") -> bytes` asks
+    for the job, the task runs at once (ImmediateBackend, when the request commits; the real worker is
+    tests/review/test_export_jobs.py's), the status says done and the file is downloaded."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    def build(client, code: str, year: int, fmt: str) -> bytes:
+        from scoring.models import ExportJob
+
+        before = set(ExportJob.objects.values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse(f"export_job_start_{fmt}", args=[code, year]))
+        assert response.status_code == 302, response.status_code
+        (job,) = ExportJob.objects.exclude(pk__in=before)
+        state = client.get(reverse("export_job_status", args=[code, year, job.pk])).json()
+        assert state["status"] == "done", state
+        download = client.get(state["download"])
+        assert download.status_code == 200
+        return b"".join(download.streaming_content)
+
+    return build
 
 
 def make_agency(code: str, name: str | None = None) -> Agency:

@@ -14,7 +14,7 @@ wsgi_app = "vpub.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "sync"
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
-# A large bloc's workbook or PDF takes tens of seconds until exports run as background jobs; nginx waits 130 s.
+# The bloc's tables are background jobs now; one agency's documents are still made in the request. nginx: 130 s.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5

@@ -50,16 +50,20 @@ urlpatterns = [
     # the bloc's side
     path("khoi/<str:code>/<int:year>/", review.bloc_board, name="bloc_board"),
     path("khoi/<str:code>/<int:year>/xep-hang/", review.bloc_ranking, name="bloc_ranking"),
+    # the bloc's tables are background jobs (below); their old addresses send bookmarks to the board's section
     path(
-        "khoi/<str:code>/<int:year>/tong-hop.pdf", review.bloc_export, {"fmt": "pdf"}, name="bloc_export_pdf"
+        "khoi/<str:code>/<int:year>/tong-hop.pdf",
+        review.bloc_export_moved,
+        {"fmt": "pdf"},
+        name="bloc_export_moved_pdf",
     ),
     path(
         "khoi/<str:code>/<int:year>/tong-hop.xlsx",
-        review.bloc_export,
+        review.bloc_export_moved,
         {"fmt": "xlsx"},
-        name="bloc_export_xlsx",
+        name="bloc_export_moved_xlsx",
     ),
-    # the same tables as background jobs: asked for on the board, fetched when ready
+    # the bloc's tables as background jobs: asked for on the board, fetched when ready
     path(
         "khoi/<str:code>/<int:year>/tep-xuat/tao.xlsx",
         review.export_job_start,

@@ -2,14 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
+from ..accounts.access import (
+    bound_data,
+    get_bloc_year,
+    get_export_job,
+    get_sheet_for_reviewer,
+    may_review,
+    sees_board,
+)
 from ..evidence.matching import agency_register, linked_html
-from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import ExportJob, RoundEvent
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
@@ -22,7 +28,6 @@ from .charts import totals_chart
 from .forms import ReviewForm
 from .standings import bloc_round
 
-XLSX = jobs.XLSX
 JOBS_SHOWN = 10  # the board lists the latest export jobs
 
 
@@ -201,24 +206,30 @@ def _review(request, sheet, bloc_year, form: ReviewForm, action: str):
 @login_required
 @require_GET
 def bloc_ranking(request, code: str, year: int):
-    bloc_year, rubric, _ = get_bloc_year(request, code, year, members_once_closed=True)
+    bloc_year, rubric, roles = get_bloc_year(request, code, year, members_once_closed=True)
     state = bloc_round(rubric, bloc_year)
     return render(
-        request, "scoring/bloc_ranking.html", {"state": state, "rubric": rubric, "bloc_year": bloc_year}
+        request,
+        "scoring/bloc_ranking.html",
+        # members see the ranking once the year is closed, but not the board where the tables are made
+        {"state": state, "rubric": rubric, "bloc_year": bloc_year, "follows": sees_board(roles, bloc_year)},
     )
 
 
 @login_required
 @require_GET
-def bloc_export(request, code: str, year: int, fmt: str):
-    bloc_year, rubric, _ = get_bloc_year(request, code, year)
-    state = bloc_round(rubric, bloc_year)
-    name = f"bang-tong-hop-{code}-{year}.{fmt}"
-    content, content_type = (bloc_pdf(state), "application/pdf") if fmt == "pdf" else (bloc_xlsx(state), XLSX)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def bloc_export_moved(request, code: str, year: int, fmt: str):
+    """The old address of the bloc's tables, built inside the request: a bookmark of it lands on the board's
+    export section, where the same file is one button away. A GET starts no job (a prefetch, a crawler or
+    another site's <img> must not set the worker building tables); the user's click does, by POST."""
+    get_bloc_year(request, code, year)
+    button = "Tạo bảng tổng hợp (Excel)" if fmt == "xlsx" else "Tạo bảng tổng hợp (PDF)"
+    messages.info(
+        request,
+        f"Bảng tổng hợp nay được tạo ở chế độ nền: bấm “{button}” dưới đây; khi tệp xong, nút “Tải tệp” hiện "
+        "ngay trong danh sách.",
+    )
+    return redirect(reverse("bloc_board", args=[code, year]) + "#tep-xuat")
 
 
 @login_required

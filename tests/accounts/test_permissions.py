@@ -231,8 +231,9 @@ BLOC_VIEWS = {
     "bloc_history_pdf GET": {"reviewer": 200, "admin": 200},
     "bloc_board GET": {"reviewer": 200, "admin": 200},
     "bloc_ranking GET": {"reviewer": 200, "admin": 200},
-    "bloc_export_xlsx GET": {"reviewer": 200, "admin": 200},
-    # the same tables as a background job: asking for it, its status, its file
+    # the bloc's tables, as a background job: asking for it, its status, its file; the old address of the
+    # tables (built in the request, once) sends a bookmark to the board's export section
+    "bloc_export_moved_xlsx GET": {"reviewer": 302, "admin": 302},
     "export_job_start_xlsx POST": {"reviewer": 302, "admin": 302},
     "export_job_status GET": {"reviewer": 200, "admin": 200},
     "export_job_file GET": {"reviewer": 200, "admin": 200},

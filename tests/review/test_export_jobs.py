@@ -167,3 +167,25 @@ def test_deleting_a_job_in_the_admin_deletes_its_file(board, cast, settings, dja
     url = reverse("admin:scoring_exportjob_delete", args=[job.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not ExportJob.objects.exists() and files_in(Path(settings.MEDIA_ROOT)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("fmt", "button"), [("xlsx", "Excel"), ("pdf", "PDF")])
+def test_an_old_bookmark_of_the_tables_lands_on_the_boards_export_section_and_starts_nothing(
+    board, cast, fmt, button
+):
+    """khoi/TMTH/2022/tong-hop.xlsx built the file inside the request; now the board's buttons ask for it.
+    A GET must not start a job: another site's <img> or a browser's prefetch would set the worker going."""
+    old = reverse(f"bloc_export_moved_{fmt}", args=["TMTH", 2022])
+    assert old == f"/khoi/TMTH/2022/tong-hop.{fmt}"
+    response = board.get(old)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bloc_board", args=["TMTH", 2022]) + "#tep-xuat"
+    page = board.get(response["Location"]).content.decode()
+    assert f"bấm “Tạo bảng tổng hợp ({button})” dưới đây" in page
+    assert ExportJob.objects.count() == 0
+    for role in REFUSED:
+        client = Client()
+        client.force_login(cast[role])
+        assert client.get(old).status_code == 404, role
+    assert Client().get(old)["Location"].startswith(reverse("login"))
