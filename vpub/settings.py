@@ -60,7 +60,7 @@ else:
 DEMO_LOGIN_ENABLED = env_bool("DEMO_LOGIN_ENABLED", DEBUG)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vpub.apps.AdminConfig",  # the admin, its modules found by the URLconf (vpub/apps.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

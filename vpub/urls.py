@@ -15,6 +15,8 @@ from scoring.rubrics import views as rubrics
 from scoring.sheets import import_views as sheet_imports
 from scoring.sheets import views as sheets
 
+# vpub/apps.py leaves this to the URLconf: the admin modules, registered before admin.site.urls is read.
+admin.autodiscover()
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
 admin.site.site_title = "Chấm điểm thi đua"
 

@@ -6,7 +6,6 @@ A member still typing its draft appears by its status only: no sheet, no numbers
 import re
 from io import BytesIO
 
-from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -15,6 +14,7 @@ from ..models import Score, Sheet
 from .cells import WRAP, Formula, add_styles, put, table_style
 from .pdf import render
 from .sheet import sheet_documents
+from .templates import render_to_string
 from .xlsx import SheetLayout, write_sheet
 
 SUMMARY_COLUMNS = [  # name, heading, width

@@ -6,15 +6,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-import mistune
 from django.conf import settings
-from django.template.loader import render_to_string
-from mistune.util import striptags
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from ..models import Report, Sheet
 from .sheet import sheet_document
+from .templates import render_to_string
 
 FONT_DIR = Path("/usr/share/fonts/truetype/croscore")
 CSS_FILE = Path(settings.BASE_DIR) / "templates" / "documents" / "documents.css"
@@ -26,16 +24,6 @@ FONT_FACES = [
     ("Tinos-Italic.ttf", "normal", "italic"),
     ("Tinos-BoldItalic.ttf", "bold", "italic"),
 ]
-
-
-class _TextOnlyRenderer(mistune.HTMLRenderer):
-    """An image in the report's text is shown as its description: no file or URL is ever fetched."""
-
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        return striptags(text)  # the description is already rendered, so already escaped
-
-
-_markup = mistune.create_markdown(escape=True, renderer=_TextOnlyRenderer(escape=True))
 
 
 def _real_path(url: str) -> str | None:
@@ -107,9 +95,24 @@ def sheet_pdf(sheet: Sheet) -> bytes:
     return render(sheet_html(sheet)).write_pdf()
 
 
+@cache
+def _markdown():
+    """Only the report is written in markup: a sheet's PDF does not import mistune."""
+    import mistune
+    from mistune.util import striptags
+
+    class TextOnlyRenderer(mistune.HTMLRenderer):
+        """An image in the report's text is shown as its description: no file or URL is ever fetched."""
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            return striptags(text)  # the description is already rendered, so already escaped
+
+    return mistune.create_markdown(escape=True, renderer=TextOnlyRenderer(escape=True))
+
+
 def markup(text: str) -> str:
     """Paragraphs, **bold**, *italics* and "- " lists; any HTML typed is shown as text."""
-    return _markup(text or "")
+    return _markdown()(text or "")
 
 
 def dateline(place: str, day, year: int) -> str:

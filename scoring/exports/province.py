@@ -8,13 +8,13 @@ member still typing its draft appears by its status only, as on its bloc's table
 from dataclasses import dataclass
 from io import BytesIO
 
-from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from .bloc import PROVISIONAL
 from .cells import WRAP, Formula, add_styles, put, table_style
 from .pdf import render
+from .templates import render_to_string
 
 COLUMNS = [  # name, heading, width
     ("index", "STT", 5),

@@ -67,10 +67,13 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
 
 def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:
     view = sheet_view(sheet, rtree)
+    report = Report.objects.filter(sheet=sheet).first()
+    if report is not None:
+        report.sheet = sheet  # its reference names the agency: no query for the sheet, then its agency
     return _document(
         view,
         sheet_state(view, with_ratings=False).cited,
-        Report.objects.filter(sheet=sheet).first(),
+        report,
         queries.stale_comments([view])[sheet.pk],
         reviewed_ratings([view])[sheet.pk],
     )

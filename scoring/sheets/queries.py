@@ -170,11 +170,12 @@ def sheet_state(view: SheetView, *, documents: bool = True, with_ratings: bool =
     only (what the scoring form needs) and `cited` left empty; without `with_ratings` (the documents show the
     criterion's points, not each organisation's rating), no ratings and one query less."""
     ratings: dict[int, dict[int, int | None]] = {}
-    rated = ComponentRating.objects.filter(score__sheet=view.sheet).values_list(
-        "score_id", "component_id", "tier_id"
-    )
-    for score_id, component_id, tier_id in rated if with_ratings else []:
-        ratings.setdefault(score_id, {})[component_id] = tier_id
+    if with_ratings:
+        rated = ComponentRating.objects.filter(score__sheet=view.sheet).values_list(
+            "score_id", "component_id", "tier_id"
+        )
+        for score_id, component_id, tier_id in rated:
+            ratings.setdefault(score_id, {})[component_id] = tier_id
     citations: dict[int, set[int]] = {}
     cited: dict[str, list] = {}
     if not documents:
