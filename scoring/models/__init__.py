@@ -4,6 +4,7 @@ from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
 from .base import AppendOnly
 from .evidence import Citation, Document, DocumentVersion, evidence_path
 from .exports import ExportJob, export_path
+from .pledges import AwardTitle, Covenant, Pledge, signed_covenant_path
 from .reports import Report, signed_report_path
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
 from .sheets import (
@@ -20,6 +21,10 @@ __all__ = [
     "Agency",
     "AppendOnly",
     "AwardRule",
+    "AwardTitle",
+    "Covenant",
+    "Pledge",
+    "signed_covenant_path",
     "RoundEvent",
     "Bloc",
     "BlocMember",
