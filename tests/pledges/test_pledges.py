@@ -164,3 +164,15 @@ def test_the_pages_cost_a_fixed_number_of_queries(
     client.get(titles)
     with django_assert_num_queries(7):
         assert client.get(titles).status_code == 200
+
+
+def test_the_sheet_pdf_names_the_pledged_titles_under_the_agency(
+    client, demo_round, django_user_model, tmp_path
+):
+    from ..exports.test_sheet_documents import flat, poppler, write
+
+    login(client, django_user_model, "stc.bientap")
+    sheet = Sheet.objects.get(agency__code="STC")
+    pdf = write(tmp_path, "bang.pdf", client.get(reverse("sheet_pdf", args=[sheet.pk])).content)
+    text = flat(poppler("pdftotext", "-f", "1", "-l", "1", pdf, "-"))
+    assert "Đơn vị: Sở Tài chính Đăng ký thi đua năm 2022: Tập thể lao động xuất sắc" in text
