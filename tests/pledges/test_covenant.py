@@ -12,7 +12,7 @@ from scoring import demo
 from scoring.models import Covenant, Pledge
 from scoring.pledges import services
 from scoring.pledges.document import covenant_pdf
-from scoring.reports import verification
+from scoring.reports import signing, verification
 
 from ..exports.test_sheet_documents import flat, ink, pgm, poppler, write
 from .conftest import login, vp_pledge
@@ -138,3 +138,50 @@ def test_the_reviewer_sets_the_deadline_and_a_bad_date_keeps_what_was_typed(
     assert Covenant.objects.get(bloc_year=demo_round).deadline is None
     assert client.post(PAGE, {"deadline": "31/03/2022", "number": "01"}).status_code == 302
     assert Covenant.objects.get(bloc_year=demo_round).deadline == datetime.date(2022, 3, 31)
+
+
+def test_a_full_disk_while_signing_signs_nothing_and_leaves_no_file(
+    client, all_in, django_user_model, settings, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    from ..test_full_disk import FULL, disk_full_halfway, files_in
+
+    login(client, django_user_model, "ttr.thutruong")
+    certificate = (settings.DEMO_CERT_DIR / "ttr.thutruong.p12").read_bytes()
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full_halfway)
+    response = sign(client, certificate, demo.CERT_PASSPHRASE)
+    assert response.status_code == 200 and FULL in response.content.decode()
+    covenant = Covenant.objects.get(pk=all_in.pk)
+    assert not covenant.signed_pdf and covenant.signed_at is None
+    assert files_in(settings.MEDIA_ROOT / "covenants") == []
+
+
+def test_the_passphrase_never_shows_on_an_error_page(
+    client, all_in, django_user_model, settings, monkeypatch
+):
+    """A failure half way through signing, with DEBUG on: Django's technical page hides the passphrase."""
+    import secrets
+
+    passphrase = secrets.token_hex(8)  # not a literal: the page shows this file's source lines
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = signing.make_demo_p12(
+        "Nguyễn Văn Bình",
+        passphrase.encode(),
+        not_before=now - datetime.timedelta(days=1),
+        not_after=now + datetime.timedelta(days=30),
+    )
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("test: signing failed half way")
+
+    monkeypatch.setattr(services, "covenant_pdf_with_signature_box", boom)
+    settings.DEBUG = True
+    client.raise_request_exception = False
+    login(client, django_user_model, "ttr.thutruong")
+    response = sign(client, certificate, passphrase)
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "test: signing failed half way" in page and "Local vars" in page
+    assert passphrase not in page
+    assert not Covenant.objects.get(pk=all_in.pk).signed_pdf
