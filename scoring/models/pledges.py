@@ -85,14 +85,6 @@ class Covenant(models.Model):
         return f"{self.number or '…'}/GƯ-{self.bloc_year.bloc.code}"
 
 
-class PledgeQuerySet(models.QuerySet):
-    def for_sheet(self, sheet):
-        """The agency's pledge for the sheet's year, submitted or not, with its titles."""
-        return self.filter(agency_id=sheet.agency_id, bloc_year__year=sheet.rubric.year).prefetch_related(
-            "titles"
-        )
-
-
 class Pledge(models.Model):
     """An agency's đăng ký thi đua for a bloc-year: the titles it aims for and what it commits to."""
 
@@ -115,8 +107,6 @@ class Pledge(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-
-    objects = PledgeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "đăng ký thi đua"
