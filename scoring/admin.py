@@ -250,3 +250,26 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.AwardTitle)
+class AwardTitleAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(models.Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["agency", "bloc_year", "status", "submitted_at"]
+    list_filter = ["status", "bloc_year__year"]
+    readonly_fields = ["updated_at", "updated_by", "submitted_at", "submitted_by"]
+    filter_horizontal = ["titles"]
+
+
+@admin.register(models.Covenant)
+class CovenantAdmin(admin.ModelAdmin):
+    list_display = ["bloc_year", "deadline", "number", "signed_at", "signer_name"]
+    # what was signed stays as signed: the signature is the app's to make (pledges.services.covenant_sign)
+    readonly_fields = ["signed_pdf", "signed_at", "signed_by", "signer_name"]

@@ -73,16 +73,47 @@ USERS = [
     DemoUser("snv.chamdiem", "demo-SNV-cham-diem-2022", "Hạnh", "Trần Thị", "SNV", "reviewer"),
     DemoUser("stc.bientap", "demo-STC-bien-tap-2022", "Minh", "Lê Quang", "STC", "editor"),
     DemoUser("stc.thutruong", "demo-STC-thu-truong-2022", "Minh", "Lê Quang", "STC", "head"),
+    DemoUser("ttr.thutruong", "demo-TTR-thu-truong-2022", "Bình", "Nguyễn Văn", "TTR", "head"),
     DemoUser("quantri", "demo-quan-tri-2022", "Lan", "Võ Thị", "BTDKT", "admin", staff=True),
 ]
 DEMO_USERNAMES = frozenset(u.username for u in USERS)
 
 CERT_PASSPHRASE = "demo-chu-ky-so"
 # who gets a demo certificate, with the name it carries: heads sign reports, the leader's and deputy's
-# reviewers counter-sign those they receive
+# reviewers counter-sign those they receive, the leader's head signs the bloc's giao ước
 CERT_HOLDERS = {
     "vp.thutruong": "Vũ Minh Tâm",
     "stc.thutruong": "Lê Quang Minh",
     "ttr.chamdiem": "Nguyễn Văn Bình",
     "snv.chamdiem": "Trần Thị Hạnh",
+    "ttr.thutruong": "Nguyễn Văn Bình",  # the head named on the agency's documents
 }
+
+# The province's catalogue of titles and awards for collectives (Luật Thi đua, khen thưởng 2022 and its
+# decrees; the province changes it in the setup pages): name, kind
+AWARD_TITLES = [
+    ("Tập thể lao động tiên tiến", "title"),
+    ("Tập thể lao động xuất sắc", "title"),
+    ("Cờ thi đua của UBND tỉnh", "title"),
+    ("Cờ thi đua của Chính phủ", "title"),
+    ("Bằng khen của Chủ tịch UBND tỉnh", "award"),
+    ("Bằng khen của Thủ tướng Chính phủ", "award"),
+    ("Huân chương Lao động hạng Ba", "award"),
+]
+# What the members registered at the start of 2022: every member but Văn phòng UBND tỉnh has sent its
+# pledge; the office's is a draft, so the leader waits for it before the giao ước.
+PLEDGED = {
+    "VP": ["Tập thể lao động xuất sắc", "Cờ thi đua của UBND tỉnh"],
+    "TTR": ["Tập thể lao động xuất sắc", "Cờ thi đua của UBND tỉnh"],
+    "SNV": ["Tập thể lao động xuất sắc", "Bằng khen của Chủ tịch UBND tỉnh"],
+    "STC": ["Tập thể lao động xuất sắc"],
+    "SKHDT": ["Tập thể lao động xuất sắc", "Bằng khen của Chủ tịch UBND tỉnh"],
+    "STP": ["Tập thể lao động tiên tiến"],
+    "VPDDBQH": ["Tập thể lao động xuất sắc"],
+}
+COMMITMENTS = [
+    "Hoàn thành xuất sắc nhiệm vụ chính trị được giao năm {year}.",
+    "Thực hiện tốt các phong trào thi đua do tỉnh và Khối phát động.",
+    "Không có cán bộ, công chức vi phạm pháp luật, kỷ luật từ khiển trách trở lên.",
+    "Tham gia đầy đủ các hoạt động của Khối; nộp báo cáo, bảng chấm điểm đúng hạn.",
+]

@@ -13,6 +13,8 @@ from django.conf import settings
 from .browser import ADMIN, AXE, DESKTOP, EDITOR, HEAD, PHONE, REVIEWER, context_page, demo_site
 from .conftest import SEED_SHEET
 
+LEADER_HEAD = "ttr.thutruong"  # signs the bloc's giao ước
+
 RUN_ONLY = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 # The data is the module's (see `site`), committed before the first test; the mark only makes pytest-django
 # set up the test database.
@@ -240,6 +242,23 @@ def invitation(page, site):
     page.wait_for_selector("#id_new_password1")
 
 
+def pledge_without_titles(page, site):
+    """Every title unticked: refused at the form, the commitments typed kept."""
+    page.goto(site.base + "/don-vi/VP/dang-ky-thi-dua/2022/")
+    for box in page.query_selector_all("input[name=titles]:checked"):
+        box.uncheck()
+    page.fill("#id_commitments", "Hoàn thành xuất sắc nhiệm vụ năm 2022.")
+    page.click("input[value='Lưu đăng ký'], button:has-text('Lưu đăng ký')")
+    page.wait_for_selector(".invalid-feedback")
+
+
+def award_title_twice(page, site):
+    page.goto(site.base + "/tinh/thiet-lap/danh-hieu/")
+    page.fill("#id_name", "Tập thể lao động xuất sắc")
+    page.click("input[value='Thêm vào danh mục'], button:has-text('Thêm vào danh mục')")
+    page.wait_for_selector(".invalid-feedback")
+
+
 @dataclass(frozen=True)
 class PageType:
     name: str
@@ -310,6 +329,15 @@ PAGES = [
     PageType("sheet import preview", ADMIN, sheet_preview, phone=True),
     PageType("rubric import job done", ADMIN, rubric_import_done, phone=True),
     PageType("people import job waiting", ADMIN, people_import_waiting),
+    PageType("pledge, editor", EDITOR, "/don-vi/VP/dang-ky-thi-dua/2022/", phone=True),
+    PageType("pledge, head", HEAD, "/don-vi/VP/dang-ky-thi-dua/2022/"),
+    PageType("pledge with errors", EDITOR, pledge_without_titles, phone=True),
+    PageType("pledge sent, reviewer", REVIEWER, "/don-vi/STC/dang-ky-thi-dua/2022/", phone=True),
+    PageType("giao ước, reviewer", REVIEWER, "/khoi/TMTH/2022/giao-uoc/", phone=True),
+    PageType("giao ước, province admin", ADMIN, "/khoi/TMTH/2022/giao-uoc/"),
+    PageType("giao ước signing", LEADER_HEAD, "/khoi/TMTH/2022/giao-uoc/ky/", phone=True),
+    PageType("title catalogue", ADMIN, "/tinh/thiet-lap/danh-hieu/", phone=True),
+    PageType("title catalogue with errors", ADMIN, award_title_twice),
     PageType("set a password from an invitation", None, invitation),
     PageType("an expired invitation", None, "/moi/MQ/xyz-abc/"),
     PageType("404", EDITOR, "/khong-co-trang-nay/", status=404),

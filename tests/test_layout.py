@@ -7,7 +7,18 @@ from pathlib import Path
 import pytest
 
 SCORING = Path(__file__).resolve().parent.parent / "scoring"
-WINGS = ("accounts", "rubrics", "evidence", "sheets", "exports", "review", "reports", "province", "history")
+WINGS = (
+    "accounts",
+    "rubrics",
+    "evidence",
+    "sheets",
+    "exports",
+    "review",
+    "reports",
+    "province",
+    "history",
+    "pledges",
+)
 # The shared floor: everything may use it, it uses no wing.
 FLOOR = ("models", "rollup", "notation", "workbooks", "notifications", "demo")
 # The order in which wings may depend on each other: a wing imports only wings before it.
@@ -22,6 +33,7 @@ ORDER = {
     "reports": 5,
     "province": 6,
     "history": 6,
+    "pledges": 6,
     "top": 7,
 }
 

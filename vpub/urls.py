@@ -6,6 +6,7 @@ from scoring import system
 from scoring.accounts import views as accounts
 from scoring.evidence import views as evidence
 from scoring.history import views as history
+from scoring.pledges import views as pledges
 from scoring.province import views as province
 from scoring.reports import views as reports
 from scoring.review import views as review
@@ -139,6 +140,14 @@ urlpatterns = [
     path("don-vi/<str:code>/tai-lieu/<int:pk>/sua/", evidence.evidence_edit, name="evidence_edit"),
     path("don-vi/<str:code>/tai-lieu/<int:pk>/tep/", evidence.evidence_file, name="evidence_file"),
     path("don-vi/<str:code>/tai-lieu/phan-tich/", evidence.citation_parse, name="citation_parse"),
+    # pledges: an agency's đăng ký thi đua, the bloc's giao ước, the province's catalogue of titles (issue 16)
+    path("don-vi/<str:code>/dang-ky-thi-dua/<int:year>/", pledges.pledge_edit, name="pledge_edit"),
+    path("don-vi/<str:code>/dang-ky-thi-dua/<int:year>/gui/", pledges.pledge_submit, name="pledge_submit"),
+    path("khoi/<str:code>/<int:year>/giao-uoc/", pledges.covenant_page, name="covenant_page"),
+    path("khoi/<str:code>/<int:year>/giao-uoc/tai.pdf", pledges.covenant_download, name="covenant_download"),
+    path("khoi/<str:code>/<int:year>/giao-uoc/ky/", pledges.covenant_sign, name="covenant_sign"),
+    path("tinh/thiet-lap/danh-hieu/", pledges.award_titles, name="award_titles"),
+    path("tinh/thiet-lap/danh-hieu/<int:pk>/", pledges.award_title_edit, name="award_title_edit"),
     # the province's setup
     path("tinh/thiet-lap/", rubrics.setup_home, name="setup_home"),
     path(

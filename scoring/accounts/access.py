@@ -7,7 +7,18 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Agency, BlocMember, BlocYear, ExportJob, ImportJob, Membership, Report, Rubric, Sheet
+from ..models import (
+    Agency,
+    BlocMember,
+    BlocYear,
+    ExportJob,
+    ImportJob,
+    Membership,
+    Pledge,
+    Report,
+    Rubric,
+    Sheet,
+)
 from .security import log_denied, log_event
 
 Role = Membership.Role
@@ -18,6 +29,8 @@ BLOC_REVIEWER = "bloc_reviewer"
 PROVINCE_ADMIN = "province_admin"
 OWN_READ = frozenset({Role.EDITOR, Role.HEAD, Role.REVIEWER, Role.ADMIN})
 BLOC_READ = frozenset({BLOC_REVIEWER, PROVINCE_ADMIN})
+# The head of the bloc's leader agency, who signs the bloc's giao ước for the bloc.
+LEADER_HEAD = "leader_head"
 
 # action → roles (in the agency that owns the object, or the bloc's roles above) allowed to do it
 POLICY: dict[str, frozenset[str]] = {
@@ -38,6 +51,14 @@ POLICY: dict[str, frozenset[str]] = {
     # the bloc that year (sees_board)
     "history.agency": OWN_READ | BLOC_READ,
     "history.bloc": BLOC_READ,
+    # the pledge (đăng ký thi đua) of an agency for a year; the bloc's side reads it once registered
+    "pledge.view": OWN_READ | BLOC_READ,
+    "pledge.edit": frozenset({Role.EDITOR, Role.HEAD}),
+    "pledge.submit": frozenset({Role.HEAD}),
+    # the bloc's giao ước: followed by the leader's reviewers, made by them, signed by the leader's head
+    "covenant.view": BLOC_READ | {LEADER_HEAD},
+    "covenant.make": BLOC_READ,
+    "covenant.sign": frozenset({LEADER_HEAD}),
     # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages; an
     # import job is only its own administrator's (get_import_job)
     "province.admin": frozenset({Role.ADMIN}),
@@ -364,3 +385,53 @@ def get_bloc_years_for_history(request, code: str) -> tuple[list[BlocYear], Role
     if not bloc_years:
         _denied(request, Http404(), "not_found")
     return bloc_years, roles
+
+
+# ---------------------------------------------------------------- pledges and the bloc's giao ước
+
+
+def get_pledge_for_user(request, code: str, year: int, action: str = "pledge.view"):
+    """(bloc_year, agency, pledge or None, roles) for the agency's pledge of `year`.
+
+    The agency's own roles; from outside, the leader's reviewers and the province's administrators read a
+    registered pledge (never a draft). To anybody else it does not exist (404); a role of the agency that
+    may not do `action` gets 403."""
+    member = (
+        BlocMember.objects.filter(agency__code=code, bloc_year__year=year)
+        .select_related("agency", "bloc_year__bloc", "bloc_year__leader")
+        .first()
+    )
+    if member is None:
+        _denied(request, Http404(), "not_found")
+    bloc_year, agency = member.bloc_year, member.agency
+    pledge = Pledge.objects.filter(bloc_year=bloc_year, agency=agency).prefetch_related("titles").first()
+    roles = roles_in(request.user, agency.pk)
+    if not roles and pledge is not None and pledge.is_submitted:
+        roles = covenant_roles(roles_of(request.user), bloc_year) & BLOC_READ & POLICY[action]
+    if not roles:
+        _denied(request, Http404(), "not_found")
+    if not roles & POLICY[action]:
+        _denied(request, PermissionDenied(), "forbidden")
+    return bloc_year, agency, pledge, roles
+
+
+def covenant_roles(roles: Roles, bloc_year) -> frozenset[str]:
+    """The roles the user holds on the bloc's giao ước: the reviewers of those who follow the bloc (leader
+    and deputy, as sees_board), the leader's head, who signs it for the bloc, the province's administrators."""
+    held = set()
+    if roles.province_admin:
+        held.add(PROVINCE_ADMIN)
+    if sees_board(roles, bloc_year) and not roles.province_admin:
+        held.add(BLOC_REVIEWER)
+    if bloc_year.leader_id and Role.HEAD in roles.in_agency(bloc_year.leader_id):
+        held.add(LEADER_HEAD)
+    return frozenset(held)
+
+
+def get_covenant_bloc_year(request, code: str, year: int, action: str = "covenant.view"):
+    """(bloc_year, roles) for those who may do `action` on the bloc's giao ước; 404 for everybody else."""
+    bloc_year = BlocYear.objects.select_related("bloc", "leader").filter(bloc__code=code, year=year).first()
+    roles = covenant_roles(roles_of(request.user), bloc_year) if bloc_year is not None else frozenset()
+    if not roles & POLICY[action]:
+        _denied(request, Http404(), "not_found")
+    return bloc_year, roles

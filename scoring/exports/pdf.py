@@ -10,7 +10,7 @@ from django.conf import settings
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
-from ..models import Report, Sheet
+from ..models import AwardTitle, Report, Sheet
 from .sheet import sheet_document
 from .templates import render_to_string
 
@@ -88,7 +88,12 @@ def render(html: str):
 
 
 def sheet_html(sheet: Sheet, *, standalone: bool = True) -> str:
-    return render_to_string("documents/sheet.html", {"doc": sheet_document(sheet), "standalone": standalone})
+    context = {
+        "doc": sheet_document(sheet),
+        "standalone": standalone,
+        "pledged": list(AwardTitle.objects.pledged_for(sheet)),
+    }
+    return render_to_string("documents/sheet.html", context)
 
 
 def sheet_pdf(sheet: Sheet) -> bytes:
@@ -162,7 +167,12 @@ def report_pdf(report: Report) -> bytes:
 
 def report_pdf_with_signature_box(report: Report) -> tuple[bytes, int, tuple[float, float, float, float]]:
     """The report and where its signature block's empty space is: (page index, box in PDF points)."""
-    document = render(report_html(report))
+    return pdf_with_signature_box(report_html(report))
+
+
+def pdf_with_signature_box(html: str) -> tuple[bytes, int, tuple[float, float, float, float]]:
+    """The document and where the empty space with id SIGNATURE_BOX_ID is: (page index, box in PDF points)."""
+    document = render(html)
     for index, page in enumerate(document.pages):
         if SIGNATURE_BOX_ID in page.anchors:
             # The anchor is the empty space's box in CSS pixels from the top left; PDF counts points from
@@ -175,4 +185,4 @@ def report_pdf_with_signature_box(report: Report) -> tuple[bytes, int, tuple[flo
                 index,
                 (x1 + inset, height - y2 + inset, x2 - inset, height - y1 - inset),
             )
-    raise LookupError("the report has no signature block")
+    raise LookupError("the document has no signature block")

@@ -5,6 +5,7 @@ from .base import AppendOnly
 from .evidence import Citation, Document, DocumentVersion, evidence_path
 from .exports import ExportJob, export_path
 from .imports import ImportJob
+from .pledges import AwardTitle, Covenant, Pledge, signed_covenant_path
 from .reports import Report, signed_report_path
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
 from .sheets import (
@@ -21,6 +22,10 @@ __all__ = [
     "Agency",
     "AppendOnly",
     "AwardRule",
+    "AwardTitle",
+    "Covenant",
+    "Pledge",
+    "signed_covenant_path",
     "RoundEvent",
     "Bloc",
     "BlocMember",

@@ -24,7 +24,7 @@ from ..accounts.middleware import wants_json
 from ..evidence.entries import document_entry
 from ..evidence.matching import Register, agency_register
 from ..evidence.versions import evidence_changes, file_url, last_return
-from ..models import Document, Sheet
+from ..models import AwardTitle, Document, Sheet
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from . import bases, markup, protocol, services
@@ -101,6 +101,7 @@ def sheet_detail(request, pk: int):
             "grand_total": view.grand_total,
             "citing": citing,
             "transitions": transitions,
+            "pledged": list(AwardTitle.objects.pledged_for(sheet)),
             "evidence_changes": [line for _, line in changes],
             "own_agency": allowed("report.view", roles),
             "warnings": warnings,

@@ -199,6 +199,12 @@ def test_the_policy_table_names_every_action_the_views_use():
         "evidence.edit",
         "history.agency",
         "history.bloc",
+        "pledge.view",
+        "pledge.edit",
+        "pledge.submit",
+        "covenant.view",
+        "covenant.make",
+        "covenant.sign",
         "province.admin",
     }
 
@@ -539,3 +545,103 @@ def test_the_people_and_import_pages_send_anonymous_users_to_the_login_page(clie
     response = people_request(client, name, cast)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert people_state() == before
+
+
+# ---------------------------------------------------------------- pledges and the bloc's giao ước (issue 16)
+
+# view → (identity → status); everybody else gets 404 and changes nothing. VP's pledge is a draft (with
+# "+sent", sent to the bloc); TTR leads the bloc: its reviewer and its head ("leader_head") see the giao ước.
+AGENCY_READS = {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200}
+PLEDGE_VIEWS = {
+    "pledge_edit GET": AGENCY_READS,
+    "pledge_edit GET+sent": {**AGENCY_READS, "reviewer": 200, "admin": 200},
+    "pledge_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
+    "pledge_submit POST": {"editor": 403, "head": 302, "own_reviewer": 403, "own_admin": 403},
+    "covenant_page GET": {"reviewer": 200, "admin": 200, "leader_head": 200},
+    # the reviewers set the deadline; the leader's head is told the page is not theirs to change
+    "covenant_page POST": {"reviewer": 302, "admin": 302, "leader_head": 302},
+    "covenant_download GET": {"reviewer": 302, "admin": 302, "leader_head": 302},  # VP's is missing
+    "covenant_sign GET": {"leader_head": 200},
+    "award_titles GET": {"admin": 200},
+    "award_titles POST": {"admin": 302},
+    "award_title_edit GET": {"admin": 200},
+    "award_title_edit POST": {"admin": 302},
+}
+# who changes something with a POST that gets in
+PLEDGE_WRITERS = {
+    "pledge_edit POST": {"editor", "head"},
+    "pledge_submit POST": {"head"},
+    "covenant_page POST": {"reviewer", "admin"},
+    "award_titles POST": {"admin"},
+    "award_title_edit POST": {"admin"},
+}
+
+
+@pytest.fixture
+def pledge_world(bloc_2022, cast, django_user_model, agencies):
+    from scoring.models import AwardTitle, Covenant, Pledge
+
+    from ..conftest import make_user
+
+    cast["leader_head"] = make_user(django_user_model, "ttr.thutruong", agencies["TTR"], "head")
+    title = AwardTitle.objects.create(name="Tập thể lao động xuất sắc", position=1)
+    pledge = Pledge.objects.create(bloc_year=bloc_2022, agency=agencies["VP"], commitments="Hoàn thành.")
+    pledge.titles.set([title])
+    Covenant.objects.create(bloc_year=bloc_2022)
+    return {"title": title, "pledge": pledge}
+
+
+def pledge_state_now():
+    from scoring.models import AwardTitle, Covenant, Pledge
+
+    return (
+        list(Pledge.objects.values_list("status", "commitments")),
+        list(Pledge.titles.through.objects.values_list("awardtitle_id", flat=True)),
+        list(Covenant.objects.values_list("deadline", "number", "signed_pdf")),
+        list(AwardTitle.objects.values_list("name", "position", "is_active")),
+    )
+
+
+def pledge_request(client, name: str, world):
+    view, method = name.split()
+    method, _, variant = method.partition("+")
+    if variant == "sent":
+        type(world["pledge"]).objects.filter(pk=world["pledge"].pk).update(status="submitted")
+    args = {
+        "pledge_edit": ["VP", 2022],
+        "pledge_submit": ["VP", 2022],
+        "award_titles": [],
+        "award_title_edit": [world["title"].pk],
+    }.get(view, ["TMTH", 2022])
+    url = reverse(view, args=args)
+    if method == "GET":
+        return client.get(url)
+    data = {
+        "pledge_edit": {"titles": [world["title"].pk], "commitments": "Cam kết mới."},
+        "covenant_page": {"deadline": "31/03/2022", "number": "01"},
+        "award_titles": {"name": "Cờ thi đua của UBND tỉnh", "kind": "title", "position": "2"},
+        "award_title_edit": {"name": "Tập thể lao động xuất sắc", "kind": "title", "position": "5"},
+    }.get(view, {})
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("name", PLEDGE_VIEWS)
+@pytest.mark.parametrize("role", [*IDENTITIES, "leader_head"])
+def test_a_pledge_is_its_agencys_and_the_giao_uoc_the_blocs_leaders(client, cast, pledge_world, name, role):
+    client.force_login(cast[role])
+    before = pledge_state_now()
+    response = pledge_request(client, name, pledge_world)
+    expected = PLEDGE_VIEWS[name].get(role, 404)
+    assert response.status_code == expected
+    if name.endswith("POST"):
+        changed = pledge_state_now() != before
+        assert changed == (role in PLEDGE_WRITERS.get(name, ())), (name, role)
+
+
+@pytest.mark.parametrize("name", PLEDGE_VIEWS)
+def test_the_pledge_pages_send_anonymous_users_to_the_login_page(client, pledge_world, name):
+    before = pledge_state_now()
+    response = pledge_request(client, name, pledge_world)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    if "+sent" not in name:
+        assert pledge_state_now() == before

@@ -89,12 +89,13 @@ def test_the_sheet_page_costs_the_same_queries_whatever_the_scores(
     url = reverse("sheet_detail", args=[vp_sheet.pk])
     client.get(url)
     # session (read, then saved: idle timeout), user, sheet, roles, criteria, tiers, components, scores,
-    # the register (to link the citations written in explanations), ratings, citations, transitions
-    with django_assert_num_queries(15):
+    # the register (to link the citations written in explanations), ratings, citations, transitions, the
+    # titles the agency pledged for the year
+    with django_assert_num_queries(16):
         client.get(url)
     for criterion in vp_sheet.rubric.criteria.all():
         Score.objects.create(sheet=vp_sheet, criterion=criterion, explanation="có")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url)
 
 

@@ -6,9 +6,22 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from ... import demo
-from ...models import Agency, AwardRule, Bloc, BlocMember, BlocYear, Membership, Rubric, Sheet
+from ...models import (
+    Agency,
+    AwardRule,
+    AwardTitle,
+    Bloc,
+    BlocMember,
+    BlocYear,
+    Covenant,
+    Membership,
+    Pledge,
+    Rubric,
+    Sheet,
+)
 from ...notation import format_points
 from ...reports.signing import make_demo_p12
 from ...review.services import round_close, sheet_accept
@@ -82,6 +95,7 @@ class Command(BaseCommand):
             self._award_rules(rubric)
             if options["earlier_year"]:
                 self._earlier_year(rubric, agencies, users)
+            self._pledges(agencies)
         totals = sheet_view(sheet).grand_total
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
         self.stdout.write(
@@ -209,6 +223,25 @@ class Command(BaseCommand):
             AwardRule.objects.get_or_create(
                 rubric=rubric, position=position, defaults={"award": award, "max_count": count}
             )
+
+    def _pledges(self, agencies: dict[str, Agency]) -> None:
+        """The province's catalogue, and the members' pledges for the year (all sent but VP's)."""
+        for position, (name, kind) in enumerate(demo.AWARD_TITLES, start=1):
+            AwardTitle.objects.get_or_create(name=name, defaults={"kind": kind, "position": position})
+        bloc_year = BlocYear.objects.get(bloc__code=demo.BLOC, year=demo.YEAR)
+        Covenant.objects.get_or_create(bloc_year=bloc_year, defaults={"number": "01"})
+        commitments = "\n".join(line.format(year=demo.YEAR) for line in demo.COMMITMENTS)
+        for code, names in demo.PLEDGED.items():
+            pledge, created = Pledge.objects.get_or_create(
+                bloc_year=bloc_year, agency=agencies[code], defaults={"commitments": commitments}
+            )
+            if not created:
+                continue
+            pledge.titles.set(AwardTitle.objects.filter(name__in=names))
+            if code != "VP":
+                Pledge.objects.filter(pk=pledge.pk).update(
+                    status=Pledge.Status.SUBMITTED, submitted_at=timezone.now()
+                )
 
     def _vp_sheet(self, rubric: Rubric, agency: Agency, editor) -> Sheet:
         """Văn phòng UBND tỉnh's self-scores as the seed table shows them, with the seed's errors fixed."""
