@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..accounts.access import (
+from ..accounts.yearly_access import (
     get_agency_years_for_history,
     get_bloc_years_for_history,
     history_year_shown,

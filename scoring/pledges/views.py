@@ -7,13 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
-from ..accounts.access import (
-    allowed,
-    bound_data,
-    get_covenant_bloc_year,
-    get_pledge_for_user,
-    get_province_admin,
-)
+from ..accounts.access import allowed, bound_data, get_province_admin
+from ..accounts.yearly_access import get_covenant_bloc_year, get_pledge_for_user
 from ..evidence.services import StorageFailed
 from ..models import AwardTitle, Pledge
 from ..reports import signing
