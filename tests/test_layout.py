@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 SCORING = Path(__file__).resolve().parent.parent / "scoring"
-WINGS = ("accounts", "rubrics", "evidence", "sheets", "exports", "review", "reports", "province")
+WINGS = ("accounts", "rubrics", "evidence", "sheets", "exports", "review", "reports", "province", "awards")
 # The shared floor: everything may use it, it uses no wing.
 FLOOR = ("models", "rollup", "notation", "workbooks", "notifications", "demo")
 # The order in which wings may depend on each other: a wing imports only wings before it.
@@ -21,6 +21,7 @@ ORDER = {
     "review": 5,
     "reports": 5,
     "province": 6,
+    "awards": 6,
     "top": 7,
 }
 
