@@ -61,6 +61,11 @@ def _split(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _grounded(line: str) -> str:
+    """A legal basis line as a tờ trình opens with it: "Căn cứ Quyết định số …"."""
+    return line if line.lower().startswith("căn cứ") else f"Căn cứ {line[0].lower()}{line[1:]}"
+
+
 def dossier_html(dossier: Dossier) -> str:
     doc = dossier_document(dossier)
     rubric = dossier.bloc_year.bloc.rubrics.filter(year=doc.year).first()
@@ -71,7 +76,7 @@ def dossier_html(dossier: Dossier) -> str:
         "dateline": dateline(doc.leader.place, dossier.issued_on, doc.year),
         "recipients": _split(dossier.recipients),
         "distribution": _split(dossier.distribution),
-        "legal_basis": _split(rubric.legal_basis) if rubric else [],
+        "legal_basis": [_grounded(line) for line in _split(rubric.legal_basis)] if rubric else [],
     }
     return render_to_string("documents/award_dossier.html", context)
 
