@@ -49,7 +49,7 @@ class DossierDocument:
 
 
 def dossier_document(dossier: Dossier) -> DossierDocument:
-    lines = list(dossier.lines.select_related("agency").order_by("kind", "order", "pk"))
+    lines = list(dossier.lines.select_related("agency", "decided_by").order_by("kind", "order", "pk"))
     return DossierDocument(
         dossier=dossier,
         collectives=[line for line in lines if line.kind == DossierLine.Kind.COLLECTIVE],
