@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import rollup
-from ..accounts.access import bound_data, get_bloc_year, get_export_job, get_sheet_for_reviewer, may_review
+from ..accounts.access import (
+    bound_data,
+    get_bloc_year,
+    get_export_job,
+    get_sheet_for_reviewer,
+    may_review,
+    prepares_dossier,
+)
 from ..evidence.matching import agency_register
 from ..exports.bloc import bloc_pdf, bloc_xlsx
 from ..models import ExportJob, RoundEvent
@@ -204,10 +211,11 @@ def _review(request, sheet, bloc_year, form: ReviewForm, action: str):
 @login_required
 @require_GET
 def bloc_ranking(request, code: str, year: int):
-    bloc_year, rubric, _ = get_bloc_year(request, code, year, members_once_closed=True)
+    bloc_year, rubric, roles = get_bloc_year(request, code, year, members_once_closed=True)
     state = bloc_round(rubric, bloc_year)
+    context = {"state": state, "rubric": rubric, "bloc_year": bloc_year}
     return render(
-        request, "scoring/bloc_ranking.html", {"state": state, "rubric": rubric, "bloc_year": bloc_year}
+        request, "scoring/bloc_ranking.html", {**context, "dossier": prepares_dossier(roles, bloc_year)}
     )
 
 

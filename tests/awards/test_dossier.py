@@ -148,3 +148,11 @@ def test_a_line_saved_after_the_dossier_was_sent_elsewhere_is_refused(client, ca
     with pytest.raises(services.DossierLocked):
         services.line_save(line=line)
     assert not DossierLine.objects.filter(kind="individual").exists()
+
+
+def test_the_ranking_leads_the_leaders_reviewer_to_the_dossier(client, cast, closed_round):
+    link = reverse("dossier_home", args=["TMTH", 2022])
+    client.force_login(cast["reviewer"])
+    assert link in client.get(reverse("bloc_ranking", args=["TMTH", 2022])).content.decode()
+    client.force_login(cast["admin"])
+    assert link not in client.get(reverse("bloc_ranking", args=["TMTH", 2022])).content.decode()
