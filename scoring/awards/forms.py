@@ -146,7 +146,7 @@ class DecisionForm(forms.Form):
         self.lines = lines
         for line in lines:
             self.fields[f"line-{line.pk}"] = forms.ChoiceField(
-                label=f"{line.who} – {line.award}", choices=OUTCOMES, required=False
+                label=f"{line.who[:1].upper()}{line.who[1:]} – {line.award}", choices=OUTCOMES, required=False
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
