@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -76,6 +77,8 @@ def dossier_start(request, code: str, year: int):
         services.dossier_start(bloc_year=bloc_year, rubric=rubric, by=request.user)
     except services.DossierRefused as exc:
         messages.error(request, str(exc))
+    except IntegrityError:  # prepared at the same moment from another page: that one stands
+        messages.info(request, "Hồ sơ vừa được lập từ một trang khác.")
     else:
         messages.success(request, "Đã lập hồ sơ đề nghị khen thưởng từ kết quả xếp hạng.")
     return redirect("dossier_home", code=code, year=year)

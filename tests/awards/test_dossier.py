@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Dossier, DossierLine, Rubric, Sheet
+from scoring.reports import verification
 
 from .conftest import add_individual, number, p12, sign, start
 
@@ -96,7 +97,14 @@ def test_signing_sends_it_and_locks_it(client, cast, closed_round, agencies):
     dossier.refresh_from_db()
     assert dossier.is_sent and dossier.sent_by == cast["reviewer"] and dossier.signer_name == "Nguyễn Văn A"
     with dossier.signed_pdf.open("rb") as handle:
-        assert handle.read(5) == b"%PDF-"
+        signed = handle.read()
+    result = verification.validate_pdf(signed)
+    assert result.verdict == "intact_untrusted"  # a self-signed certificate: valid, not from a trusted CA
+    assert [(sig.signer_common_name, sig.intact, sig.valid) for sig in result.signatures] == [
+        ("Nguyễn Văn A", True, True)
+    ]
+    downloaded = client.get(reverse("dossier_pdf", args=[dossier.pk]))
+    assert b"".join(downloaded.streaming_content) == signed  # once sent, the file served is the signed one
     # locked: nothing more changes, whatever is posted
     lines = list(DossierLine.objects.values_list("pk", "award"))
     add_individual(client, dossier, agencies["VP"])
@@ -156,3 +164,24 @@ def test_the_ranking_leads_the_leaders_reviewer_to_the_dossier(client, cast, clo
     assert link in client.get(reverse("bloc_ranking", args=["TMTH", 2022])).content.decode()
     client.force_login(cast["admin"])
     assert link not in client.get(reverse("bloc_ranking", args=["TMTH", 2022])).content.decode()
+
+
+def test_two_pages_preparing_it_at_once_make_one_dossier(client, cast, closed_round, monkeypatch):
+    """The other page's dossier is written between this one's check and its insert: the insert fails on the
+    one-dossier-a-year constraint and the user is told, not shown an error page. (In this one test connection
+    the other write rolls back with this one's.)"""
+    from scoring.awards import services
+
+    real = services.bloc_round
+
+    def meanwhile(rubric, bloc_year):
+        Dossier.objects.create(bloc_year=bloc_year, created_by=cast["reviewer"])
+        return real(rubric, bloc_year)
+
+    monkeypatch.setattr(services, "bloc_round", meanwhile)
+    client.force_login(cast["reviewer"])
+    response = client.post(reverse("dossier_start", args=["TMTH", 2022]), follow=True)
+    assert (
+        response.status_code == 200 and "Hồ sơ vừa được lập từ một trang khác." in response.content.decode()
+    )
+    assert response.redirect_chain == [(reverse("dossier_home", args=["TMTH", 2022]), 302)]
