@@ -167,7 +167,7 @@ class DecisionForm(forms.Form):
             for line in self.lines
             if data.get(f"line-{line.pk}") in ("yes", "no")
         }
-        if self.lines and not outcomes:
+        if not outcomes:
             raise forms.ValidationError("Chọn kết quả cho ít nhất một tập thể hoặc cá nhân.")
         data["outcomes"] = outcomes
         return data
