@@ -324,6 +324,7 @@ PAGES = [
     PageType("award dossiers received", ADMIN, "/tinh/khen-thuong/", phone=True),
     PageType("award decisions", ADMIN, "/tinh/khen-thuong/{dossier_sent}/", phone=True),
     PageType("award decisions with errors", ADMIN, dossier_decision_with_errors, phone=True),
+    PageType("award outcomes, agency", EDITOR, "/don-vi/VP/khen-thuong/", phone=True),
     PageType("setup home", ADMIN, "/tinh/thiet-lap/", phone=True),
     PageType("new year form", ADMIN, "/tinh/thiet-lap/khoi/TMTH/2022/mo-nam-sau/", phone=True),
     PageType("new year form with errors", ADMIN, new_year_with_errors, phone=True),

@@ -77,6 +77,7 @@ urlpatterns = [
         "khen-thuong/<int:pk>/danh-sach.xlsx", awards.dossier_download, {"fmt": "xlsx"}, name="dossier_xlsx"
     ),
     path("khen-thuong/<int:pk>/ky/", awards.dossier_sign, name="dossier_sign"),
+    path("don-vi/<str:code>/khen-thuong/", awards.agency_awards, name="agency_awards"),
     path("tinh/khen-thuong/", awards.dossiers_received, name="dossiers_received"),
     path("tinh/khen-thuong/<int:pk>/", awards.dossier_decide, name="dossier_decide"),
     # the province's desk: every bloc of a year, the reports received, the province's table as jobs

@@ -9,7 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
-from ..accounts.access import bound_data, get_bloc_year_for_dossier, get_dossier_for_user, get_province_admin
+from ..accounts.access import (
+    bound_data,
+    get_agency_for_user,
+    get_bloc_year_for_dossier,
+    get_dossier_for_user,
+    get_province_admin,
+)
 from ..evidence.services import StorageFailed
 from ..models import Agency, BlocMember, Dossier, DossierLine
 from ..reports import signing
@@ -231,3 +237,19 @@ def dossier_decide(request, pk: int):
             return redirect("dossier_decide", pk=dossier.pk)
     context = {"dossier": dossier, "bloc_year": dossier.bloc_year, "doc": doc, "form": form}
     return render(request, "scoring/award_decide.html", context)
+
+
+# ---------------------------------------------------------------- a member agency
+
+
+@login_required
+@require_GET
+def agency_awards(request, code: str):
+    """An agency's own lines in the dossiers sent to the province, and what the province decided on them."""
+    agency, _ = get_agency_for_user(request, code)
+    lines = (
+        DossierLine.objects.filter(agency=agency, dossier__sent_at__isnull=False)
+        .select_related("dossier__bloc_year__bloc", "dossier__bloc_year__leader", "agency", "document")
+        .order_by("-dossier__bloc_year__year", "kind", "order")
+    )
+    return render(request, "scoring/award_agency.html", {"agency": agency, "lines": lines})

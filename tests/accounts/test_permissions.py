@@ -61,6 +61,8 @@ VIEWS = {
     },  # the reviewer is told it is read-only
     "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    # the agency's own lines in the award dossiers sent to the province (issue 16)
+    "agency_awards GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
 }
 # users of other agencies: another member of the same bloc, an agency of another bloc, the bloc leader's
 # reviewer, the province's administrator, an "admin" of another agency (outside the bloc, and the leader)
@@ -96,6 +98,7 @@ def request(client, name: str, world):
     args = {
         "sheet_start": [sheet.rubric_id],
         "evidence_list": ["VP"],
+        "agency_awards": ["VP"],
         "evidence_create": ["VP"],
         "citation_parse": ["VP"],
         "evidence_edit": ["VP", document.pk],

@@ -125,3 +125,32 @@ def test_a_failure_in_the_register_records_no_decision(client, cast, sent, monke
     response = decide(client, sent, {"collective:VP": "yes", "collective:STC": "no"})
     assert response.status_code == 500
     assert not DossierLine.objects.filter(granted__isnull=False).exists() and not Document.objects.exists()
+
+
+def test_the_agency_sees_its_own_lines_and_their_outcome(client, cast, sent):
+    client.force_login(cast["admin"])
+    decide(client, sent, {"collective:VP": "yes", "collective:STC": "no"})
+    client.force_login(cast["editor"])
+    page = client.get(reverse("agency_awards", args=["VP"])).content.decode()
+    assert "Tập thể Cơ quan VP" in page and "Nguyễn Thị Hoa" in page
+    assert "Được tặng – Quyết định số 898/QĐ-UBND ngày 25/01/2023" in page
+    assert "Cơ quan STC" not in page  # another member's line is not shown
+    client.force_login(cast["same_bloc"])
+    page = client.get(reverse("agency_awards", args=["STC"])).content.decode()
+    assert "Không được khen thưởng – Quyết định số 898/QĐ-UBND" in page and "Nguyễn Thị Hoa" not in page
+    assert client.get(reverse("agency_awards", args=["VP"])).status_code == 404
+
+
+def test_the_agencys_page_costs_the_same_queries_for_any_number_of_lines(
+    client, cast, sent, agencies, django_assert_num_queries
+):
+    client.force_login(cast["admin"])
+    decide(client, sent, {"collective:VP": "yes"})
+    client.force_login(cast["editor"])
+    for extra in (0, 6):
+        DossierLine.objects.bulk_create(
+            DossierLine(dossier=sent, kind="individual", agency=agencies["VP"], full_name=f"N {i}", award="B")
+            for i in range(extra)
+        )
+        with django_assert_num_queries(8):
+            assert client.get(reverse("agency_awards", args=["VP"])).status_code == 200
