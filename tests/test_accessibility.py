@@ -4,6 +4,7 @@ One browser and one live server for the whole module; each user logs in once. Th
 PAGES, each with who looks at it and how it is reached.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
     # The injected axe script is inline, which the app's CSP (rightly) refuses: lifted for this module only.
     with demo_site(django_db_blocker, tmp_path_factory.mktemp("accessibility"), bypass_csp=True) as site:
         site.urls.update(rubric_editor_urls())
+        site.urls.update(dossier_urls())
         yield site
 
 
@@ -47,6 +49,58 @@ def rubric_editor_urls() -> dict[str, str]:
         "draft_editor": f"/tinh/thiet-lap/bang-tieu-chi/{draft.pk}/",
         "draft_tiered": tiered.pk,
     }
+
+
+def dossier_urls() -> dict[str, str]:
+    """The demo's 2022 round is not complete: its dossier page says why it cannot be prepared. Two more years
+    of the bloc led by Thanh tra tỉnh: 2021's dossier being prepared, 2020's sent to the province."""
+    from scoring.models import Agency, Bloc, BlocYear, Dossier, DossierLine, Rubric
+
+    bloc = Bloc.objects.get(code="TMTH")
+    leader = Agency.objects.get(code="TTR")
+    member = Agency.objects.get(code="VP")
+    found = {}
+    for year, sent in ((2021, False), (2020, True)):
+        bloc_year = BlocYear.objects.create(bloc=bloc, year=year, leader=leader)
+        bloc_year.memberships.create(agency=leader)
+        bloc_year.memberships.create(agency=member)
+        Rubric.objects.create(bloc=bloc, year=year, title=f"Bảng {year}", status=Rubric.Status.CLOSED)
+        dossier = Dossier.objects.create(bloc_year=bloc_year, number="12", recipients="Chủ tịch UBND tỉnh")
+        DossierLine.objects.create(
+            dossier=dossier,
+            kind="collective",
+            agency=member,
+            award="Cờ thi đua của UBND tỉnh",
+            rank=1,
+            points=945,
+        )
+        DossierLine.objects.create(
+            dossier=dossier,
+            kind="individual",
+            agency=member,
+            full_name="Nguyễn Thị Hoa",
+            position="Phó Chánh Văn phòng",
+            achievement="Hoàn thành xuất sắc nhiệm vụ.",
+            award="Bằng khen của Chủ tịch UBND tỉnh",
+        )
+        if sent:
+            Dossier.objects.filter(pk=dossier.pk).update(sent_at=datetime.datetime.now(datetime.UTC))
+        found[year] = dossier.pk
+    return {"dossier_draft": found[2021], "dossier_sent": found[2020]}
+
+
+def dossier_line_with_errors(page, site):
+    page.goto(site.base + f"/khen-thuong/{site.urls['dossier_draft']}/ca-nhan/them/")
+    page.fill("#id_position", "Chuyên viên")
+    page.click("input[value='Lưu'], button:has-text('Lưu')")
+    page.wait_for_selector(".invalid-feedback")
+
+
+def dossier_decision_with_errors(page, site):
+    page.goto(site.base + f"/tinh/khen-thuong/{site.urls['dossier_sent']}/")
+    page.fill("#id_number", "898 QĐ")
+    page.click("button:has-text('Ghi quyết định')")
+    page.wait_for_selector(".invalid-feedback")
 
 
 def rubric_tier_above_maximum(page, site):
@@ -305,6 +359,15 @@ PAGES = [
     PageType("received reports", REVIEWER, "/khoi/bao-cao-da-nhan/", phone=True),
     PageType("received reports, province admin", ADMIN, "/khoi/bao-cao-da-nhan/?nam=2022", phone=True),
     PageType("province desk", ADMIN, "/tinh/", phone=True),
+    PageType("award dossier, round not final", REVIEWER, "{board}khen-thuong/", phone=True),
+    PageType("award dossier", REVIEWER, "/khoi/TMTH/2021/khen-thuong/", phone=True),
+    PageType("award dossier, add an individual", REVIEWER, "/khen-thuong/{dossier_draft}/ca-nhan/them/"),
+    PageType("award dossier, individual with errors", REVIEWER, dossier_line_with_errors, phone=True),
+    PageType("award dossier, sign", REVIEWER, "/khen-thuong/{dossier_draft}/ky/"),
+    PageType("award dossiers received", ADMIN, "/tinh/khen-thuong/", phone=True),
+    PageType("award decisions", ADMIN, "/tinh/khen-thuong/{dossier_sent}/", phone=True),
+    PageType("award decisions with errors", ADMIN, dossier_decision_with_errors, phone=True),
+    PageType("award outcomes, agency", EDITOR, "/don-vi/VP/khen-thuong/", phone=True),
     PageType("setup home", ADMIN, "/tinh/thiet-lap/", phone=True),
     PageType("new year form", ADMIN, "/tinh/thiet-lap/khoi/TMTH/2022/mo-nam-sau/", phone=True),
     PageType("new year form with errors", ADMIN, new_year_with_errors, phone=True),

@@ -18,6 +18,7 @@ WINGS = (
     "province",
     "history",
     "pledges",
+    "awards",
 )
 # The shared floor: everything may use it, it uses no wing.
 FLOOR = ("models", "rollup", "notation", "workbooks", "notifications", "demo")
@@ -34,6 +35,7 @@ ORDER = {
     "province": 6,
     "history": 6,
     "pledges": 6,
+    "awards": 6,
     "top": 7,
 }
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from scoring import system
 from scoring.accounts import views as accounts
+from scoring.awards import views as awards
 from scoring.evidence import views as evidence
 from scoring.history import views as history
 from scoring.pledges import views as pledges
@@ -86,6 +87,20 @@ urlpatterns = [
         "khoi/<str:code>/<int:year>/mo-lai/", review.round_action, {"action": "reopen"}, name="round_reopen"
     ),
     path("bang-cham-diem/<int:pk>/tham-dinh/", review.sheet_review, name="sheet_review"),
+    # the award dossier: prepared by the bloc leader, signed and sent; decided on by the province
+    path("khoi/<str:code>/<int:year>/khen-thuong/", awards.dossier_home, name="dossier_home"),
+    path("khoi/<str:code>/<int:year>/khen-thuong/lap/", awards.dossier_start, name="dossier_start"),
+    path("khen-thuong/<int:pk>/ca-nhan/them/", awards.line_edit, name="dossier_line_add"),
+    path("khen-thuong/<int:pk>/dong/<int:line_pk>/", awards.line_edit, name="dossier_line_edit"),
+    path("khen-thuong/<int:pk>/dong/<int:line_pk>/xoa/", awards.line_delete, name="dossier_line_delete"),
+    path("khen-thuong/<int:pk>/to-trinh.pdf", awards.dossier_download, {"fmt": "pdf"}, name="dossier_pdf"),
+    path(
+        "khen-thuong/<int:pk>/danh-sach.xlsx", awards.dossier_download, {"fmt": "xlsx"}, name="dossier_xlsx"
+    ),
+    path("khen-thuong/<int:pk>/ky/", awards.dossier_sign, name="dossier_sign"),
+    path("don-vi/<str:code>/khen-thuong/", awards.agency_awards, name="agency_awards"),
+    path("tinh/khen-thuong/", awards.dossiers_received, name="dossiers_received"),
+    path("tinh/khen-thuong/<int:pk>/", awards.dossier_decide, name="dossier_decide"),
     # the province's desk: every bloc of a year, the reports received, the province's table as jobs
     path("tinh/", province.province_desk, name="province_desk"),
     path(

@@ -10,6 +10,7 @@ from ..models import (
     Agency,
     BlocMember,
     BlocYear,
+    Dossier,
     ExportJob,
     ImportJob,
     Membership,
@@ -60,6 +61,9 @@ POLICY: dict[str, frozenset[str]] = {
     # held in the province office (Agency.is_province_office) only: every bloc, and the setup pages; an
     # import job is only its own administrator's (get_import_job)
     "province.admin": frozenset({Role.ADMIN}),
+    # the award dossier: prepared, signed and sent by the reviewers of the bloc-year's leader agency;
+    # decided on by the province's administrators (province.admin) once sent
+    "dossier.prepare": frozenset({Role.REVIEWER}),
 }
 # actions that also need the sheet to be open for the agency (draft, or returned by the reviewer)
 NEEDS_EDITABLE_SHEET = {"sheet.edit", "sheet.submit"}
@@ -330,3 +334,38 @@ def get_rubric_to_set_up(request, pk: int) -> Rubric:
     if rubric is None:
         _denied(request, Http404(), "not_found")
     return rubric
+
+
+# ---------------------------------------------------------------- the award dossier
+
+
+def prepares_dossier(roles: Roles, bloc_year) -> bool:
+    """The bloc-year's leader agency prepares its dossier, through its reviewers."""
+    return bool(bloc_year.leader_id and roles.in_agency(bloc_year.leader_id) & POLICY["dossier.prepare"])
+
+
+def get_bloc_year_for_dossier(request, code: str, year: int) -> tuple[BlocYear, Rubric]:
+    """(bloc_year, rubric) for the leader's reviewers of that year; 404 for everybody else."""
+    bloc_year = (
+        BlocYear.objects.select_related("bloc", "leader", "deputy_leader")
+        .filter(bloc__code=code, year=year)
+        .first()
+    )
+    rubric = Rubric.objects.filter(bloc__code=code, year=year).first() if bloc_year else None
+    if rubric is None or not prepares_dossier(roles_of(request.user), bloc_year):
+        _denied(request, Http404(), "not_found")
+    return bloc_year, rubric
+
+
+def get_dossier_for_user(request, pk: int, action: str = "") -> tuple[Dossier, Roles]:
+    """A dossier for its bloc-year's leader's reviewers ("dossier.prepare") and, once sent, the province's
+    administrators ("province.admin"); no action: either may read it. 404 for everybody else, and for the
+    province while it is a draft."""
+    dossier = Dossier.objects.select_related("bloc_year__bloc", "bloc_year__leader").filter(pk=pk).first()
+    roles = roles_of(request.user)
+    if dossier is not None:
+        prepares = prepares_dossier(roles, dossier.bloc_year)
+        decides = roles.province_admin and dossier.is_sent
+        if {"dossier.prepare": prepares, "province.admin": decides}.get(action, prepares or decides):
+            return dossier, roles
+    _denied(request, Http404(), "not_found")

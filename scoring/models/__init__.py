@@ -1,6 +1,7 @@
 """The data and its single-object rules, one module per concept."""
 
 from .agencies import Agency, Bloc, BlocMember, BlocYear, Membership
+from .awards import Dossier, DossierLine, signed_dossier_path
 from .base import AppendOnly
 from .evidence import Citation, Document, DocumentVersion, evidence_path
 from .exports import ExportJob, export_path
@@ -35,6 +36,8 @@ __all__ = [
     "ComponentRating",
     "Criterion",
     "Document",
+    "Dossier",
+    "DossierLine",
     "DocumentVersion",
     "ExportJob",
     "ImportJob",
@@ -51,4 +54,5 @@ __all__ = [
     "evidence_path",
     "export_path",
     "signed_report_path",
+    "signed_dossier_path",
 ]

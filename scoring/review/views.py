@@ -13,6 +13,7 @@ from ..accounts.access import (
     get_export_job,
     get_sheet_for_reviewer,
     may_review,
+    prepares_dossier,
     sees_board,
 )
 from ..evidence.matching import agency_register, linked_html
@@ -212,7 +213,13 @@ def bloc_ranking(request, code: str, year: int):
         request,
         "scoring/bloc_ranking.html",
         # members see the ranking once the year is closed, but not the board where the tables are made
-        {"state": state, "rubric": rubric, "bloc_year": bloc_year, "follows": sees_board(roles, bloc_year)},
+        {
+            "state": state,
+            "rubric": rubric,
+            "bloc_year": bloc_year,
+            "follows": sees_board(roles, bloc_year),
+            "dossier": prepares_dossier(roles, bloc_year),
+        },
     )
 
 

@@ -13,6 +13,8 @@ from scoring.models import (
     BlocYear,
     Citation,
     Document,
+    Dossier,
+    DossierLine,
     ExportJob,
     ImportJob,
     Report,
@@ -21,6 +23,7 @@ from scoring.models import (
     Sheet,
 )
 
+from ..awards.conftest import closed_round, deputy_reviewer  # noqa: F401 (fixtures)
 from ..conftest import PDF, edit_data, field
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +61,8 @@ VIEWS = {
     },  # the reviewer is told it is read-only
     "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    # the agency's own lines in the award dossiers sent to the province (issue 16)
+    "agency_awards GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     # signing in another program: the copy to sign, the signed file back (refused here: not a PDF)
     "report_for_signing GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
     "report_upload_signed GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
@@ -99,6 +104,7 @@ def request(client, name: str, world):
     args = {
         "sheet_start": [sheet.rubric_id],
         "evidence_list": ["VP"],
+        "agency_awards": ["VP"],
         "evidence_create": ["VP"],
         "citation_parse": ["VP"],
         "evidence_edit": ["VP", document.pk],
@@ -206,6 +212,7 @@ def test_the_policy_table_names_every_action_the_views_use():
         "covenant.make",
         "covenant.sign",
         "province.admin",
+        "dossier.prepare",
     }
 
 
@@ -645,3 +652,124 @@ def test_the_pledge_pages_send_anonymous_users_to_the_login_page(client, pledge_
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     if "+sent" not in name:
         assert pledge_state_now() == before
+
+
+# ---------------------------------------------------------------- the award dossier (issue 16)
+
+# view → (the dossier's state, who gets in with which status); everybody else 404 and nothing changes. The
+# leader's reviewer ("reviewer", TTR) prepares, signs and sends; the province's administrator reads and
+# decides once it is sent, never a draft; the leader's own "admin" and the members get nothing.
+DOSSIER_VIEWS = {
+    "dossier_start POST": ("none", {"reviewer": 302}),
+    "dossier_home GET": ("draft", {"reviewer": 200}),
+    "dossier_home POST": ("draft", {"reviewer": 302}),
+    "dossier_line_add GET": ("draft", {"reviewer": 200}),
+    "dossier_line_add POST": ("draft", {"reviewer": 302}),
+    "dossier_line_edit GET": ("draft", {"reviewer": 200}),
+    "dossier_line_edit POST": ("draft", {"reviewer": 302}),
+    "dossier_line_delete POST": ("draft", {"reviewer": 302}),
+    "dossier_pdf GET": ("draft", {"reviewer": 200}),
+    "dossier_xlsx GET": ("draft", {"reviewer": 200}),
+    "dossier_sign GET": ("draft", {"reviewer": 200}),
+    "dossier_sign POST": ("draft", {"reviewer": 302}),
+    "dossier_decide GET+draft": ("draft", {}),
+    "dossier_pdf GET+sent": ("sent", {"reviewer": 200, "admin": 200}),
+    "dossier_xlsx GET+sent": ("sent", {"reviewer": 200, "admin": 200}),
+    "dossiers_received GET": ("sent", {"admin": 200}),
+    "dossier_decide GET": ("sent", {"admin": 200}),
+    "dossier_decide POST": ("sent", {"admin": 302}),
+}
+
+
+@pytest.fixture
+def dossier_world(closed_round, cast):  # noqa: F811 (the fixture imported above)
+    from scoring.awards import services
+
+    def make(state: str):
+        if state == "none":
+            return None
+        dossier = services.dossier_start(
+            bloc_year=closed_round, rubric=Rubric.objects.get(), by=cast["reviewer"]
+        )
+        Dossier.objects.filter(pk=dossier.pk).update(number="12", issued_on="2022-12-20")
+        if state == "sent":
+            Dossier.objects.filter(pk=dossier.pk).update(sent_at=timezone.now())
+            dossier.refresh_from_db()
+            dossier.signed_pdf.save("to-trinh.pdf", ContentFile(PDF), save=True)
+        return Dossier.objects.get(pk=dossier.pk)
+
+    return make
+
+
+def dossier_state():
+    return (
+        list(Dossier.objects.values_list("pk", "number", "sent_at", "version")),
+        list(DossierLine.objects.order_by("pk").values_list("pk", "award", "full_name", "granted")),
+        Document.objects.count(),
+    )
+
+
+def dossier_request(client, name: str, dossier, agencies):
+    from ..awards.conftest import p12
+
+    view, method = name.split()
+    method = method.partition("+")[0]
+    line = dossier.lines.order_by("pk").first() if dossier else None
+    args = {
+        "dossier_start": ["TMTH", 2022],
+        "dossier_home": ["TMTH", 2022],
+        "dossiers_received": [],
+        "dossier_line_edit": [getattr(dossier, "pk", 0), getattr(line, "pk", 0)],
+        "dossier_line_delete": [getattr(dossier, "pk", 0), getattr(line, "pk", 0)],
+    }.get(view, [getattr(dossier, "pk", 0)])
+    url = reverse(view, args=args)
+    if method == "GET":
+        return client.get(url)
+    data = {
+        "dossier_home": {"number": "13", "issued_on": "21/12/2022"},
+        "dossier_line_add": {
+            "full_name": "Nguyễn Thị Hoa",
+            "position": "Chuyên viên",
+            "agency": agencies["VP"].pk,
+            "award": "Bằng khen của Chủ tịch UBND tỉnh",
+            "achievement": "Xuất sắc.",
+        },
+        "dossier_line_edit": {"award": "Giấy khen", "achievement": ""},
+        "dossier_sign": {"certificate": SimpleUploadedFile("ky.p12", p12()), "passphrase": "dung-mat-khau"},
+        "dossier_decide": {
+            "number": "898/QĐ-UBND",
+            "issued_on": "25/01/2023",
+            "issuer": "UBND tỉnh Quảng Ngãi",
+            **({f"line-{line.pk}": "yes"} if line else {}),
+        },
+    }.get(view, {})
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("name", DOSSIER_VIEWS)
+@pytest.mark.parametrize("role", [*IDENTITIES, "deputy_reviewer", "anonymous"])
+def test_the_dossier_is_the_leaders_reviewers_and_once_sent_the_provinces(
+    client,
+    cast,
+    agencies,
+    dossier_world,
+    deputy_reviewer,  # noqa: F811
+    name,
+    role,
+):
+    state, allowed_roles = DOSSIER_VIEWS[name]
+    dossier = dossier_world(state)
+    if role != "anonymous":
+        client.force_login(deputy_reviewer if role == "deputy_reviewer" else cast[role])
+    before = dossier_state()
+    response = dossier_request(client, name, dossier, agencies)
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert dossier_state() == before
+        return
+    expected = allowed_roles.get(role, 404)
+    assert response.status_code == expected
+    if expected == 404:
+        assert dossier_state() == before
+    elif name.endswith("POST"):
+        assert dossier_state() != before
