@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -16,6 +15,8 @@ from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_writ
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.forms import SheetForm
 from scoring.sheets.queries import sheet_state, sheet_view
+
+from .replay import load_fixture
 
 pytest_plugins = ["tests.browser"]  # the browser tests' chromium, live server and page
 
@@ -138,7 +139,7 @@ def recalculated(tmp_path: Path, content: bytes, name: str = "book.xlsx"):
 @pytest.fixture
 def rubric_2022(db) -> Rubric:
     """The 2022 rubric of Khối Tham mưu - Tổng hợp, from the committed fixture."""
-    call_command("loaddata", "rubric_tmth_2022", verbosity=0)
+    load_fixture("rubric_tmth_2022")
     return Rubric.objects.get(bloc__code="TMTH", year=2022)
 
 

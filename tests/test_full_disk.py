@@ -6,12 +6,10 @@ import datetime
 import errno
 import os
 import subprocess
-from io import StringIO
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from scoring import demo
@@ -19,6 +17,7 @@ from scoring.models import Document, Report, Sheet
 from scoring.reports.services import report_for
 
 from .conftest import PDF
+from .replay import load_demo
 
 pytestmark = pytest.mark.django_db
 FULL = "Máy chủ hết chỗ lưu tệp"
@@ -106,7 +105,7 @@ def test_an_upload_to_a_real_full_filesystem_leaves_no_file(editor, vp_sheet, ti
 @pytest.fixture
 def head(client, db):
     """Văn phòng UBND tỉnh's head, with a report numbered and dated, ready to be signed."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     sheet = Sheet.objects.get(agency__code="VP")
     report = report_for(sheet=sheet)
     report.number, report.issued_on = "25", datetime.date(2022, 12, 12)

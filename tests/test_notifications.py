@@ -9,12 +9,14 @@ from scoring.models import Rubric, Sheet
 from scoring.review.services import sheet_accept, sheet_return
 from scoring.sheets.services import SheetConflict, SheetLocked, sheet_submit
 
+from .replay import load_demo
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     mail.outbox.clear()
     return Rubric.objects.get(bloc__code="TMTH", year=2022)
 

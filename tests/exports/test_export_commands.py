@@ -5,15 +5,17 @@ import sys
 from io import StringIO
 
 import pytest
-from django.core.management import call_command, load_command_class
+from django.core.management import load_command_class
 from django.core.management.base import BaseCommand
+
+from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
 
 
 @pytest.fixture

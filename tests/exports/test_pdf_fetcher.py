@@ -3,17 +3,18 @@
 import builtins
 import datetime
 import subprocess
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.core.management import call_command
 from PIL import Image
 
 from scoring.exports import pdf
 from scoring.models import Sheet
 from scoring.reports.services import report_for
+
+from ..replay import load_demo
 
 UP = len(pdf.FONT_DIR.parts) - 1  # enough "../" to climb from the font directory to "/"
 
@@ -98,7 +99,7 @@ def test_it_refuses_a_symlink_in_the_font_directory_that_points_elsewhere(tmp_pa
 
 @pytest.mark.django_db
 def test_an_image_in_the_report_text_shows_as_its_text_and_embeds_nothing(secret, tmp_path):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     report = report_for(sheet=Sheet.objects.get(agency__code="VP"))
     report.number, report.issued_on = "25", datetime.date(2022, 12, 12)
     report.situation = (

@@ -19,6 +19,7 @@ from scoring.models import Criterion, Score, Sheet
 from scoring.reports.services import report_for
 
 from ..conftest import recalculated
+from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
@@ -26,7 +27,7 @@ CI = os.environ.get("CI") == "true"
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     sheet = Sheet.objects.select_related("agency", "rubric").get(agency__code="VP")
     report = report_for(sheet=sheet)
     report.number, report.issued_on = "25", datetime.date(2022, 12, 12)

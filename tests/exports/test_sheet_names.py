@@ -5,10 +5,9 @@ gave two sheets of one name."""
 
 import os
 import shutil
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
 from scoring.exports.bloc import SUMMARY, bloc_xlsx, sheet_title
@@ -16,6 +15,7 @@ from scoring.models import Rubric
 from scoring.review.standings import bloc_round
 
 from ..conftest import recalculated
+from ..replay import load_demo
 
 CI = os.environ.get("CI") == "true"
 LONG = "SO-NONG-NGHIEP-VA-PHAT-TRIEN-NONG-THON-QN"  # 40 characters
@@ -42,7 +42,7 @@ def test_each_name_is_one_excel_takes_and_unlike_the_others():
 @pytest.mark.django_db
 @pytest.mark.skipif(not shutil.which("soffice") and not CI, reason="LibreOffice is not installed here")
 def test_the_bloc_workbook_opens_and_its_summary_follows_each_sheet(tmp_path):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     rubric = Rubric.objects.get(bloc__code="TMTH", year=2022)
     state = bloc_round(rubric, rubric.bloc.years.get(year=2022))
     members = [m for m in state.members if m.shown]

@@ -2,11 +2,9 @@
 (tests/exports/golden/, written by that code from the demo data as set up here)."""
 
 import os
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from scoring.exports import sheet_xlsx
 from scoring.exports.bloc import bloc_xlsx
@@ -14,6 +12,7 @@ from scoring.models import Rubric, Score, Sheet
 from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
 
+from ..replay import load_demo
 from ..workbook_diff import workbook_differences
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ GOLDEN = Path(__file__).parent / "golden"
 @pytest.fixture
 def demo(db):
     """The demo round with Sở Tài chính accepted after two reviewed changes; Văn phòng UBND tỉnh a draft."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     stc = Sheet.objects.get(agency__code="STC")
     # by key: positions repeat under each parent, so an order by position alone differs between databases
     scores = Score.objects.filter(sheet=stc)

@@ -2,10 +2,9 @@
 
 import os
 import shutil
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
 from scoring.exports import xlsx
@@ -16,6 +15,7 @@ from scoring.review.standings import bloc_round
 from scoring.sheets.services import sheet_submit
 
 from ..conftest import recalculated
+from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
@@ -24,7 +24,7 @@ NOTE = xlsx.Column("note", "Ghi chú", 20, "text")
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     return Rubric.objects.get(bloc__code="TMTH", year=2022)
 
 

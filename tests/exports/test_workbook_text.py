@@ -7,11 +7,10 @@ criterion code named `=HYPERLINK(…)` in the admin became a live formula in the
 import ast
 import os
 import shutil
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from scoring.exports import cells, xlsx
@@ -21,6 +20,7 @@ from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
 
 from ..conftest import recalculated
+from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
@@ -34,7 +34,7 @@ EXPORTS = Path(cells.__file__).parent
 @pytest.fixture
 def hostile(db):
     """The demo round, with the admin's names all looking like formulas."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     rubric = Rubric.objects.get(bloc__code="TMTH", year=2022)
     for code, payload in zip(["TTR", "STC", "SNV", "STP"], PAYLOADS, strict=True):
         Agency.objects.filter(code=code).update(name=payload)

@@ -1,15 +1,14 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from scoring.models import AwardTitle, BlocYear, Pledge
+
+from ..replay import load_demo
 
 
 @pytest.fixture
 def demo_round(db):
     """The demo round: the catalogue, every member's pledge sent but Văn phòng UBND tỉnh's (a draft)."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     return BlocYear.objects.select_related("bloc", "leader").get(year=2022)
 
 

@@ -1,19 +1,18 @@
 import datetime
-from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from scoring.models import Sheet
 from scoring.reports.services import report_for
+from tests.replay import load_demo
 
 
 @pytest.fixture
 def round_2022(db):
     """The demo round, with Văn phòng UBND tỉnh's report numbered and dated, ready to be signed."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     sheet = Sheet.objects.get(agency__code="VP")
     report = report_for(sheet=sheet)
     report.number, report.issued_on = "25", datetime.date(2022, 12, 12)

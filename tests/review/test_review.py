@@ -32,6 +32,7 @@ from scoring.rubrics.services import RoundClosed
 from scoring.sheets.services import sheet_for, sheet_save
 
 from ..conftest import edit_data, field, make_agency, recalculated
+from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"
@@ -39,7 +40,7 @@ CI = os.environ.get("CI") == "true"
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     return Rubric.objects.get(bloc__code="TMTH", year=2022)
 
 

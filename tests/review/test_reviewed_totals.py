@@ -6,10 +6,9 @@ many members are still missing, on the ranking page and in both bloc exports.
 """
 
 import re
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -20,6 +19,8 @@ from scoring.review.services import ReviewInput, review_save, sheet_accept
 from scoring.review.standings import bloc_round
 from scoring.sheets.services import sheet_submit
 
+from ..replay import load_demo
+
 pytestmark = pytest.mark.django_db
 URL_ARGS = ["TMTH", 2022]
 
@@ -27,7 +28,7 @@ URL_ARGS = ["TMTH", 2022]
 @pytest.fixture
 def demo(db):
     """Seven members: Văn phòng UBND tỉnh typing its draft, the six others submitted, nobody reviewed."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     return Rubric.objects.get(bloc__code="TMTH", year=2022)
 
 

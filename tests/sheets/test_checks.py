@@ -1,12 +1,13 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from scoring.models import Citation, Document, Score, Sheet
 from scoring.sheets.checks import sheet_warnings
 from scoring.sheets.queries import sheet_state, sheet_view
+
+from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def warnings_of(sheet):
 
 
 def test_the_demo_sheet_shows_the_seed_errors_that_remain(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    load_demo()
     sheet = Sheet.objects.get(agency__code="VP")
     found = warnings_of(sheet)
     conflicting = [w.message for w in found if w.kind == "conflicting_dates"]
