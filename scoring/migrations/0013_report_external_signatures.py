@@ -35,6 +35,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='report',
+            name='issued_content_sha256',
+            field=models.CharField(blank=True, max_length=64, verbose_name='SHA-256 nội dung bản để ký'),
+        ),
+        migrations.AddField(
+            model_name='report',
             name='issued_sha256',
             field=models.CharField(blank=True, max_length=64, verbose_name='SHA-256 bản để ký'),
         ),

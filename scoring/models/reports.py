@@ -34,8 +34,11 @@ class Report(models.Model):
     signer_name = models.CharField("người ký (theo chứng thư)", max_length=200, blank=True)
     signed_elsewhere = models.BooleanField("ký bằng phần mềm khác", default=False)
     # The copy handed out to be signed with another program (a USB token): a signed file is accepted only
-    # when its first revision is these very bytes, and only while the report has not changed since.
+    # when its first revision is these very bytes, and only while what it shows has not changed since: the
+    # report, and the scores, explanations, cited documents and pledged titles of the sheet it carries
+    # (`issued_content_sha256`: the digest of the document's HTML, which holds all of them).
     issued_sha256 = models.CharField("SHA-256 bản để ký", max_length=64, blank=True)
+    issued_content_sha256 = models.CharField("SHA-256 nội dung bản để ký", max_length=64, blank=True)
     issued_size = models.PositiveIntegerField("cỡ bản để ký (byte)", null=True, blank=True)
     issued_at = models.DateTimeField("tải bản để ký lúc", null=True, blank=True)
     countersigned_at = models.DateTimeField("ký xác nhận lúc", null=True, blank=True)

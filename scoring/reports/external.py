@@ -5,7 +5,8 @@ its SHA-256 and size. A signing program appends the signature as an incremental 
 before it as it was, so the file that comes back is accepted only when
 - it is a PDF whose every signature verifies (pyHanko), nothing added after the last one, changes between
   signatures only those pyHanko allows (another signature, form filling);
-- its first bytes are exactly the copy handed out, and the report has not been edited since;
+- its first bytes are exactly the copy handed out, and neither the report nor the sheet it carries (scores,
+  explanations, cited documents, pledged titles: the document's HTML) has changed since;
 - its first signature covers those bytes (the /ByteRange starts at 0 and runs past them);
 - with trust roots configured (settings.SIGNING_TRUST_ROOTS), every signature chains to one of them.
 A program that rewrites the whole file instead of appending to it is refused: what it signed can no longer
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from ..exports.pdf import report_html
 from ..models import Report
 from . import verification
 
@@ -87,6 +89,13 @@ def _check_it_is_the_issued_copy(data: bytes, *, report: Report, first: verifica
         raise SignedUploadRefused(
             "edited_since",
             "Báo cáo đã được sửa sau khi tải bản để ký: hãy tải lại bản để ký, ký số rồi tải lên.",
+        )
+    if report.issued_content_sha256 != digest(report_html(report).encode()):
+        raise SignedUploadRefused(
+            "sheet_changed_since",
+            "Bảng chấm điểm kèm theo báo cáo đã thay đổi sau khi tải bản để ký (điểm, giải trình, tài liệu "
+            "kiểm chứng hoặc danh hiệu đăng ký): bản đã ký không còn đúng với số liệu. Hãy tải lại bản để ký, "
+            "ký số rồi tải lên.",
         )
     if len(data) <= size or digest(data[:size]) != report.issued_sha256:
         raise SignedUploadRefused(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from ..evidence.services import store
-from ..exports.pdf import report_pdf_with_signature_box
+from ..exports.pdf import pdf_with_signature_box, report_html, report_pdf_with_signature_box
 from ..models import BlocYear, Report, Sheet
 from ..sheets.services import SheetLocked, sheet_submit
 from . import external, signing, verification
@@ -79,10 +79,14 @@ def report_issue_for_signing(*, report: Report) -> bytes:
     """The copy to sign in another program: the report's PDF with an empty field in its signature block.
 
     Its digest and size are recorded, so that only this copy, signed, is accepted back (`external`)."""
-    pdf, page, box = report_pdf_with_signature_box(report)
+    html = report_html(report)
+    pdf, page, box = pdf_with_signature_box(html)
     issued = signing.with_signature_field(pdf, box=box, page=page)
     Report.objects.filter(pk=report.pk).update(  # not save(): editing the report is what updated_at tells
-        issued_sha256=external.digest(issued), issued_size=len(issued), issued_at=timezone.now()
+        issued_sha256=external.digest(issued),
+        issued_content_sha256=external.digest(html.encode()),
+        issued_size=len(issued),
+        issued_at=timezone.now(),
     )
     return issued
 

@@ -195,6 +195,25 @@ def test_a_copy_signed_before_the_report_was_edited_is_refused(
     )
 
 
+def test_a_copy_signed_before_the_sheet_it_carries_changed_is_refused(
+    client, round_2022, django_user_model, token, settings
+):
+    """The copy carries the Bảng chấm điểm: a score changed by an editor after the head took the copy makes
+    the signed copy show other numbers than the sheet submitted, so it is refused until signed again."""
+    login(client, django_user_model)
+    signed = sign_elsewhere(copy_to_sign(client, round_2022), token)
+    score = round_2022.scores.exclude(points=None).order_by("pk").first()
+    type(score).objects.filter(pk=score.pk).update(points=score.points - 1)
+    response = upload(client, round_2022, signed)
+    assert "Bảng chấm điểm kèm theo báo cáo đã thay đổi sau khi tải bản để ký" in response.content.decode()
+    round_2022.refresh_from_db()
+    assert round_2022.is_editable and not Report.objects.get(sheet=round_2022).signed_pdf
+    assert stored_reports(settings) == []
+    assert (
+        upload(client, round_2022, sign_elsewhere(copy_to_sign(client, round_2022), token)).status_code == 302
+    )
+
+
 def test_without_a_copy_handed_out_nothing_is_accepted(client, round_2022, django_user_model, token):
     login(client, django_user_model)
     report = Report.objects.get(sheet=round_2022)
