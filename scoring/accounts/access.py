@@ -54,7 +54,8 @@ POLICY: dict[str, frozenset[str]] = {
     "pledge.view": OWN_READ | BLOC_READ,
     "pledge.edit": frozenset({Role.EDITOR, Role.HEAD}),
     "pledge.submit": frozenset({Role.HEAD}),
-    # the bloc's giao ước: followed by the leader's reviewers, made by them, signed by the leader's head
+    # the bloc's giao ước: followed and made (deadline, number, date) by those who follow the bloc, as on its
+    # board (the leader's and the deputy's reviewers, the province's administrators), signed by the leader's head
     "covenant.view": BLOC_READ | {LEADER_HEAD},
     "covenant.make": BLOC_READ,
     "covenant.sign": frozenset({LEADER_HEAD}),

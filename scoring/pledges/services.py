@@ -81,6 +81,18 @@ def pledge_submit(*, pledge: Pledge, by, deadline=None) -> Pledge:
     return pledge
 
 
+def covenant_set_details(*, covenant: Covenant, deadline, number: str, issued_on) -> bool:
+    """The deadline, number and date the bloc's side sets; False, and nothing written, once it is signed.
+
+    One conditional UPDATE rather than the form's save(): a save writes back every column as the page had
+    read it, so a signature made meanwhile would be wiped (and its file orphaned)."""
+    return bool(
+        Covenant.objects.filter(pk=covenant.pk, signed_pdf="").update(
+            deadline=deadline, number=number, issued_on=issued_on
+        )
+    )
+
+
 def missing_members(bloc_year: BlocYear) -> list:
     """The members whose pledge is not registered yet, by name."""
     registered = Pledge.objects.filter(bloc_year=bloc_year, status=Pledge.Status.SUBMITTED).values(

@@ -128,8 +128,18 @@ def covenant_page(request, code: str, year: int):
             messages.error(request, "Giao ước đã ký hoặc bạn không sửa được giao ước: không lưu gì.")
             return redirect("covenant_page", code=code, year=year)
         if form.is_valid():
-            form.save()
-            messages.success(request, "Đã lưu hạn đăng ký, số và ngày của giao ước.")
+            data = form.cleaned_data
+            if services.covenant_set_details(
+                covenant=covenant,
+                deadline=data["deadline"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+            ):
+                messages.success(request, "Đã lưu hạn đăng ký, số và ngày của giao ước.")
+            else:
+                messages.error(
+                    request, "Giao ước vừa được ký: không sửa hạn, số, ngày được nữa, không lưu gì."
+                )
             return redirect("covenant_page", code=code, year=year)
         messages.error(request, "Chưa lưu: có ô cần sửa (tô đỏ bên dưới).")
     pledges = {p.agency_id: p for p in Pledge.objects.filter(bloc_year=bloc_year).prefetch_related("titles")}

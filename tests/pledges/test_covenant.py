@@ -140,6 +140,31 @@ def test_the_reviewer_sets_the_deadline_and_a_bad_date_keeps_what_was_typed(
     assert Covenant.objects.get(bloc_year=demo_round).deadline == datetime.date(2022, 3, 31)
 
 
+def test_a_signature_made_while_the_reviewer_saves_is_kept(client, all_in, django_user_model, monkeypatch):
+    """The leader's head signs between the reviewer's page reading the giao ước and its save: the save
+    writes nothing (a form's save would have written the unsigned columns back over the signature)."""
+    read = services.covenant_for
+
+    def read_then_signed_meanwhile(*, bloc_year):
+        covenant = read(bloc_year=bloc_year)
+        Covenant.objects.filter(pk=covenant.pk).update(signed_pdf="giao-uoc/da-ky.pdf", signer_name="Đã ký")
+        return covenant
+
+    monkeypatch.setattr(services, "covenant_for", read_then_signed_meanwhile)
+    login(client, django_user_model, "ttr.chamdiem")
+    response = client.post(PAGE, {"deadline": "31/03/2022", "number": "02", "issued_on": "16/02/2022"})
+    assert response.status_code == 302
+    monkeypatch.setattr(services, "covenant_for", read)
+    assert "Giao ước vừa được ký" in client.get(PAGE).content.decode()
+    stored = Covenant.objects.get(pk=all_in.pk)
+    assert (stored.signed_pdf.name, stored.signer_name, stored.number) == (
+        "giao-uoc/da-ky.pdf",
+        "Đã ký",
+        "01",
+    )
+    assert stored.deadline is None
+
+
 def test_a_full_disk_while_signing_signs_nothing_and_leaves_no_file(
     client, all_in, django_user_model, settings, monkeypatch
 ):
