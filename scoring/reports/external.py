@@ -8,6 +8,9 @@ before it as it was, so the file that comes back is accepted only when
 - its first bytes are exactly the copy handed out, and neither the report nor the sheet it carries (scores,
   explanations, cited documents, pledged titles: the document's HTML) has changed since;
 - its first signature covers those bytes (the /ByteRange starts at 0 and runs past them);
+- what the first signature signed differs from the copy handed out only by the signature itself (pyHanko's
+  difference analysis from the copy's last revision to the signature's: pyHanko checks only the revisions
+  after a signature, so a page rewritten in the very revision that adds the signature would pass unseen);
 - with trust roots configured (settings.SIGNING_TRUST_ROOTS), every signature chains to one of them.
 A program that rewrites the whole file instead of appending to it is refused: what it signed can no longer
 be shown to be our report.
@@ -16,13 +19,34 @@ be shown to be our report.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
+
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    DiffResult,
+    FormUpdatingRule,
+    ModificationLevel,
+    StandardDiffPolicy,
+)
+from pyhanko.sign.diff_analysis.constants import ACROFORM_EXEMPT_STRICT_COMPARISON
 
 from ..exports.pdf import report_html
 from ..models import Report
 from . import verification
 
 MAX_SIGNED_PDF_BYTES = 20 * 1024 * 1024
+
+# pyHanko's own rules, except that the first signature may raise /SigFlags (signatures exist, append only):
+# pyHanko judges only what comes after a signature, when the flags are already up, never the signing itself.
+SIGNING_DIFF_POLICY = StandardDiffPolicy(
+    global_rules=DEFAULT_DIFF_POLICY.global_rules,
+    form_rule=FormUpdatingRule(
+        field_rules=DEFAULT_DIFF_POLICY.form_rule.field_rules,
+        ignored_acroform_keys=ACROFORM_EXEMPT_STRICT_COMPARISON | {"/SigFlags"},
+    ),
+)
 
 
 class SignedUploadRefused(Exception):
@@ -108,6 +132,27 @@ def _check_it_is_the_issued_copy(data: bytes, *, report: Report, first: verifica
     if start != 0 or before_signature < size:
         raise SignedUploadRefused(
             "not_covered", "Chữ ký số đầu tiên không phủ nội dung báo cáo đã tải về, nên không nhận tệp này."
+        )
+    _check_only_the_signature_was_added(data, issued_size=size, first=first)
+
+
+def _check_only_the_signature_was_added(
+    data: bytes, *, issued_size: int, first: verification.SignatureInfo
+) -> None:
+    """Between the copy handed out and the revision the first signature sits in (its /ByteRange ends with
+    it), filling the signature field is the only change allowed."""
+    signed_revision = data[: first.byte_range[2] + first.byte_range[3]]
+    try:
+        issued_revisions = PdfFileReader(io.BytesIO(data[:issued_size])).xrefs.total_revisions
+        reader = PdfFileReader(io.BytesIO(signed_revision))
+        diff = SIGNING_DIFF_POLICY.review_file(reader, issued_revisions - 1)
+    except Exception:  # a structure pyHanko cannot compare is not shown to be our report
+        diff = None
+    if not isinstance(diff, DiffResult) or diff.modification_level > ModificationLevel.FORM_FILLING:
+        raise SignedUploadRefused(
+            "content_changed",
+            "Tệp đã ký có nội dung khác bản tải về để ký: chương trình ký đã sửa nội dung báo cáo cùng lúc với"
+            " việc ký. Hãy ký đúng tệp đã tải về, không sửa gì khác, rồi tải lên.",
         )
 
 

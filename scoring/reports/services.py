@@ -4,6 +4,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign.general import SigningError as PdfSigningError
 
 from ..evidence.services import store
 from ..exports.pdf import pdf_with_signature_box, report_html, report_pdf_with_signature_box
@@ -125,20 +127,43 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
             raise AlreadyCountersigned()
         with report.signed_pdf.open("rb") as handle:
             signed = handle.read()
-        if verification.validate_pdf(signed).verdict not in ("trusted", "intact_untrusted"):
+        received = verification.validate_pdf(signed)
+        if received.verdict not in ("trusted", "intact_untrusted"):
             raise CountersignRefused(
                 "Không ký xác nhận: tệp báo cáo đã nhận không còn nguyên vẹn như lúc đơn vị ký (xem kiểm tra"
                 " chữ ký)."
             )
+        if verification.forbids_changes(signed):
+            raise CountersignRefused(
+                "Không ký xác nhận được: đơn vị đã ký chứng nhận tệp báo cáo ở mức không cho phép thay đổi,"
+                " nên mọi chữ ký thêm vào sẽ làm hỏng chữ ký của đơn vị. Hãy đề nghị đơn vị ký lại báo cáo"
+                " không khóa tệp."
+            )
         signer = signing.load_signer(p12, passphrase)
         signer_name = signer.signing_cert.subject.native.get("common_name") or by.get_full_name()
-        countersigned = signing.countersign_pdf(
-            signed,
-            signer,
-            signer_name=signer_name,
-            reason=f"{on_behalf_of} ký xác nhận Báo cáo số {report.reference}",
-            location=report.sheet.agency.place,
-        )
+        try:
+            countersigned = signing.countersign_pdf(
+                signed,
+                signer,
+                signer_name=signer_name,
+                reason=f"{on_behalf_of} ký xác nhận Báo cáo số {report.reference}",
+                location=report.sheet.agency.place,
+            )
+        except (PdfSigningError, PdfError) as exc:
+            raise CountersignRefused(
+                "Không ký xác nhận được: phần mềm ký không thêm được chữ ký vào tệp báo cáo này (tệp không"
+                " cho phép thêm chữ ký hoặc có cấu trúc không hỗ trợ). Tệp báo cáo giữ nguyên."
+            ) from exc
+        # Stored only when every signature, the head's and this one, still verifies in the result.
+        after = verification.validate_pdf(countersigned)
+        if (
+            after.verdict not in ("trusted", "intact_untrusted")
+            or len(after.signatures) != len(received.signatures) + 1
+        ):
+            raise CountersignRefused(
+                "Không ký xác nhận được: tệp sau khi ký xác nhận không giữ nguyên được chữ ký của đơn vị (kiểm"
+                " tra chữ ký không đạt). Tệp báo cáo giữ nguyên."
+            )
         old = report.signed_pdf.name
         name = report.signed_pdf.field.generate_filename(report, f"bao-cao-{report.pk}.pdf")
         stored = store(report.signed_pdf.storage, name, ContentFile(countersigned))

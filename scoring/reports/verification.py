@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.fields import MDPPerm
+from pyhanko.sign.validation import read_certification_data, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from .signing import VN_TZ
@@ -150,6 +151,15 @@ def validate_pdf(pdf_bytes: bytes, trusted_certs=()) -> ValidationResult:
             )
         )
     return ValidationResult(bool(infos), infos)
+
+
+def forbids_changes(pdf_bytes: bytes) -> bool:
+    """Whether the PDF is certified "no changes allowed" (DocMDP P=1): not even another signature may follow."""
+    try:
+        info = read_certification_data(PdfFileReader(io.BytesIO(pdf_bytes)))
+    except Exception:  # unreadable: validate_pdf says so on its own
+        return False
+    return info is not None and info.permission == MDPPerm.NO_CHANGES
 
 
 def trusted_roots() -> list:

@@ -250,3 +250,84 @@ def test_a_failure_after_the_new_file_is_stored_keeps_the_heads_file_alone(
     received.refresh_from_db()
     assert received.countersigned_at is None and received.signed_pdf.read() == before
     assert len(list((settings.MEDIA_ROOT / "reports").rglob("*.pdf"))) == 1
+
+
+def certify_no_changes(pdf: bytes, signer) -> bytes:
+    """The head's program certifying the report "no changes allowed" (DocMDP P=1) as it signs."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+
+    meta = signers.PdfSignatureMetadata(
+        field_name="Signature1",
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=MDPPerm.NO_CHANGES,
+    )
+    return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer).getvalue()
+
+
+def assert_unchanged(received, before: bytes, settings) -> None:
+    received.refresh_from_db()
+    assert received.countersigned_at is None and received.countersigned_by is None
+    assert received.signed_pdf.read() == before
+    assert len(list((settings.MEDIA_ROOT / "reports").rglob("*.pdf"))) == 1
+
+
+def test_a_report_certified_no_changes_is_not_counter_signed(client, received, django_user_model, settings):
+    from scoring.exports.pdf import report_pdf_with_signature_box
+
+    head = signing.load_signer(certificate(settings, "vp.thutruong"), demo.CERT_PASSPHRASE.encode())
+    certified = certify_no_changes(report_pdf_with_signature_box(received)[0], head)
+    assert verification.validate_pdf(certified).verdict == "intact_untrusted"
+    assert verification.forbids_changes(certified)
+    write(received, certified)
+    login(client, django_user_model, "ttr.chamdiem")
+    response = countersign(client, received, certificate(settings, "ttr.chamdiem"))
+    assert response.status_code == 200
+    assert "ở mức không cho phép thay đổi" in response.content.decode()
+    assert_unchanged(received, certified, settings)
+
+
+def test_a_pyhanko_signing_error_is_a_message_not_a_server_error(
+    client, received, django_user_model, settings, monkeypatch
+):
+    from pyhanko.sign.general import SigningError
+
+    def refuse(*args, **kwargs):
+        raise SigningError("Author signature forbids all changes")
+
+    monkeypatch.setattr(signing, "countersign_pdf", refuse)
+    before = received.signed_pdf.read()
+    login(client, django_user_model, "ttr.chamdiem")
+    response = countersign(client, received, certificate(settings, "ttr.chamdiem"))
+    assert response.status_code == 200
+    assert "phần mềm ký không thêm được chữ ký vào tệp báo cáo này" in response.content.decode()
+    assert_unchanged(received, before, settings)
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(
+            lambda good, before: good + b"\n% added after the counter-signature\n", id="unsigned tail"
+        ),
+        pytest.param(lambda good, before: before, id="no counter-signature"),
+        pytest.param(
+            lambda good, before: good.replace(b"/Producer", b"/Producez", 1), id="the head's bytes changed"
+        ),
+    ],
+)
+def test_a_counter_signed_file_that_does_not_verify_is_not_stored(
+    client, received, django_user_model, settings, monkeypatch, spoil
+):
+    """What the signing produced is checked before it replaces the head's file."""
+    real = signing.countersign_pdf
+    before = received.signed_pdf.read()
+    monkeypatch.setattr(signing, "countersign_pdf", lambda pdf, *a, **kw: spoil(real(pdf, *a, **kw), before))
+    login(client, django_user_model, "ttr.chamdiem")
+    response = countersign(client, received, certificate(settings, "ttr.chamdiem"))
+    assert response.status_code == 200
+    assert "tệp sau khi ký xác nhận không giữ nguyên được chữ ký của đơn vị" in response.content.decode()
+    assert_unchanged(received, before, settings)

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
@@ -42,6 +43,22 @@ def sign_elsewhere(pdf: bytes, signer, field_name: str | None = "Signature1") ->
         field_name=field_name or "TokenSignature", md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES
     )
     return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer).getvalue()
+
+
+def rewrite_page_and_sign(pdf: bytes, signer, *, same_revision: bool = True) -> bytes:
+    """A program that writes words of its own onto the report's page, then signs: in the very revision that
+    adds the signature, or in one of its own just before."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    text = generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 72 Td (Xep loai: Xuat sac) Tj ET")
+    writer.add_stream_to_page(0, writer.add_object(text))
+    if not same_revision:
+        out = io.BytesIO()
+        writer.write(out)
+        writer = IncrementalPdfFileWriter(out)
+    meta = signers.PdfSignatureMetadata(
+        field_name="Signature1", md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES
+    )
+    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
 
 
 def login(client, django_user_model, username="vp.thutruong"):
@@ -152,6 +169,14 @@ CASES = {
         lambda issued, token, sheet: sign_elsewhere(sheet_pdf(sheet), token, field_name=None),
         "không phải là bản để ký của Báo cáo số 25/BC-VP",
     ),
+    "a page rewritten as it is signed": (
+        lambda issued, token, sheet: rewrite_page_and_sign(issued, token),
+        "Tệp đã ký có nội dung khác bản tải về để ký",
+    ),
+    "a page rewritten just before signing": (
+        lambda issued, token, sheet: rewrite_page_and_sign(issued, token, same_revision=False),
+        "Tệp đã ký có nội dung khác bản tải về để ký",
+    ),
     "too large": (
         lambda issued, token, sheet: b"%PDF-1.7\n" + b"0" * external.MAX_SIGNED_PDF_BYTES,
         "Tệp lớn hơn 20 MB",
@@ -178,6 +203,22 @@ def test_a_file_that_is_not_the_signed_copy_is_refused_and_nothing_is_kept(
     assert stored_reports(settings) == []
     if case != "too large":  # refused by the form, before any signature is read
         assert security_events(caplog, "report_upload")[0].startswith("refused_")
+
+
+def test_a_page_rewritten_in_the_signing_revision_passes_the_signature_checks_alone(
+    client, round_2022, django_user_model, token
+):
+    """Why the difference analysis from the copy handed out is needed: the signature verifies, covers the
+    whole file and starts with the copy's bytes; only what it signed is not the report."""
+    login(client, django_user_model)
+    issued = copy_to_sign(client, round_2022)
+    forged = rewrite_page_and_sign(issued, token)
+    assert forged.startswith(issued) and b"Xuat sac" in forged[len(issued) :]
+    result = verification.validate_pdf(forged)
+    assert result.verdict == "intact_untrusted" and result.signatures[0].byte_range[0] == 0
+    with pytest.raises(external.SignedUploadRefused) as refused:
+        external.check_signed_upload(forged, report=Report.objects.get(sheet=round_2022), trust_roots=[])
+    assert refused.value.code == "content_changed"
 
 
 def test_a_copy_signed_before_the_report_was_edited_is_refused(
