@@ -59,6 +59,9 @@ def test_the_province_sets_up_2023_and_a_new_editor_of_a_member_scores_it(
     browser, server, settings, tmp_path
 ):
     settings.SITE_URL = server.url  # the invitation's link
+    # the staff list's import runs as a job: here at once, in the server's own request (ImmediateBackend);
+    # tests/accounts/test_people_browser.py follows one through the real worker
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # bypassing the CSP only so that axe can be injected into the editor page
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN", bypass_csp=True)
     errors = []
