@@ -117,6 +117,36 @@ class AlreadyCountersigned(CountersignRefused):
         super().__init__("Báo cáo này đã được ký xác nhận.")
 
 
+def _countersignable(signed: bytes) -> verification.ValidationResult:
+    """The received file's own check, refused unless another signature can be added without harm."""
+    received = verification.validate_pdf(signed)
+    if received.verdict not in ("trusted", "intact_untrusted"):
+        raise CountersignRefused(
+            "Không ký xác nhận: tệp báo cáo đã nhận không còn nguyên vẹn như lúc đơn vị ký (xem kiểm tra"
+            " chữ ký)."
+        )
+    if verification.forbids_changes(signed):
+        raise CountersignRefused(
+            "Không ký xác nhận được: đơn vị đã ký chứng nhận tệp báo cáo ở mức không cho phép thay đổi,"
+            " nên mọi chữ ký thêm vào sẽ làm hỏng chữ ký của đơn vị. Hãy đề nghị đơn vị ký lại báo cáo"
+            " không khóa tệp."
+        )
+    return received
+
+
+def _check_countersigned(countersigned: bytes, *, received) -> None:
+    """Stored only when every signature, the head's and this one, still verifies in the result."""
+    after = verification.validate_pdf(countersigned)
+    if (
+        after.verdict not in ("trusted", "intact_untrusted")
+        or len(after.signatures) != len(received.signatures) + 1
+    ):
+        raise CountersignRefused(
+            "Không ký xác nhận được: tệp sau khi ký xác nhận không giữ nguyên được chữ ký của đơn vị (kiểm"
+            " tra chữ ký không đạt). Tệp báo cáo giữ nguyên."
+        )
+
+
 @sensitive_variables("p12", "passphrase", "signer")
 def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_behalf_of: str) -> Report:
     """Add the reviewing agency's signature to a received report, as an incremental update (the head's
@@ -127,18 +157,7 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
             raise AlreadyCountersigned()
         with report.signed_pdf.open("rb") as handle:
             signed = handle.read()
-        received = verification.validate_pdf(signed)
-        if received.verdict not in ("trusted", "intact_untrusted"):
-            raise CountersignRefused(
-                "Không ký xác nhận: tệp báo cáo đã nhận không còn nguyên vẹn như lúc đơn vị ký (xem kiểm tra"
-                " chữ ký)."
-            )
-        if verification.forbids_changes(signed):
-            raise CountersignRefused(
-                "Không ký xác nhận được: đơn vị đã ký chứng nhận tệp báo cáo ở mức không cho phép thay đổi,"
-                " nên mọi chữ ký thêm vào sẽ làm hỏng chữ ký của đơn vị. Hãy đề nghị đơn vị ký lại báo cáo"
-                " không khóa tệp."
-            )
+        received = _countersignable(signed)
         signer = signing.load_signer(p12, passphrase)
         signer_name = signer.signing_cert.subject.native.get("common_name") or by.get_full_name()
         try:
@@ -154,16 +173,7 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
                 "Không ký xác nhận được: phần mềm ký không thêm được chữ ký vào tệp báo cáo này (tệp không"
                 " cho phép thêm chữ ký hoặc có cấu trúc không hỗ trợ). Tệp báo cáo giữ nguyên."
             ) from exc
-        # Stored only when every signature, the head's and this one, still verifies in the result.
-        after = verification.validate_pdf(countersigned)
-        if (
-            after.verdict not in ("trusted", "intact_untrusted")
-            or len(after.signatures) != len(received.signatures) + 1
-        ):
-            raise CountersignRefused(
-                "Không ký xác nhận được: tệp sau khi ký xác nhận không giữ nguyên được chữ ký của đơn vị (kiểm"
-                " tra chữ ký không đạt). Tệp báo cáo giữ nguyên."
-            )
+        _check_countersigned(countersigned, received=received)
         old = report.signed_pdf.name
         name = report.signed_pdf.field.generate_filename(report, f"bao-cao-{report.pk}.pdf")
         stored = store(report.signed_pdf.storage, name, ContentFile(countersigned))
