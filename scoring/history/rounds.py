@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from .. import rollup
 from ..models import AwardRule, BlocMember, BlocYear, Criterion, Rubric, Score, Sheet
-from ..review.standings import Member
+from ..review.standings import Member, rank_members
 
 
 @dataclass(frozen=True)
@@ -161,29 +161,5 @@ def _sums(rubric_ids, trees, drafts_of: frozenset[int]) -> dict[int, list]:
 
 def _round(rubric, agencies, sheets, sums, limits, quotas) -> list[Member]:
     """The members of one year, ranked and awarded as standings.bloc_round does it."""
-    result, standings = [], []
-    for agency in agencies:
-        member = Member(agency=agency, sheet=sheets.get((rubric.pk, agency.pk)))
-        if member.shown:
-            found = sums.get(member.sheet.pk)
-            own, final, reviewed = (
-                (found[0], found[1], found[2])
-                if found
-                else (rollup.SectionSums(limits), rollup.SectionSums(limits), False)
-            )
-            member.own, member.final = own.total, final.total
-            member.sections, member.section_bonus = final.points, final.bonus
-            member.has_reviewed_numbers = reviewed
-            if member.accepted:
-                first = member.sections[0] if member.sections else Decimal(0)
-                standings.append(
-                    rollup.Standing(agency.pk, agency.name, member.final.points, member.final.bonus, first)
-                )
-        result.append(member)
-    ranked = rollup.rank(standings)
-    awards = rollup.propose_awards(ranked, quotas, members=len(agencies))
-    by_agency = {m.agency.pk: m for m in result}
-    for position, standing in ranked:
-        by_agency[standing.key].rank = position
-        by_agency[standing.key].award = awards.get(standing.key, "")
-    return result
+    by_agency = {a.pk: sheets.get((rubric.pk, a.pk)) for a in agencies}
+    return rank_members(agencies, by_agency, sums, limits, quotas)

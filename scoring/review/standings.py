@@ -112,15 +112,21 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
         rollup.Quota(rule.award, rule.max_count, rule.max_percent, rule.min_total)
         for rule in AwardRule.objects.filter(rubric=rubric).order_by("position")
     ]
+    result = rank_members(sorted(members, key=lambda a: a.name), sheets, sums, limits, quotas)
+    return BlocRound(rubric=rubric, bloc_year=bloc_year, rtree=rtree, members=result, quotas=quotas)
+
+
+def rank_members(agencies, sheets: dict, sums: dict, limits, quotas) -> list[Member]:
+    """Each agency's Member (its sheet from `sheets` by agency pk; its sums' first three entries: own,
+    final, reviewed), the accepted ones ranked and awarded."""
     result = []
     standings = []
-    for agency in sorted(members, key=lambda a: a.name):
+    for agency in agencies:
         member = Member(agency=agency, sheet=sheets.get(agency.pk))
         if member.shown:
-            own, final, reviewed = sums.get(member.sheet.pk) or (
-                rollup.SectionSums(limits),
-                rollup.SectionSums(limits),
-                False,
+            found = sums.get(member.sheet.pk)
+            own, final, reviewed = (
+                found[:3] if found else (rollup.SectionSums(limits), rollup.SectionSums(limits), False)
             )
             member.own, member.final = own.total, final.total
             member.sections, member.section_bonus = final.points, final.bonus
@@ -132,12 +138,12 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
                 )
         result.append(member)
     ranked = rollup.rank(standings)
-    awards = rollup.propose_awards(ranked, quotas, members=len(members))
+    awards = rollup.propose_awards(ranked, quotas, members=len(agencies))
     by_agency = {m.agency.pk: m for m in result}
     for position, standing in ranked:
         by_agency[standing.key].rank = position
         by_agency[standing.key].award = awards.get(standing.key, "")
-    return BlocRound(rubric=rubric, bloc_year=bloc_year, rtree=rtree, members=result, quotas=quotas)
+    return result
 
 
 def _section_sums(rubric: Rubric, key_of: dict[int, str], limits: rollup.Limits) -> dict[int, list]:
