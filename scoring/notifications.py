@@ -103,8 +103,9 @@ def reminders(today: datetime.date, days: int) -> int:
             left = (rubric.deadline - today).days
             messages.append(
                 (
-                    f"[Thi đua {rubric.year}] Còn {left} ngày để nộp bảng chấm điểm",
-                    f"{member.agency.name} chưa nộp Bảng chấm điểm thi đua năm {rubric.year} ({rubric.bloc.name}). "
+                    f"[Thi đua {rubric.year}{' – sơ kết 6 tháng' if rubric.is_mid_year else ''}] "
+                    f"Còn {left} ngày để nộp bảng chấm điểm",
+                    f"{member.agency.name} chưa nộp Bảng chấm điểm thi đua {rubric.period} ({rubric.bloc.name}). "
                     f"Hạn nộp: {rubric.deadline:%d/%m/%Y}.\n\nChấm điểm tại: {_link('home')}",
                     _emails(member.agency_id, [Membership.Role.EDITOR, Membership.Role.HEAD]),
                 )

@@ -54,12 +54,13 @@ def bloc_tables(settings, django_capture_on_commit_callbacks):
     tests/review/test_export_jobs.py's), the status says done and the file is downloaded."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-    def build(client, code: str, year: int, fmt: str) -> bytes:
+    def build(client, code: str, year: int, fmt: str, round: str = "year") -> bytes:
         from scoring.models import ExportJob
 
         before = set(ExportJob.objects.values_list("pk", flat=True))
+        args = [code, year] + (["mid"] if round == "mid" else [])  # the six-month round's twin address
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse(f"export_job_start_{fmt}", args=[code, year]))
+            response = client.post(reverse(f"export_job_start_{fmt}", args=args))
         assert response.status_code == 302, response.status_code
         (job,) = ExportJob.objects.exclude(pk__in=before)
         state = client.get(reverse("export_job_status", args=[code, year, job.pk])).json()

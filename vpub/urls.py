@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from scoring import system
 from scoring.accounts import views as accounts
@@ -14,6 +14,7 @@ from scoring.review import views as review
 from scoring.rubrics import editor_views as rubric_editor
 from scoring.rubrics import import_views as rubric_imports
 from scoring.rubrics import views as rubrics
+from scoring.rubrics.rounds import RoundConverter
 from scoring.sheets import import_views as sheet_imports
 from scoring.sheets import views as sheets
 
@@ -21,6 +22,19 @@ from scoring.sheets import views as sheets
 admin.autodiscover()
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
 admin.site.site_title = "Chấm điểm thi đua"
+
+register_converter(RoundConverter, "round")
+
+
+def bloc_round_paths(tail: str, view, name: str, kwargs: dict | None = None) -> list:
+    """A bloc-year page of the year-end round (khoi/<mã>/<năm>/…) and its twin of the six-month round
+    (khoi/<mã>/<năm>/so-ket-6-thang/…), under one name: reverse() picks by the arguments given
+    (`Rubric.round_args`)."""
+    return [
+        path(f"khoi/<str:code>/<int:year>/{tail}", view, kwargs or {}, name=name),
+        path(f"khoi/<str:code>/<int:year>/<round:round>/{tail}", view, kwargs or {}, name=name),
+    ]
+
 
 urlpatterns = [
     # the agency's sheet
@@ -52,8 +66,8 @@ urlpatterns = [
     path("khoi/bao-cao-da-nhan/", reports.received_reports, name="received_reports"),
     path("khoi/bao-cao-da-nhan/<int:report_pk>/", reports.received_report_file, name="received_report_file"),
     # the bloc's side
-    path("khoi/<str:code>/<int:year>/", review.bloc_board, name="bloc_board"),
-    path("khoi/<str:code>/<int:year>/xep-hang/", review.bloc_ranking, name="bloc_ranking"),
+    *bloc_round_paths("", review.bloc_board, "bloc_board"),
+    *bloc_round_paths("xep-hang/", review.bloc_ranking, "bloc_ranking"),
     # the bloc's tables are background jobs (below); their old addresses send bookmarks to the board's section
     path(
         "khoi/<str:code>/<int:year>/tong-hop.pdf",
@@ -68,24 +82,12 @@ urlpatterns = [
         name="bloc_export_moved_xlsx",
     ),
     # the bloc's tables as background jobs: asked for on the board, fetched when ready
-    path(
-        "khoi/<str:code>/<int:year>/tep-xuat/tao.xlsx",
-        review.export_job_start,
-        {"fmt": "xlsx"},
-        name="export_job_start_xlsx",
-    ),
-    path(
-        "khoi/<str:code>/<int:year>/tep-xuat/tao.pdf",
-        review.export_job_start,
-        {"fmt": "pdf"},
-        name="export_job_start_pdf",
-    ),
+    *bloc_round_paths("tep-xuat/tao.xlsx", review.export_job_start, "export_job_start_xlsx", {"fmt": "xlsx"}),
+    *bloc_round_paths("tep-xuat/tao.pdf", review.export_job_start, "export_job_start_pdf", {"fmt": "pdf"}),
     path("khoi/<str:code>/<int:year>/tep-xuat/<int:pk>/", review.export_job_status, name="export_job_status"),
     path("khoi/<str:code>/<int:year>/tep-xuat/<int:pk>/tai/", review.export_job_file, name="export_job_file"),
-    path("khoi/<str:code>/<int:year>/khoa-so/", review.round_action, {"action": "close"}, name="round_close"),
-    path(
-        "khoi/<str:code>/<int:year>/mo-lai/", review.round_action, {"action": "reopen"}, name="round_reopen"
-    ),
+    *bloc_round_paths("khoa-so/", review.round_action, "round_close", {"action": "close"}),
+    *bloc_round_paths("mo-lai/", review.round_action, "round_reopen", {"action": "reopen"}),
     path("bang-cham-diem/<int:pk>/tham-dinh/", review.sheet_review, name="sheet_review"),
     # the award dossier: prepared by the bloc leader, signed and sent; decided on by the province
     path("khoi/<str:code>/<int:year>/khen-thuong/", awards.dossier_home, name="dossier_home"),
@@ -173,6 +175,9 @@ urlpatterns = [
     path("tinh/thiet-lap/khoi/<str:code>/<int:year>/", rubrics.setup_year_edit, name="setup_year_edit"),
     path(
         "tinh/thiet-lap/bang-tieu-chi/<int:pk>/sao-chep/", rubrics.setup_rubric_copy, name="setup_rubric_copy"
+    ),
+    path(
+        "tinh/thiet-lap/bang-tieu-chi/<int:pk>/so-ket-6-thang/", rubrics.setup_mid_year, name="setup_mid_year"
     ),
     path("tinh/thiet-lap/bang-tieu-chi/<int:pk>/", rubric_editor.rubric_editor, name="rubric_editor"),
     # the province's people: who has which role where, invitations, deactivation (issue 14)

@@ -234,12 +234,17 @@ def bloc_years_followed(user, roles: Roles | None = None) -> list[BlocYear]:
     return [bloc_year for bloc_year in bloc_years if sees_board(roles, bloc_year)]
 
 
-def get_bloc_year(request, code: str, year: int, *, members_once_closed: bool = False):
-    """(bloc_year, rubric, roles) for those who follow the bloc; members too once the round is closed."""
+def get_bloc_year(
+    request, code: str, year: int, *, round: str = Rubric.Round.YEAR_END, members_once_closed: bool = False
+):
+    """(bloc_year, the round's rubric, roles) for those who follow the bloc; members too once the round is
+    closed."""
     bloc_year = get_object_or_404(
         BlocYear.objects.select_related("bloc", "leader", "deputy_leader"), bloc__code=code, year=year
     )
-    rubric = get_object_or_404(Rubric.objects.select_related("bloc"), bloc=bloc_year.bloc, year=year)
+    rubric = get_object_or_404(
+        Rubric.objects.select_related("bloc"), bloc=bloc_year.bloc, year=year, round=round
+    )
     roles = roles_of(request.user)
     if sees_board(roles, bloc_year):
         return bloc_year, rubric, roles
@@ -352,7 +357,7 @@ def get_bloc_year_for_dossier(request, code: str, year: int) -> tuple[BlocYear, 
         .filter(bloc__code=code, year=year)
         .first()
     )
-    rubric = Rubric.objects.filter(bloc__code=code, year=year).first() if bloc_year else None
+    rubric = Rubric.objects.year_end().filter(bloc__code=code, year=year).first() if bloc_year else None
     if rubric is None or not prepares_dossier(roles_of(request.user), bloc_year):
         _denied(request, Http404(), "not_found")
     return bloc_year, rubric

@@ -1,11 +1,11 @@
 """Access helpers for what belongs to a year rather than to one sheet: the years side by side (So sánh các
-năm) and a year's pledges and giao ước. The rules are the policy table's (access.POLICY)."""
+năm), a year's pledges and giao ước, and the six-month sheet a year-end sheet starts from. The rules are the policy table's (access.POLICY)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from ..models import Agency, BlocMember, BlocYear, Membership, Pledge, Sheet
+from ..models import Agency, BlocMember, BlocYear, Membership, Pledge, Round, Rubric, Sheet
 from .access import (
     BLOC_READ,
     BLOC_REVIEWER,
@@ -37,7 +37,10 @@ def get_agency_years_for_history(request, code: str) -> tuple[Agency, list[BlocY
     if agency is None or not (own or roles.province_admin or reviews):
         _denied(request, Http404(), "not_found")
     has_sheet = Sheet.objects.filter(
-        agency=agency, rubric__bloc=OuterRef("bloc"), rubric__year=OuterRef("year")
+        agency=agency,
+        rubric__bloc=OuterRef("bloc"),
+        rubric__year=OuterRef("year"),
+        rubric__round=Round.YEAR_END,
     )
     bloc_years = list(
         BlocYear.objects.filter(Exists(has_sheet))
@@ -124,3 +127,26 @@ def get_covenant_bloc_year(request, code: str, year: int, action: str = "covenan
     if not roles & POLICY[action]:
         _denied(request, Http404(), "not_found")
     return bloc_year, roles
+
+
+# ---------------------------------------------------------------- the rounds of a year
+
+
+def mid_year_source(request, rubric: Rubric, agency: Agency, pk: str) -> Sheet:
+    """The agency's own six-month sheet of the year-end `rubric`'s bloc and year; 404 for any other sheet."""
+    sheet = None
+    if str(pk).isdigit() and not rubric.is_mid_year:
+        sheet = (
+            Sheet.objects.filter(
+                pk=int(pk),
+                agency=agency,
+                rubric__bloc_id=rubric.bloc_id,
+                rubric__year=rubric.year,
+                rubric__round=Rubric.Round.MID_YEAR,
+            )
+            .select_related("rubric")
+            .first()
+        )
+    if sheet is None:
+        _denied(request, Http404(), "not_found")
+    return sheet

@@ -68,7 +68,7 @@ def _grounded(line: str) -> str:
 
 def dossier_html(dossier: Dossier) -> str:
     doc = dossier_document(dossier)
-    rubric = dossier.bloc_year.bloc.rubrics.filter(year=doc.year).first()
+    rubric = dossier.bloc_year.bloc.rubrics.year_end().filter(year=doc.year).first()
     context = {
         "doc": doc,
         "dossier": dossier,

@@ -85,7 +85,7 @@ def bloc_workbook(state) -> Workbook:
 
 
 def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
-    title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM {state.rubric.year}"
+    title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA {state.rubric.period.upper()}"
     for row, value in enumerate([title, state.rubric.bloc.name], start=1):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_COLUMNS))
         put(ws, row, 1, value, "Tiêu đề bảng khối")

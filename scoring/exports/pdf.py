@@ -128,6 +128,11 @@ def dateline(place: str, day, year: int) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def next_period(rubric) -> str:
+    """What the report's second part plans for: the rest of the year after six months, else next year."""
+    return f"6 THÁNG CUỐI NĂM {rubric.year}" if rubric.is_mid_year else f"NĂM {rubric.year + 1}"
+
+
 def report_html(report: Report) -> str:
     sheet = report.sheet
     agency = sheet.agency
@@ -140,17 +145,22 @@ def report_html(report: Report) -> str:
         "subject": report.subject or report.default_subject(),
         "recipients": [line.strip() for line in report.recipients.splitlines() if line.strip()],
         "distribution": [line.strip() for line in report.distribution.splitlines() if line.strip()],
+        "mid_year": sheet.rubric.is_mid_year,
         "sections": [
             (
                 "PHẦN THỨ NHẤT",
-                f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CÔNG TÁC THI ĐUA, KHEN THƯỞNG NĂM {year}",
+                f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CÔNG TÁC THI ĐUA, KHEN THƯỞNG {sheet.rubric.period.upper()}",
                 [
                     ("I. ĐẶC ĐIỂM, TÌNH HÌNH", markup(report.situation)),
                     ("II. KẾT QUẢ THỰC HIỆN", markup(report.results)),
                     ("III. ĐÁNH GIÁ CHUNG", markup(report.assessment)),
                 ],
             ),
-            ("PHẦN THỨ HAI", f"PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}", [("", markup(report.plans))]),
+            (
+                "PHẦN THỨ HAI",
+                f"PHƯƠNG HƯỚNG, NHIỆM VỤ {next_period(sheet.rubric)}",
+                [("", markup(report.plans))],
+            ),
         ],
         "sheet_html": sheet_html(sheet, standalone=False),
     }

@@ -53,7 +53,7 @@ class SheetDocument:
 
     @property
     def title(self) -> str:
-        return f"BẢNG CHẤM ĐIỂM THI ĐUA NĂM {self.sheet.rubric.year}"
+        return f"BẢNG CHẤM ĐIỂM THI ĐUA {self.sheet.rubric.period.upper()}"
 
 
 def issued_with_line(sheet: Sheet, report: Report | None) -> str:
@@ -62,7 +62,8 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
         when = format_date(report.issued_on)
         return f"(Ban hành kèm theo Báo cáo số {report.reference} ngày {when} của {agency.name})"
     number = report.reference if report and report.number else f"     /BC-{agency.symbol}"
-    return f"(Ban hành kèm theo Báo cáo số {number} ngày     /12/{sheet.rubric.year} của {agency.name})"
+    month = 6 if sheet.rubric.is_mid_year else 12  # the six-month report is issued in June
+    return f"(Ban hành kèm theo Báo cáo số {number} ngày     /{month}/{sheet.rubric.year} của {agency.name})"
 
 
 def sheet_document(sheet: Sheet, rtree=None) -> SheetDocument:

@@ -102,7 +102,7 @@ def workbook_bytes(doc: SheetDocument) -> bytes:
 def sheet_workbook(doc: SheetDocument) -> Workbook:
     wb = Workbook()
     ws = wb.active
-    ws.title = f"Bảng chấm điểm {doc.sheet.rubric.year}"
+    ws.title = f"Bảng chấm điểm {doc.sheet.rubric.year}" + (" sơ kết" if doc.sheet.rubric.is_mid_year else "")
     write_sheet(ws, doc)
     return wb
 

@@ -77,9 +77,9 @@ def year_rounds(bloc_years: list[BlocYear], *, drafts_of: frozenset[int] = froze
     wanted = {(b.bloc_id, b.year): b for b in bloc_years}
     rubrics = [
         r
-        for r in Rubric.objects.filter(
-            bloc_id__in={b for b, _ in wanted}, year__in={y for _, y in wanted}
-        ).select_related("bloc")
+        for r in Rubric.objects.year_end()
+        .filter(bloc_id__in={b for b, _ in wanted}, year__in={y for _, y in wanted})
+        .select_related("bloc")
         if (r.bloc_id, r.year) in wanted
     ]
     rubric_ids = [r.pk for r in rubrics]

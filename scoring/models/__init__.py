@@ -8,7 +8,7 @@ from .exports import ExportJob, export_path
 from .imports import ImportJob
 from .pledges import AwardTitle, Covenant, Pledge, signed_covenant_path
 from .reports import Report, signed_report_path
-from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
+from .rubrics import AwardRule, Component, Criterion, Round, RoundEvent, Rubric, Tier
 from .sheets import (
     ComponentRating,
     ReviewedRating,
@@ -27,6 +27,7 @@ __all__ = [
     "Covenant",
     "Pledge",
     "signed_covenant_path",
+    "Round",
     "RoundEvent",
     "Bloc",
     "BlocMember",

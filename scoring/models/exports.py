@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from .agencies import BlocYear
+from .rubrics import Round
 
 PROVINCE_FOLDER = "tinh"  # exports/tinh/<year>/: the province's tables, beside the blocs' folders
 
@@ -23,8 +24,8 @@ def export_path(instance, filename: str) -> str:
 
 
 class ExportJobQuerySet(models.QuerySet):
-    def for_bloc_year(self, bloc_year: BlocYear):
-        return self.filter(bloc_year=bloc_year).select_related("requested_by")
+    def for_bloc_year(self, bloc_year: BlocYear, round: str = Round.YEAR_END):
+        return self.filter(bloc_year=bloc_year, round=round).select_related("requested_by")
 
     def for_province(self, year: int):
         """The province's tables of `year` (all blocs), not any bloc's own."""
@@ -68,6 +69,8 @@ class ExportJob(models.Model):
     # only the province's tables have it: a bloc's job takes its year from its bloc_year
     year = models.PositiveSmallIntegerField("năm (bảng toàn tỉnh)", null=True, blank=True)
     kind = models.CharField("loại tệp", max_length=10, choices=Kind.choices)
+    # a bloc's tables are of one round of its year; the province's are of the year-end round
+    round = models.CharField("vòng", max_length=4, choices=Round.choices, default=Round.YEAR_END)
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -121,7 +124,9 @@ class ExportJob(models.Model):
 
     @property
     def scope_name(self) -> str:
-        return f"toàn tỉnh năm {self.year}" if self.is_province else str(self.bloc_year)
+        if self.is_province:
+            return f"toàn tỉnh năm {self.year}"
+        return f"{self.bloc_year}, sơ kết 6 tháng" if self.round == Round.MID_YEAR else str(self.bloc_year)
 
     @property
     def finished(self) -> bool:
@@ -131,4 +136,5 @@ class ExportJob(models.Model):
     def download_name(self) -> str:
         if self.is_province:
             return f"bang-tong-hop-toan-tinh-{self.year}.{self.kind}"
-        return f"bang-tong-hop-{self.bloc_year.bloc.code}-{self.bloc_year.year}.{self.kind}"
+        mid = "-so-ket-6-thang" if self.round == Round.MID_YEAR else ""
+        return f"bang-tong-hop-{self.bloc_year.bloc.code}-{self.bloc_year.year}{mid}.{self.kind}"

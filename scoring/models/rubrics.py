@@ -16,9 +16,28 @@ POINTS = {"max_digits": 7, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
+class Round(models.TextChoices):
+    """The rounds of an emulation year: the year-end review every bloc has, and an optional six-month one
+    (sơ kết 6 tháng), each with its own rubric, deadline and sheets."""
+
+    YEAR_END = "year", "Tổng kết năm"
+    MID_YEAR = "mid", "Sơ kết 6 tháng"
+
+
+def split_natural_key(rest: tuple) -> tuple[str, tuple]:
+    """(round, the rest) of what follows (bloc, year) in a natural key: the year-end round's keys keep their
+    short form (bloc, year, …), which the fixtures use; a six-month round's carry its round after the year."""
+    if rest and rest[0] in Round.values:
+        return rest[0], rest[1:]
+    return Round.YEAR_END, rest
+
+
 class RubricQuerySet(models.QuerySet):
-    def get_by_natural_key(self, bloc_code, year):
-        return self.get(bloc__code=bloc_code, year=year)
+    def get_by_natural_key(self, bloc_code, year, round=Round.YEAR_END):
+        return self.get(bloc__code=bloc_code, year=year, round=round)
+
+    def year_end(self):
+        return self.filter(round=Round.YEAR_END)
 
 
 class Rubric(models.Model):
@@ -29,12 +48,15 @@ class Rubric(models.Model):
         OPEN = "open", "Đang chấm điểm"
         CLOSED = "closed", "Đã khóa sổ"
 
+    Round = Round
+
     bloc = models.ForeignKey(Bloc, on_delete=models.PROTECT, related_name="rubrics", verbose_name="khối")
     year = models.PositiveSmallIntegerField("năm")
     title = models.CharField("tên bảng tiêu chí", max_length=300)
     legal_basis = models.TextField("căn cứ", blank=True)
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT)
     deadline = models.DateField("hạn nộp", null=True, blank=True)
+    round = models.CharField("vòng", max_length=4, choices=Round.choices, default=Round.YEAR_END)
 
     objects = RubricQuerySet.as_manager()
 
@@ -43,14 +65,35 @@ class Rubric(models.Model):
         verbose_name_plural = "bảng tiêu chí"
         ordering = ["-year", "bloc__name"]
         constraints = [
-            models.UniqueConstraint(fields=["bloc", "year"], name="scoring_one_rubric_per_bloc_year")
+            models.UniqueConstraint(
+                fields=["bloc", "year", "round"], name="scoring_one_rubric_per_bloc_year_round"
+            )
         ]
 
     def __str__(self):
+        if self.is_mid_year:
+            return f"{self.title} ({self.bloc.code} {self.year}, sơ kết 6 tháng)"
         return f"{self.title} ({self.bloc.code} {self.year})"
 
     def natural_key(self):
-        return (self.bloc.code, self.year)
+        return (
+            (self.bloc.code, self.year) if not self.is_mid_year else (self.bloc.code, self.year, self.round)
+        )
+
+    @property
+    def is_mid_year(self) -> bool:
+        return self.round == Round.MID_YEAR
+
+    @property
+    def period(self) -> str:
+        """What the round covers, as the documents write it: "năm 2022", "6 tháng đầu năm 2022"."""
+        return f"6 tháng đầu năm {self.year}" if self.is_mid_year else f"năm {self.year}"
+
+    @property
+    def round_args(self) -> tuple:
+        """The bloc board's address arguments for this round (see vpub/urls.py: the year-end round has none)."""
+        base = (self.bloc.code, self.year)
+        return (*base, self.round) if self.is_mid_year else base
 
     natural_key.dependencies = ["scoring.bloc"]
 
@@ -63,8 +106,9 @@ class Rubric(models.Model):
 
 
 class CriterionQuerySet(models.QuerySet):
-    def get_by_natural_key(self, bloc_code, year, key):
-        return self.get(rubric__bloc__code=bloc_code, rubric__year=year, key=key)
+    def get_by_natural_key(self, bloc_code, year, *rest):
+        round, (key,) = split_natural_key(rest)
+        return self.get(rubric__bloc__code=bloc_code, rubric__year=year, rubric__round=round, key=key)
 
 
 class Criterion(models.Model):
@@ -137,10 +181,12 @@ class Criterion(models.Model):
 class CriterionPartQuerySet(models.QuerySet):
     """Components and tiers are known by their criterion's natural key and their position."""
 
-    def get_by_natural_key(self, bloc_code, year, criterion_key, position):
+    def get_by_natural_key(self, bloc_code, year, *rest):
+        round, (criterion_key, position) = split_natural_key(rest)
         return self.get(
             criterion__rubric__bloc__code=bloc_code,
             criterion__rubric__year=year,
+            criterion__rubric__round=round,
             criterion__key=criterion_key,
             position=position,
         )

@@ -29,7 +29,7 @@ def province_tables(job: ExportJob) -> bytes:
 
 def province_table(year: int) -> ProvinceTable:
     """Every bloc of the year that has its rubric, each ranked as its own board ranks it (bloc_round)."""
-    rubrics = {r.bloc_id: r for r in Rubric.objects.filter(year=year).select_related("bloc")}
+    rubrics = {r.bloc_id: r for r in Rubric.objects.year_end().filter(year=year).select_related("bloc")}
     bloc_years = BlocYear.objects.filter(year=year, bloc_id__in=rubrics).select_related(
         "bloc", "leader", "deputy_leader"
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from ..models import BlocMember, BlocYear, Report, Sheet
+from ..models import BlocMember, BlocYear, Report, Round, Sheet
 
 
 @dataclass
@@ -28,7 +28,9 @@ def bloc_lines(year: int) -> list[BlocLine]:
     members = BlocMember.objects.filter(bloc_year__year=year).values_list("bloc_year__bloc_id")
     for bloc_id, n in members.annotate(n=Count("pk")).order_by():
         lines[bloc_id].members = n
-    sheets = Sheet.objects.filter(rubric__year=year, status__in=Sheet.SEEN_BY_BLOC)
+    sheets = Sheet.objects.filter(
+        rubric__year=year, rubric__round=Round.YEAR_END, status__in=Sheet.SEEN_BY_BLOC
+    )
     statuses = Counter()
     for bloc_id, status, n in (
         sheets.values_list("rubric__bloc_id", "status").annotate(n=Count("pk")).order_by()
@@ -36,7 +38,9 @@ def bloc_lines(year: int) -> list[BlocLine]:
         statuses[bloc_id] += n
         if status == Sheet.Status.ACCEPTED:
             statuses[bloc_id, "accepted"] += n
-    reports = Report.objects.filter(sheet__rubric__year=year).exclude(signed_pdf="")
+    reports = Report.objects.filter(sheet__rubric__year=year, sheet__rubric__round=Round.YEAR_END).exclude(
+        signed_pdf=""
+    )
     signed = dict(reports.values_list("sheet__rubric__bloc_id").annotate(n=Count("pk")).order_by())
     for bloc_id, line in lines.items():
         line.submitted, line.accepted = statuses[bloc_id], statuses[bloc_id, "accepted"]

@@ -49,7 +49,8 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _name(sheet: Sheet, kind: str, extension: str) -> str:
-    return f"{kind}-{sheet.rubric.year}-{sheet.agency.code}.{extension}"
+    mid = "-so-ket-6-thang" if sheet.rubric.is_mid_year else ""
+    return f"{kind}-{sheet.rubric.year}{mid}-{sheet.agency.code}.{extension}"
 
 
 @login_required

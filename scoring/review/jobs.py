@@ -46,9 +46,11 @@ WORKER_LOST = (
 )
 
 
-def export_job_start(*, bloc_year: BlocYear, kind: str, by) -> ExportJob:
+def export_job_start(*, bloc_year: BlocYear, kind: str, by, round: str = Rubric.Round.YEAR_END) -> ExportJob:
     """Record the job, and queue its task once the record is committed (a worker must find it)."""
-    job = ExportJob.objects.create(bloc_year=bloc_year, kind=ExportJob.Kind(kind), requested_by=by)
+    job = ExportJob.objects.create(
+        bloc_year=bloc_year, kind=ExportJob.Kind(kind), requested_by=by, round=round
+    )
     enqueue_on_commit(job, bloc_export)
     return job
 
@@ -81,7 +83,7 @@ def bloc_export(job_id: int) -> str:
 
 
 def bloc_tables(job: ExportJob) -> bytes:
-    rubric = Rubric.objects.get(bloc=job.bloc_year.bloc, year=job.bloc_year.year)
+    rubric = Rubric.objects.get(bloc=job.bloc_year.bloc, year=job.bloc_year.year, round=job.round)
     return BUILDERS[job.kind](bloc_round(rubric, job.bloc_year))
 
 

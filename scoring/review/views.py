@@ -17,7 +17,8 @@ from ..accounts.access import (
     sees_board,
 )
 from ..evidence.matching import agency_register, linked_html
-from ..models import ExportJob, RoundEvent
+from ..models import ExportJob, RoundEvent, Rubric
+from ..rubrics.rounds import rounds_of
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from ..sheets import bases, protocol
@@ -34,8 +35,8 @@ JOBS_SHOWN = 10  # the board lists the latest export jobs
 
 @login_required
 @require_GET
-def bloc_board(request, code: str, year: int):
-    bloc_year, rubric, roles = get_bloc_year(request, code, year)
+def bloc_board(request, code: str, year: int, round: str = Rubric.Round.YEAR_END):
+    bloc_year, rubric, roles = get_bloc_year(request, code, year, round=round)
     jobs.expire_lost_jobs()
     state = bloc_round(rubric, bloc_year)
     rows = [
@@ -53,7 +54,11 @@ def bloc_board(request, code: str, year: int):
             "chart": totals_chart(state.members),
             "is_admin": roles.province_admin,
             "events": rubric.round_events.select_related("by"),
-            "jobs": ExportJob.objects.for_bloc_year(bloc_year)[:JOBS_SHOWN],
+            "jobs": ExportJob.objects.for_bloc_year(bloc_year, rubric.round)[:JOBS_SHOWN],
+            # the year's rounds as tabs, the six-month review first
+            "round_tabs": sorted(
+                rounds_of(bloc_year.bloc_id, year).values(), key=lambda r: not r.is_mid_year
+            ),
         },
     )
 
@@ -206,8 +211,8 @@ def _review(request, sheet, bloc_year, form: ReviewForm, action: str):
 
 @login_required
 @require_GET
-def bloc_ranking(request, code: str, year: int):
-    bloc_year, rubric, roles = get_bloc_year(request, code, year, members_once_closed=True)
+def bloc_ranking(request, code: str, year: int, round: str = Rubric.Round.YEAR_END):
+    bloc_year, rubric, roles = get_bloc_year(request, code, year, round=round, members_once_closed=True)
     state = bloc_round(rubric, bloc_year)
     return render(
         request,
@@ -218,7 +223,7 @@ def bloc_ranking(request, code: str, year: int):
             "rubric": rubric,
             "bloc_year": bloc_year,
             "follows": sees_board(roles, bloc_year),
-            "dossier": prepares_dossier(roles, bloc_year),
+            "dossier": prepares_dossier(roles, bloc_year) and not rubric.is_mid_year,
         },
     )
 
@@ -241,14 +246,14 @@ def bloc_export_moved(request, code: str, year: int, fmt: str):
 
 @login_required
 @require_POST
-def export_job_start(request, code: str, year: int, fmt: str):
-    bloc_year, _, _ = get_bloc_year(request, code, year)
-    job = jobs.export_job_start(bloc_year=bloc_year, kind=fmt, by=request.user)
+def export_job_start(request, code: str, year: int, fmt: str, round: str = Rubric.Round.YEAR_END):
+    bloc_year, rubric, _ = get_bloc_year(request, code, year, round=round)
+    job = jobs.export_job_start(bloc_year=bloc_year, kind=fmt, by=request.user, round=rubric.round)
     messages.success(
         request,
         f"Đã nhận yêu cầu tạo {job.get_kind_display().lower()}: khi tệp xong, nút “Tải tệp” hiện ở mục Tệp xuất.",
     )
-    return redirect(reverse("bloc_board", args=[code, year]) + "#tep-xuat")
+    return redirect(reverse("bloc_board", args=rubric.round_args) + "#tep-xuat")
 
 
 @login_required
@@ -271,18 +276,20 @@ def export_job_file(request, code: str, year: int, pk: int):
 
 @login_required
 @require_POST
-def round_action(request, code: str, year: int, action: str):
-    bloc_year, rubric, roles = get_bloc_year(request, code, year)
-    if not roles.province_admin:  # only the province's administrators close and reopen a year
+def round_action(request, code: str, year: int, action: str, round: str = Rubric.Round.YEAR_END):
+    bloc_year, rubric, roles = get_bloc_year(request, code, year, round=round)
+    if not roles.province_admin:  # only the province's administrators close and reopen a round
         raise Http404
+    board = reverse("bloc_board", args=rubric.round_args)
+    what = "sơ kết 6 tháng năm" if rubric.is_mid_year else "năm"
     reason = request.POST.get("reason", "").strip()
     if action == RoundEvent.Action.CLOSE:
         services.round_close(rubric=rubric, by=request.user, reason=reason)
-        messages.success(request, f"Đã khóa sổ năm {year}: bảng xếp hạng mở cho các thành viên.")
+        messages.success(request, f"Đã khóa sổ {what} {year}: bảng xếp hạng mở cho các thành viên.")
     else:
         if not reason:
-            messages.error(request, "Nhập lý do mở lại năm thi đua.")
-            return redirect("bloc_board", code=code, year=year)
+            messages.error(request, f"Nhập lý do mở lại {what} {year}.")
+            return redirect(board)
         services.round_reopen(rubric=rubric, by=request.user, reason=reason)
-        messages.success(request, f"Đã mở lại năm {year}.")
-    return redirect("bloc_board", code=code, year=year)
+        messages.success(request, f"Đã mở lại {what} {year}.")
+    return redirect(board)

@@ -162,7 +162,7 @@ class RubricCopyToForm(RubricCopyForm):
     def clean(self):
         cleaned = super().clean()
         bloc, year = cleaned.get("bloc"), cleaned.get("year")
-        if bloc and year and Rubric.objects.filter(bloc=bloc, year=year).exists():
+        if bloc and year and Rubric.objects.year_end().filter(bloc=bloc, year=year).exists():
             self.add_error("year", f"{bloc} đã có bảng tiêu chí năm {year}.")
         return cleaned
 
@@ -218,3 +218,25 @@ def award_initial(source: Rubric) -> list[dict]:
         {"award": s.award, "max_count": s.max_count, "max_percent": s.max_percent, "min_total": s.min_total}
         for s in award_specs(source)
     ]
+
+
+class MidYearForm(forms.Form):
+    """The six-month round's title and deadline; its criteria are the year-end rubric's, edited afterwards."""
+
+    title = forms.CharField(label="Tên bảng tiêu chí sơ kết", max_length=300)
+    deadline = forms.DateField(
+        label="Hạn nộp bảng chấm điểm sơ kết 6 tháng",
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        help_text=DATE_HELP,
+        error_messages={
+            "invalid": "Ngày cần có dạng ngày/tháng/năm, ví dụ 15/06/2022.",
+            "required": "Nhập hạn nộp bảng chấm điểm sơ kết 6 tháng.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("title", Row(Column("deadline", css_class="col-md-4")))

@@ -91,7 +91,7 @@ def rubric_preview(path, *, bloc: Bloc, year: int, title: str, replace: bool) ->
         criteria=len(parsed.criteria) - len(sections),
         total=rollup.rubric_totals(parsed.tree),
     )
-    existing = Rubric.objects.filter(bloc=bloc, year=year).first()
+    existing = Rubric.objects.year_end().filter(bloc=bloc, year=year).first()
     if existing is not None and existing.is_locked:
         preview.errors.append(
             f"Bảng tiêu chí {bloc.code} năm {year} đã có đơn vị nộp bảng chấm điểm: không thay được."

@@ -140,14 +140,16 @@ def rubric_copy(
     title: str = "",
     deadline: datetime.date | None,
     award_rules: list[AwardSpec] | None = None,
+    round: str = Rubric.Round.YEAR_END,
 ) -> Rubric:
-    """The same criteria, tiers and components for another year or bloc, as a draft: no scores, statuses or
-    evidence come along. The legal basis and the deadline are always given (last year's decrees may no longer
-    stand; `shifted` proposes the deadline); the award rules are copied unless given."""
+    """The same criteria, tiers and components for another year, bloc or round, as a draft: no scores,
+    statuses or evidence come along. The legal basis and the deadline are always given (last year's decrees
+    may no longer stand; `shifted` proposes the deadline); the award rules are copied unless given."""
     bloc = bloc or rubric.bloc
     new = Rubric.objects.create(
         bloc=bloc,
         year=year,
+        round=round,
         title=title or copied_title(rubric, bloc, year),
         legal_basis=legal_basis,
         deadline=deadline,
@@ -201,7 +203,10 @@ def open_problems(rubric: Rubric, rtree=None, award_rules=None) -> list[str]:
             reasons.append(f"{c.label}: tiêu chí chấm từng tổ chức chưa có tổ chức nào.")
     if rubric.deadline is None:
         reasons.append("Chưa đặt hạn nộp bảng chấm điểm.")
-    if not (award_rules if award_rules is not None else rubric.award_rules.exists()):
+    # awards are proposed from the year-end ranking: the six-month round ranks, it proposes nothing
+    if not rubric.is_mid_year and not (
+        award_rules if award_rules is not None else rubric.award_rules.exists()
+    ):
         reasons.append("Chưa có đề nghị khen thưởng theo thứ hạng (Cờ thi đua, Bằng khen …).")
     return reasons
 

@@ -20,13 +20,18 @@ class YearRow:
 
     year: int
     bloc_year: BlocYear | None
-    rubric: Rubric | None
+    rubric: Rubric | None  # the year-end round's
+    mid_year: Rubric | None = None  # the six-month round's, where the year has one
     members: list[Agency] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
         return STATUS[self.rubric.status] if self.rubric else "Chưa có bảng tiêu chí"
+
+    @property
+    def mid_year_status(self) -> str:
+        return STATUS[self.mid_year.status] if self.mid_year else ""
 
 
 @dataclass
@@ -54,12 +59,11 @@ def setup_overview() -> list[BlocRow]:
     members: dict[int, list[Agency]] = {}
     for membership in BlocMember.objects.select_related("agency").order_by("agency__name"):
         members.setdefault(membership.bloc_year_id, []).append(membership.agency)
-    rubrics = {
-        (r.bloc_id, r.year): r
-        for r in Rubric.objects.annotate(
-            criterion_count=Count("criteria", distinct=True), award_count=Count("award_rules", distinct=True)
-        )
-    }
+    rubrics, mid_years = {}, {}
+    for r in Rubric.objects.annotate(
+        criterion_count=Count("criteria", distinct=True), award_count=Count("award_rules", distinct=True)
+    ):
+        (mid_years if r.is_mid_year else rubrics)[(r.bloc_id, r.year)] = r
     staff: dict[int, set[str]] = {}
     for agency_id, role in Membership.objects.filter(user__is_active=True).values_list("agency_id", "role"):
         staff.setdefault(agency_id, set()).add(role)
@@ -69,7 +73,7 @@ def setup_overview() -> list[BlocRow]:
         year_rows = []
         for year in years:
             bloc_year = bloc_years.get((bloc.pk, year))
-            row = YearRow(year, bloc_year, rubrics.get((bloc.pk, year)))
+            row = YearRow(year, bloc_year, rubrics.get((bloc.pk, year)), mid_years.get((bloc.pk, year)))
             row.members = members.get(bloc_year.pk, []) if bloc_year else []
             row.problems = year_problems(row, staff)
             year_rows.append(row)

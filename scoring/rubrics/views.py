@@ -10,7 +10,15 @@ from django.views.decorators.http import require_GET
 from ..accounts.access import bound_data, get_bloc_year_to_set_up, get_province_admin, get_rubric_to_set_up
 from ..models import BlocYear
 from . import years
-from .forms import AwardRuleFormSet, BlocYearForm, RubricCopyForm, RubricCopyToForm, award_initial
+from .forms import (
+    AwardRuleFormSet,
+    BlocYearForm,
+    MidYearForm,
+    RubricCopyForm,
+    RubricCopyToForm,
+    award_initial,
+)
+from .rounds import mid_year_open, mid_year_title
 from .services import rubric_copy
 from .setup import setup_overview
 
@@ -130,3 +138,27 @@ def setup_year_edit(request, code: str, year: int):
             messages.success(request, f"Đã lưu {bloc_year}.")
             return redirect("setup_home")
     return render(request, "scoring/setup_year_edit.html", {"bloc_year": bloc_year, "form": form})
+
+
+@login_required
+def setup_mid_year(request, pk: int):
+    """The six-month round of a year-end rubric's year: a draft copy, opened from the rubric editor."""
+    year_end = get_rubric_to_set_up(request, pk)
+    data, _ = bound_data(request)
+    form = MidYearForm(data, initial={"title": mid_year_title(year_end)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = mid_year_open(
+                year_end=year_end, deadline=form.cleaned_data["deadline"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as exc:
+            _attach(exc, form)
+        except IntegrityError:  # made meanwhile by someone else
+            form.add_error(None, f"{year_end.bloc} đã có vòng sơ kết 6 tháng năm {year_end.year}.")
+        else:
+            messages.success(
+                request,
+                f"Đã lập “{new.title}” (đang soạn): bớt tiêu chí nếu sơ kết chấm gọn hơn, rồi mở cho các đơn vị.",
+            )
+            return redirect("rubric_editor", pk=new.pk)
+    return render(request, "scoring/setup_mid_year.html", {"year_end": year_end, "form": form})

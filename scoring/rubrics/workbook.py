@@ -234,7 +234,7 @@ def import_rubric(
 
 def write_rubric(parsed: ParsedRubric, *, bloc: Bloc, year: int, title: str, replace: bool) -> Rubric:
     """The parsed rubric written, in the caller's transaction (import_rubric's, or an import job's)."""
-    rubric = Rubric.objects.filter(bloc=bloc, year=year).first()
+    rubric = Rubric.objects.year_end().filter(bloc=bloc, year=year).first()
     if rubric is not None:
         if rubric.is_locked:
             raise WorkbookError(

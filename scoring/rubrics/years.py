@@ -58,8 +58,10 @@ def bloc_year_open(
     a ValidationError (field → messages) writes nothing."""
     new = BlocYear(bloc=source.bloc, year=year)
     errors = bloc_year_problems(bloc_year=new, members=members, leader=leader, deputy_leader=deputy_leader)
-    old_rubric = Rubric.objects.filter(bloc=source.bloc, year=source.year).select_related("bloc").first()
-    if rubric is not None and Rubric.objects.filter(bloc=source.bloc, year=year).exists():
+    old_rubric = (
+        Rubric.objects.year_end().filter(bloc=source.bloc, year=source.year).select_related("bloc").first()
+    )
+    if rubric is not None and Rubric.objects.year_end().filter(bloc=source.bloc, year=year).exists():
         errors.setdefault("year", []).append(f"{source.bloc} đã có bảng tiêu chí năm {year}.")
     if errors:
         raise ValidationError(errors)
@@ -80,7 +82,8 @@ def bloc_year_open(
 def rubrics_around(source: BlocYear) -> tuple[Rubric | None, bool]:
     """The source year's rubric, and whether the next year already has one (then it is not copied)."""
     rubrics = {
-        r.year: r for r in Rubric.objects.filter(bloc=source.bloc, year__in=[source.year, source.year + 1])
+        r.year: r
+        for r in Rubric.objects.year_end().filter(bloc=source.bloc, year__in=[source.year, source.year + 1])
     }
     return rubrics.get(source.year), source.year + 1 in rubrics
 

@@ -221,9 +221,13 @@ def sheet_progress(view: SheetView, state: SheetState) -> Progress:
 
 def agency_card(agency, roles: frozenset[str]) -> dict:
     """The home page's card of one of the user's agencies: its current sheet with its progress, whether a
-    newly opened rubric's sheet can be started, and last year's sheet for reference."""
+    newly opened rubric's sheet can be started (and from the same year's six-month sheet), and the sheet
+    before it for reference. The current rubric is the latest round opened: a year's year-end round comes
+    after its six-month one."""
     sheets = list(
-        Sheet.objects.filter(agency=agency).select_related("rubric__bloc").order_by("-rubric__year")
+        Sheet.objects.filter(agency=agency)
+        .select_related("rubric__bloc")
+        .order_by("-rubric__year", "-rubric__round")  # "year" after "mid": the year-end round first
     )
     rubric = (
         Rubric.objects.filter(
@@ -232,7 +236,7 @@ def agency_card(agency, roles: frozenset[str]) -> dict:
             status__in=[Rubric.Status.OPEN, Rubric.Status.CLOSED],
         )
         .select_related("bloc")
-        .order_by("-year")
+        .order_by("-year", "-round")
         .first()
     )
     current = next((s for s in sheets if rubric and s.rubric_id == rubric.pk), None)
@@ -251,4 +255,19 @@ def agency_card(agency, roles: frozenset[str]) -> dict:
         "summary": summary,
         "previous": [(s, sheet_view(s).grand_total) for s in older[:1]],
         "can_start": current is None and rubric is not None and allowed("sheet.edit", roles),
+        "start_from": mid_year_sheet(rubric, sheets) if current is None else None,
     }
+
+
+def mid_year_sheet(rubric, sheets: list[Sheet]) -> Sheet | None:
+    """The agency's six-month sheet of a year-end rubric's year (in `sheets`, the agency's), to start from."""
+    if rubric is None or rubric.is_mid_year:
+        return None
+    return next(
+        (
+            s
+            for s in sheets
+            if s.rubric.is_mid_year and s.rubric.year == rubric.year and s.rubric.bloc_id == rubric.bloc_id
+        ),
+        None,
+    )

@@ -21,13 +21,14 @@ from ..accounts.access import (
     get_sheet_for_user,
 )
 from ..accounts.middleware import wants_json
+from ..accounts.yearly_access import mid_year_source
 from ..evidence.entries import document_entry
 from ..evidence.matching import Register, agency_register
 from ..evidence.versions import evidence_changes, file_url, last_return
 from ..models import AwardTitle, Document, Sheet
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
-from . import bases, markup, protocol, services
+from . import bases, carry, markup, protocol, services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
 from .inputs import criterion_cells, form_inputs, written_citations
@@ -49,8 +50,26 @@ def home(request):
 @require_POST
 def sheet_start(request, rubric_pk: int):
     rubric, agency = get_rubric_to_start(request, rubric_pk)
-    sheet = services.sheet_for(rubric=rubric, agency=agency, by=request.user)
-    return redirect("sheet_edit", pk=sheet.pk)
+    if not request.POST.get("from_sheet"):
+        sheet = services.sheet_for(rubric=rubric, agency=agency, by=request.user)
+        return redirect("sheet_edit", pk=sheet.pk)
+    # the year-end sheet from the agency's own six-month sheet of that year: any other sheet is a 404
+    source = mid_year_source(request, rubric, agency, request.POST["from_sheet"])
+    carried = carry.sheet_from_mid_year(rubric=rubric, agency=agency, source=source, by=request.user)
+    if carried.copied:
+        messages.success(
+            request,
+            f"Đã chép {carried.copied} tiêu chí từ bảng sơ kết 6 tháng: xem lại từng tiêu chí cho cả năm "
+            "trước khi nộp.",
+        )
+    if carried.left_out:
+        messages.warning(
+            request,
+            "Bảng tiêu chí tổng kết chấm khác bảng sơ kết ở: "
+            + "; ".join(carried.left_out)
+            + ". Điểm không còn hợp lệ chưa được chép, xin chấm lại.",
+        )
+    return redirect("sheet_edit", pk=carried.sheet.pk)
 
 
 def _cited_file_or(state, sheet, *, own: bool):

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .. import rollup
-from ..models import Agency, Criterion, Rubric
+from ..models import Agency, Criterion, Round, Rubric
 from ..notation import format_points
 from ..rubrics.rules import rule_of
 from ..rubrics.tree import RubricTree, rubric_tree
@@ -48,7 +48,9 @@ class SheetImport:
 
 def rubric_for(agency: Agency, year: int) -> Rubric:
     rubric = (
-        Rubric.objects.filter(bloc__years__year=year, bloc__years__memberships__agency=agency, year=year)
+        Rubric.objects.filter(
+            bloc__years__year=year, bloc__years__memberships__agency=agency, year=year, round=Round.YEAR_END
+        )
         .select_related("bloc")
         .first()
     )

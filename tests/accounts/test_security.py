@@ -191,6 +191,7 @@ def every_url():
             .replace("<int:rubric_pk>", "1")
             .replace("<str:code>", "VP")
             .replace("<int:year>", "2022")
+            .replace("<round:round>", "so-ket-6-thang")
             .replace("<path:object_id>", "1")
             .replace("<str:app_label>", "scoring")
             .replace("<str:model_name>", "sheet")

@@ -12,12 +12,13 @@ def get_bloc(code: str) -> Bloc:
         raise CommandError(f"Không có khối thi đua mã “{code}”.") from None
 
 
-def get_rubric(bloc_code: str, year: int) -> Rubric:
+def get_rubric(bloc_code: str, year: int, round: str = Rubric.Round.YEAR_END) -> Rubric:
     bloc = get_bloc(bloc_code)
     try:
-        return Rubric.objects.select_related("bloc").get(bloc=bloc, year=year)
+        return Rubric.objects.select_related("bloc").get(bloc=bloc, year=year, round=round)
     except Rubric.DoesNotExist:
-        raise CommandError(f"Khối {bloc.code} chưa có bảng tiêu chí năm {year}.") from None
+        what = "sơ kết 6 tháng năm" if round == Rubric.Round.MID_YEAR else "năm"
+        raise CommandError(f"Khối {bloc.code} chưa có bảng tiêu chí {what} {year}.") from None
 
 
 def get_agency(code: str) -> Agency:
@@ -27,8 +28,15 @@ def get_agency(code: str) -> Agency:
         raise CommandError(f"Không có cơ quan, đơn vị mã “{code}”.") from None
 
 
-def add_export_arguments(parser) -> None:
-    """--year, --format and -o, as every export command takes them."""
+def add_export_arguments(parser, *, rounds: bool = True) -> None:
+    """--year, --round (where the export has rounds), --format and -o, as every export command takes them."""
     parser.add_argument("--year", required=True, type=int)
+    if rounds:
+        parser.add_argument(
+            "--round",
+            default=Rubric.Round.YEAR_END,
+            choices=Rubric.Round.values,
+            help="year: tổng kết năm (mặc định); mid: sơ kết 6 tháng",
+        )
     parser.add_argument("--format", required=True, choices=["pdf", "xlsx"])
     parser.add_argument("-o", "--output", required=True, help="tệp ghi ra")

@@ -35,7 +35,7 @@ class Command(BaseCommand):
     ):
         rubric = get_rubric(bloc, from_year)
         target = get_bloc(to_bloc) if to_bloc else rubric.bloc
-        if Rubric.objects.filter(bloc=target, year=to_year).exists():
+        if Rubric.objects.year_end().filter(bloc=target, year=to_year).exists():
             raise CommandError(f"Khối {target.code} đã có bảng tiêu chí năm {to_year}.")
         if legal_basis is None and not keep_legal_basis:
             raise CommandError(

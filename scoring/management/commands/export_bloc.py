@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ...exports.bloc import bloc_pdf, bloc_xlsx
-from ...models import BlocYear
+from ...models import BlocYear, Rubric
 from ...review.standings import bloc_round
 from ._common import add_export_arguments, get_rubric
 
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--bloc", required=True, help="mã khối thi đua, ví dụ TMTH")
         add_export_arguments(parser)
 
-    def handle(self, *args, bloc, year, format, output, **options):
-        rubric = get_rubric(bloc, year)
+    def handle(self, *args, bloc, year, format, output, round=Rubric.Round.YEAR_END, **options):
+        rubric = get_rubric(bloc, year, round)
         bloc_year = BlocYear.objects.filter(bloc=rubric.bloc, year=year).first()
         if bloc_year is None:
             raise CommandError(f"Khối {bloc} chưa có danh sách thành viên năm {year}.")

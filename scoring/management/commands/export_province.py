@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Xuất bảng tổng hợp toàn tỉnh của một năm: mọi khối, từng thành viên, xếp hạng trong khối."
 
     def add_arguments(self, parser):
-        add_export_arguments(parser)
+        add_export_arguments(parser, rounds=False)  # the province's tables are the year-end round's
 
     def handle(self, *args, year, format, output, **options):
         table = province_table(year)

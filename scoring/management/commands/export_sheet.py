@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...models import Sheet
+from ...models import Rubric, Sheet
 from ._common import add_export_arguments, get_agency
 
 
@@ -16,13 +16,16 @@ class Command(BaseCommand):
         parser.add_argument("--agency", required=True, help="mã cơ quan, đơn vị, ví dụ VP")
         add_export_arguments(parser)
 
-    def handle(self, *args, agency, year, format, output, **options):
+    def handle(self, *args, agency, year, format, output, round=Rubric.Round.YEAR_END, **options):
         agency = get_agency(agency)
         sheet = (
-            Sheet.objects.filter(agency=agency, rubric__year=year).select_related("rubric", "agency").first()
+            Sheet.objects.filter(agency=agency, rubric__year=year, rubric__round=round)
+            .select_related("rubric", "agency")
+            .first()
         )
         if sheet is None:
-            raise CommandError(f"{agency.name} chưa có bảng chấm điểm năm {year}.")
+            what = "sơ kết 6 tháng năm" if round == Rubric.Round.MID_YEAR else "năm"
+            raise CommandError(f"{agency.name} chưa có bảng chấm điểm {what} {year}.")
         # Imported here, each for its own format: WeasyPrint and openpyxl are half of a short process's start.
         if format == "pdf":
             from ...exports.pdf import sheet_pdf as export

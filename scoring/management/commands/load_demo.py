@@ -139,10 +139,10 @@ class Command(BaseCommand):
         return agencies
 
     def _rubric(self) -> Rubric:
-        rubric = Rubric.objects.filter(bloc__code=demo.BLOC, year=demo.YEAR).first()
+        rubric = Rubric.objects.year_end().filter(bloc__code=demo.BLOC, year=demo.YEAR).first()
         if rubric is None:
             call_command("loaddata", demo.RUBRIC_FIXTURE, verbosity=0)
-            rubric = Rubric.objects.get(bloc__code=demo.BLOC, year=demo.YEAR)
+            rubric = Rubric.objects.year_end().get(bloc__code=demo.BLOC, year=demo.YEAR)
         return rubric
 
     def _bloc_year(self, agencies: dict[str, Agency]) -> None:
@@ -194,7 +194,7 @@ class Command(BaseCommand):
         """The round before (demo.EARLIER_YEAR) on a copy of the rubric, every member accepted and the year
         closed, so that "So sánh các năm" has two years to compare; Sở Tư pháp joined the bloc only after."""
         year = demo.EARLIER_YEAR
-        if Rubric.objects.filter(bloc=rubric.bloc, year=year).exists():
+        if Rubric.objects.year_end().filter(bloc=rubric.bloc, year=year).exists():
             return
         earlier = rubric_copy(
             rubric=rubric,
