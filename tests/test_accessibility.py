@@ -33,6 +33,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
     with demo_site(django_db_blocker, tmp_path_factory.mktemp("accessibility"), bypass_csp=True) as site:
         site.urls.update(rubric_editor_urls())
         site.urls.update(dossier_urls())
+        site.urls.update(mid_year_urls())
         yield site
 
 
@@ -49,6 +50,31 @@ def rubric_editor_urls() -> dict[str, str]:
         "draft_editor": f"/tinh/thiet-lap/bang-tieu-chi/{draft.pk}/",
         "draft_tiered": tiered.pk,
     }
+
+
+def mid_year_urls() -> dict[str, str]:
+    """A six-month round for the demo's 2022, open, with Văn phòng's sheet submitted and accepted: its board,
+    its ranking, the form that opens one (shown again for the year that has it)."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from scoring.models import Rubric, Sheet
+    from scoring.review.services import sheet_accept
+    from scoring.rubrics.rounds import mid_year_open
+    from scoring.rubrics.services import rubric_open
+    from scoring.sheets.services import sheet_submit
+
+    year_end = Rubric.objects.get(year=2022, round="year")
+    mid = rubric_open(rubric=mid_year_open(year_end=year_end, deadline=datetime.date(2022, 6, 20)))
+    sheet = Sheet.objects.create(rubric=mid, agency=year_end.sheets.get(agency__code="VP").agency)
+    sheet = sheet_submit(
+        sheet=sheet, base_version=sheet.version, by=get_user_model().objects.get(username="vp.thutruong")
+    )
+    sheet_accept(
+        sheet=sheet, base_version=sheet.version, by=get_user_model().objects.get(username="ttr.chamdiem")
+    )
+    return {"mid_year_form": f"/tinh/thiet-lap/bang-tieu-chi/{year_end.pk}/so-ket-6-thang/"}
 
 
 def dossier_urls() -> dict[str, str]:
@@ -343,6 +369,9 @@ PAGES = [
     PageType("years compared, agency, reviewer", REVIEWER, "/don-vi/STC/so-sanh-cac-nam/", phone=True),
     PageType("years compared, bloc", REVIEWER, "/khoi/TMTH/so-sanh-cac-nam/", phone=True),
     PageType("bloc board, reviewer", REVIEWER, "{board}"),
+    PageType("six-month board", REVIEWER, "/khoi/TMTH/2022/so-ket-6-thang/", phone=True),
+    PageType("six-month ranking", REVIEWER, "/khoi/TMTH/2022/so-ket-6-thang/xep-hang/", phone=True),
+    PageType("six-month round form", ADMIN, "{mid_year_form}", phone=True),
     PageType("bloc board, province admin", ADMIN, "{board}", phone=True),
     PageType("ranking", REVIEWER, "{board}xep-hang/", phone=True),
     PageType("review page", REVIEWER, "{review}", phone=True),
