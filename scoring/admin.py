@@ -143,6 +143,11 @@ def copy_to_next_year(modeladmin, request, queryset):
     silently (the province's setup pages ask for it)."""
     for rubric in queryset.select_related("bloc"):
         year = rubric.year + 1
+        if rubric.is_mid_year:  # next year's rubric is copied from this year's year-end one
+            modeladmin.message_user(
+                request, f"Bỏ qua {rubric}: bảng sơ kết 6 tháng không sao chép sang năm sau.", messages.WARNING
+            )
+            continue
         try:
             new = rubric_copy(rubric=rubric, year=year, legal_basis="", deadline=shifted(rubric.deadline, 1))
         except IntegrityError:
@@ -187,10 +192,11 @@ class RoundEventInline(admin.TabularInline):
 
 @admin.register(models.Rubric)
 class RubricAdmin(admin.ModelAdmin):
-    list_display = ["title", "bloc", "year", "status", "deadline"]
-    list_filter = ["year", "bloc", "status"]
-    # Closing and reopening a year are recorded from the bloc's board; opening a draft is an action here.
-    readonly_fields = ["status"]
+    list_display = ["title", "bloc", "year", "round", "status", "deadline"]
+    list_filter = ["year", "round", "bloc", "status"]
+    # Closing and reopening a year are recorded from the bloc's board; opening a draft is an action here; a
+    # six-month round is made from its year-end rubric on the setup page, and stays one.
+    readonly_fields = ["status", "round"]
     actions = [copy_to_next_year, open_for_scoring]
     inlines = [AwardRuleInline, RoundEventInline]
 

@@ -38,6 +38,11 @@ def _later(messages: list[tuple[str, str, list[str]]]) -> None:
     transaction.on_commit(lambda: _send(messages))
 
 
+def _round_tag(rubric) -> str:
+    """The subject's tag: "2022", or "2022 – sơ kết 6 tháng" for the six-month round."""
+    return f"{rubric.year} – sơ kết 6 tháng" if rubric.is_mid_year else str(rubric.year)
+
+
 def sheet_submitted(sheet: Sheet) -> None:
     bloc_year = BlocYear.objects.filter(bloc=sheet.rubric.bloc, year=sheet.rubric.year).first()
     if bloc_year is None:
@@ -49,8 +54,8 @@ def sheet_submitted(sheet: Sheet) -> None:
     _later(
         [
             (
-                f"[Thi đua {sheet.rubric.year}] {sheet.agency.name} đã nộp bảng chấm điểm",
-                f"{sheet.agency.name} đã nộp Bảng chấm điểm thi đua năm {sheet.rubric.year} "
+                f"[Thi đua {_round_tag(sheet.rubric)}] {sheet.agency.name} đã nộp bảng chấm điểm",
+                f"{sheet.agency.name} đã nộp Bảng chấm điểm thi đua {sheet.rubric.period} "
                 f"({sheet.rubric.bloc.name}).\n\nThẩm định tại: {_link('sheet_review', sheet.pk)}",
                 to,
             )
@@ -62,8 +67,8 @@ def sheet_returned(sheet: Sheet, reason: str) -> None:
     _later(
         [
             (
-                f"[Thi đua {sheet.rubric.year}] Bảng chấm điểm bị trả lại",
-                f"Khối trưởng đã trả lại Bảng chấm điểm thi đua năm {sheet.rubric.year} của {sheet.agency.name}.\n\n"
+                f"[Thi đua {_round_tag(sheet.rubric)}] Bảng chấm điểm bị trả lại",
+                f"Khối trưởng đã trả lại Bảng chấm điểm thi đua {sheet.rubric.period} của {sheet.agency.name}.\n\n"
                 f"Lý do: {reason}\n\nNhận xét ở từng tiêu chí và chỗ sửa: {_link('sheet_edit', sheet.pk)}\n"
                 "Sửa xong, thủ trưởng đơn vị nộp lại.",
                 _emails(sheet.agency_id, [Membership.Role.EDITOR, Membership.Role.HEAD]),
@@ -76,8 +81,8 @@ def sheet_accepted(sheet: Sheet) -> None:
     _later(
         [
             (
-                f"[Thi đua {sheet.rubric.year}] Bảng chấm điểm đã được duyệt",
-                f"Khối trưởng đã duyệt Bảng chấm điểm thi đua năm {sheet.rubric.year} của {sheet.agency.name}.\n\n"
+                f"[Thi đua {_round_tag(sheet.rubric)}] Bảng chấm điểm đã được duyệt",
+                f"Khối trưởng đã duyệt Bảng chấm điểm thi đua {sheet.rubric.period} của {sheet.agency.name}.\n\n"
                 f"Xem tại: {_link('sheet_detail', sheet.pk)}",
                 _emails(sheet.agency_id, [Membership.Role.EDITOR, Membership.Role.HEAD]),
             )
@@ -103,7 +108,7 @@ def reminders(today: datetime.date, days: int) -> int:
             left = (rubric.deadline - today).days
             messages.append(
                 (
-                    f"[Thi đua {rubric.year}{' – sơ kết 6 tháng' if rubric.is_mid_year else ''}] "
+                    f"[Thi đua {_round_tag(rubric)}] "
                     f"Còn {left} ngày để nộp bảng chấm điểm",
                     f"{member.agency.name} chưa nộp Bảng chấm điểm thi đua {rubric.period} ({rubric.bloc.name}). "
                     f"Hạn nộp: {rubric.deadline:%d/%m/%Y}.\n\nChấm điểm tại: {_link('home')}",

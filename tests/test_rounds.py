@@ -393,3 +393,101 @@ def test_the_mid_year_bloc_workbook_recomputes_in_libreoffice(world, tmp_path):
     values = [cell for row in summary.iter_rows(values_only=True) for cell in row]
     assert float(member.own.points) in values  # the summary's total, as LibreOffice computes it
     assert not any(isinstance(v, str) and v.startswith(("#VALUE", "#REF", "Err:")) for v in values)
+
+
+# ---------------------------------------------------------------- what the review of the change found
+
+
+def test_a_criterion_renumbered_in_the_lighter_six_month_rubric_carries_to_the_same_criterion(
+    rubric_2022, bloc_2022, cast, agencies
+):
+    """The editor derives keys from positions: with 1.2 deleted from the six-month rubric, its 1.3 is keyed
+    1:1.2, and its score must land on the year-end 1.3, not on the year-end 1.2."""
+    from scoring.rubrics.editor import criterion_delete
+
+    mid = mid_year_open(year_end=rubric_2022, deadline=JUNE)
+    criterion_delete(rubric=mid, pk=Criterion.objects.get(rubric=mid, key="1:1.2").pk)
+    renumbered = Criterion.objects.get(rubric=mid, key="1:1.2")
+    year_end_13 = Criterion.objects.get(rubric=rubric_2022, key="1:1.3")
+    assert renumbered.text == year_end_13.text
+    source = Sheet.objects.create(rubric=mid, agency=agencies["VP"])
+    values = {"1:1.2": ScoreInput(points=Decimal("200"), explanation="Đã thực hiện")}
+    sheet_save(sheet=source, base_version=source.version, values=values, by=cast["editor"])
+    client_for(cast["editor"]).post(reverse("sheet_start", args=[rubric_2022.pk]), {"from_sheet": source.pk})
+    sheet = Sheet.objects.get(rubric=rubric_2022, agency=agencies["VP"])
+    assert Score.objects.get(sheet=sheet, criterion=year_end_13).points == Decimal("200")
+    assert not Score.objects.filter(sheet=sheet, criterion__key="1:1.2").exists()
+
+
+def test_a_criterion_scored_another_way_keeps_its_words_and_is_named(world):
+    source = scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    Criterion.objects.filter(rubric=world["mid"], key="1:1.1").update(rule=Criterion.Rule.TIERED)
+    response = client_for(world["editor"]).post(
+        reverse("sheet_start", args=[world["year_end"].pk]), {"from_sheet": source.pk}, follow=True
+    )
+    label = rubric_tree(world["year_end"]).by_key()["1:1.1"].label
+    warning = response.content.decode().split("Bảng tiêu chí tổng kết chấm khác bảng sơ kết ở: ")[1]
+    assert warning.startswith(label)
+    sheet = Sheet.objects.get(rubric=world["year_end"], agency=world["VP"])
+    copied = Score.objects.get(sheet=sheet, criterion__key="1:1.1")
+    assert copied.points is None and copied.explanation == "Theo kế hoạch"
+
+
+def test_the_home_page_offers_both_rounds_while_both_are_open(world):
+    page = client_for(world["editor"]).get("/").content.decode()
+    assert "Bảng chấm điểm thi đua 6 tháng đầu năm 2022" in page and "Bảng chấm điểm thi đua năm 2022" in page
+    assert page.index("6 tháng đầu năm 2022") < page.index("thi đua năm 2022")  # the six months first
+    assert reverse("sheet_start", args=[world["mid"].pk]) in page
+    assert reverse("sheet_start", args=[world["year_end"].pk]) in page
+
+
+def test_accepting_a_six_month_sheet_goes_back_to_its_round_s_board(world):
+    sheet = scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    sheet_submit(sheet=sheet, base_version=sheet.version, by=world["head"])
+    sheet.refresh_from_db()
+    response = client_for(world["reviewer"]).post(
+        reverse("sheet_review", args=[sheet.pk]), {"version": sheet.version, "action": "accept"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/khoi/TMTH/2022/so-ket-6-thang/"
+    sheet.refresh_from_db()
+    assert sheet.status == Sheet.Status.ACCEPTED
+
+
+def test_an_odd_digit_as_the_source_sheet_is_a_404(world):
+    response = client_for(world["editor"]).post(
+        reverse("sheet_start", args=[world["year_end"].pk]), {"from_sheet": "²"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_six_month_rubric_is_not_copied_to_another_year(world, admin_client):
+    admin = client_for(world["admin"])
+    assert admin.get(reverse("setup_rubric_copy", args=[world["mid"].pk])).status_code == 404
+    assert admin.get(reverse("setup_rubric_copy", args=[world["year_end"].pk])).status_code == 200
+    admin_client.post(
+        "/quan-tri/scoring/rubric/",
+        {"action": "copy_to_next_year", "_selected_action": [world["mid"].pk, world["year_end"].pk]},
+    )
+    assert list(Rubric.objects.filter(year=2023).values_list("round", flat=True)) == ["year"]
+
+
+def test_a_six_month_sheet_warns_of_a_document_issued_after_its_six_months(world):
+    from scoring.evidence.matching import agency_register
+    from scoring.sheets.checks import sheet_warnings
+    from scoring.sheets.queries import sheet_state, sheet_view
+
+    sheet = scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    Document.objects.filter(agency=world["VP"]).update(issued_on=datetime.date(2022, 10, 3))
+    view = sheet_view(sheet)
+    warnings = sheet_warnings(view, sheet_state(view).cited, agency_register(world["VP"]))
+    assert any("sau kỳ sơ kết 6 tháng đầu năm 2022" in w.message for w in warnings)
+
+
+def test_the_e_mails_name_the_round(world, mailoutbox, django_capture_on_commit_callbacks):
+    world["reviewer"].email = "chamdiem@ttr.gov.vn"
+    world["reviewer"].save()
+    sheet = scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet_submit(sheet=sheet, base_version=sheet.version, by=world["head"])
+    assert mailoutbox and mailoutbox[-1].subject.startswith("[Thi đua 2022 – sơ kết 6 tháng]")
+    assert "Bảng chấm điểm thi đua 6 tháng đầu năm 2022" in mailoutbox[-1].body

@@ -90,7 +90,9 @@ def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_COLUMNS))
         put(ws, row, 1, value, "Tiêu đề bảng khối")
     header = 4
-    for column, (_, heading, width) in enumerate(SUMMARY_COLUMNS, start=1):
+    for column, (name, heading, width) in enumerate(SUMMARY_COLUMNS, start=1):
+        if name == "award" and state.rubric.is_mid_year:
+            heading = "Ghi chú"  # the six-month round proposes no award
         put(ws, header, column, heading)
         ws.column_dimensions[get_column_letter(column)].width = width
     _style_row(ws, header, len(SUMMARY_COLUMNS), bold=True)

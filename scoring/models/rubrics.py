@@ -90,6 +90,11 @@ class Rubric(models.Model):
         return f"6 tháng đầu năm {self.year}" if self.is_mid_year else f"năm {self.year}"
 
     @property
+    def closed_phrase(self) -> str:
+        """How a refusal names the closed round: "Năm thi đua đã khóa sổ", "Vòng sơ kết 6 tháng đã khóa sổ"."""
+        return "Vòng sơ kết 6 tháng đã khóa sổ" if self.is_mid_year else "Năm thi đua đã khóa sổ"
+
+    @property
     def round_args(self) -> tuple:
         """The bloc board's address arguments for this round (see vpub/urls.py: the year-end round has none)."""
         base = (self.bloc.code, self.year)

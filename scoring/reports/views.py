@@ -70,6 +70,7 @@ def report_edit(request, pk: int):
         if allowed("sheet.edit", roles)
         else get_object_or_404(Report, sheet=sheet)
     )
+    report.sheet = sheet  # loaded with its rubric, which the form's labels read
     editable = allowed("sheet.edit", roles, sheet) and not report.signed_pdf
     form = ReportForm(*bound_data(request)[:1], instance=report)
     if request.method == "POST":

@@ -170,7 +170,7 @@ def _post_review(request, sheet, bloc_year, form: ReviewForm):
     except SheetLocked:  # returned or accepted by someone else while this request ran
         return {}, _not_submitted(request, sheet)
     except RoundClosed:
-        messages.error(request, "Năm thi đua đã khóa sổ: không thay đổi được.")
+        messages.error(request, f"{sheet.rubric.closed_phrase}: không thay đổi được.")
         return {}, redirect("sheet_review", pk=sheet.pk)
 
 
@@ -206,7 +206,7 @@ def _review(request, sheet, bloc_year, form: ReviewForm, action: str):
     else:
         services.sheet_accept(sheet=sheet, base_version=result.version, by=request.user)
         messages.success(request, f"Đã duyệt bảng chấm điểm của {sheet.agency.name}.")
-    return {}, redirect("bloc_board", code=bloc_year.bloc.code, year=bloc_year.year)
+    return {}, redirect(reverse("bloc_board", args=sheet.rubric.round_args))  # the sheet's round's board
 
 
 @login_required

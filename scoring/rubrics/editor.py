@@ -45,7 +45,7 @@ class CriterionValues:
 def frozen_reason(rubric: Rubric) -> str:
     """Why nothing of the rubric changes any more: the round is closed, or an agency has submitted."""
     if rubric.status == Rubric.Status.CLOSED:
-        return "Năm thi đua đã khóa sổ: không sửa được bảng tiêu chí."
+        return f"{rubric.closed_phrase}: không sửa được bảng tiêu chí."
     if rubric.is_locked:
         return "Bảng tiêu chí đã có đơn vị nộp bảng chấm điểm: không sửa được tiêu chí."
     return ""
@@ -328,7 +328,7 @@ def _forget_subtree(shape: Shape, pk: int) -> None:
 @transaction.atomic
 def rubric_set_deadline(*, rubric: Rubric, deadline: datetime.date | None) -> Rubric:
     if rubric.status == Rubric.Status.CLOSED:
-        raise EditRefused("Năm thi đua đã khóa sổ: không đổi được hạn nộp.")
+        raise EditRefused(f"{rubric.closed_phrase}: không đổi được hạn nộp.")
     Rubric.objects.filter(pk=rubric.pk).update(deadline=deadline)
     rubric.refresh_from_db()
     return rubric
@@ -346,7 +346,7 @@ class AwardValues:
 def rubric_set_award_rules(*, rubric: Rubric, rules: list[AwardValues]) -> None:
     """What the ranking proposes, in rank order, replaced whole; they count at the ranking, not before."""
     if rubric.status == Rubric.Status.CLOSED:
-        raise EditRefused("Năm thi đua đã khóa sổ: không đổi được đề nghị khen thưởng.")
+        raise EditRefused(f"{rubric.closed_phrase}: không đổi được đề nghị khen thưởng.")
     AwardRule.objects.filter(rubric=rubric).delete()
     AwardRule.objects.bulk_create(
         AwardRule(rubric=rubric, position=i, **vars(rule)) for i, rule in enumerate(rules, start=1)

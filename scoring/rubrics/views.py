@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -91,6 +92,8 @@ def setup_year_open(request, code: str, year: int):
 @login_required
 def setup_rubric_copy(request, pk: int):
     source = get_rubric_to_set_up(request, pk)
+    if source.is_mid_year:  # another year or bloc is copied from a year-end rubric; this page has no link here
+        raise Http404
     year = source.year + 1
     data, _ = bound_data(request)
     initial = {**RubricCopyForm.initial_from(source, source.bloc, year), "bloc": source.bloc_id, "year": year}

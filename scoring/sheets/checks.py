@@ -1,5 +1,6 @@
 """Warnings that help an agency before it submits: shown, never blocking."""
 
+import datetime
 from dataclasses import dataclass
 
 from ..evidence.citations import ParsedCitation, find_citations
@@ -30,7 +31,6 @@ def sheet_warnings(
     outside the year, dates in the explanation that do not exist, a provisional score; then, for the whole
     sheet, each document number written with different dates in different places.
     """
-    year = view.sheet.rubric.year
     found: list[SheetWarning] = []
     dates_by_number: DatesByNumber = {}
     for criterion in view.rubric_tree.criteria:
@@ -42,7 +42,7 @@ def sheet_warnings(
         is_leaf = not view.rubric_tree.tree.children[criterion.key]
         found += _missing_evidence(criterion, score, documents or citations, is_leaf=is_leaf)
         found += _unregistered(criterion, score, register)
-        found += _issued_outside_year(criterion, documents, year)
+        found += _issued_outside_year(criterion, documents, view.sheet.rubric)
         found += _impossible_dates(criterion, citations)
         found += _provisional(criterion, score)
         _note_dates(dates_by_number, criterion.label, documents, citations)
@@ -75,12 +75,28 @@ def _unregistered(criterion: Criterion, score: Score, register: Register | None)
     return []
 
 
-def _issued_outside_year(criterion: Criterion, documents: list[Document], year: int) -> list[SheetWarning]:
-    return [
+def _issued_outside_year(criterion: Criterion, documents: list[Document], rubric) -> list[SheetWarning]:
+    """Documents issued outside the year; for the six-month round, also those issued after its six months
+    (30 June, or its deadline where that is later: the report of the six months is issued by then)."""
+    year = rubric.year
+    warnings = [
         _warning(criterion, f"{document.citation}: ngày ban hành nằm ngoài năm {year}.", "date")
         for document in documents
         if document.issued_on.year != year
     ]
+    if rubric.is_mid_year:
+        end = max(datetime.date(year, 6, 30), rubric.deadline or datetime.date(year, 6, 30))
+        warnings += [
+            _warning(
+                criterion,
+                f"{document.citation}: ngày ban hành sau kỳ sơ kết 6 tháng đầu năm {year} "
+                f"(sau {end:%d/%m/%Y}).",
+                "date",
+            )
+            for document in documents
+            if document.issued_on.year == year and document.issued_on > end
+        ]
+    return warnings
 
 
 def _impossible_dates(criterion: Criterion, citations: list[ParsedCitation]) -> list[SheetWarning]:

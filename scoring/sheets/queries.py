@@ -220,42 +220,53 @@ def sheet_progress(view: SheetView, state: SheetState) -> Progress:
 
 
 def agency_card(agency, roles: frozenset[str]) -> dict:
-    """The home page's card of one of the user's agencies: its current sheet with its progress, whether a
-    newly opened rubric's sheet can be started (and from the same year's six-month sheet), and the sheet
-    before it for reference. The current rubric is the latest round opened: a year's year-end round comes
-    after its six-month one."""
+    """The home page's card of one of the user's agencies: the rounds of its latest year being scored (the
+    six-month round and the year-end one, while both are open; else the latest round), each with its sheet
+    and progress, or whether it can be started (and from the same year's six-month sheet); and the sheet
+    before them for reference."""
     sheets = list(
         Sheet.objects.filter(agency=agency)
         .select_related("rubric__bloc")
         .order_by("-rubric__year", "-rubric__round")  # "year" after "mid": the year-end round first
     )
-    rubric = (
+    rubrics = list(
         Rubric.objects.filter(
             bloc__years__memberships__agency=agency,
             bloc__years__year=F("year"),
             status__in=[Rubric.Status.OPEN, Rubric.Status.CLOSED],
         )
         .select_related("bloc")
-        .order_by("-year", "-round")
-        .first()
+        .order_by("-year", "round")  # within a year, the six-month round ("mid") first
     )
-    current = next((s for s in sheets if rubric and s.rubric_id == rubric.pk), None)
-    if rubric is None and sheets:
-        current, rubric = sheets[0], sheets[0].rubric
-    summary = None
-    if current is not None:
-        view = sheet_view(current)
-        summary = {"view": view, "progress": sheet_progress(view, sheet_state(view))}
-    older = [s for s in sheets if s is not current]
+    of_year = [r for r in rubrics if r.year == rubrics[0].year] if rubrics else []
+    shown = [r for r in of_year if r.status == Rubric.Status.OPEN] or of_year[-1:]
+    if not shown and sheets:
+        shown = [sheets[0].rubric]
+    may_start = allowed("sheet.edit", roles)
+    rounds = [_round_entry(rubric, sheets, may_start) for rubric in shown]
+    current = {entry["sheet"].pk for entry in rounds if entry["sheet"]}
+    older = [s for s in sheets if s.pk not in current]
     return {
         "agency": agency,
         "roles": [Membership.Role(r).label for r in sorted(roles)],
-        "rubric": rubric,
-        "sheet": current,
-        "summary": summary,
+        "rounds": rounds,
+        "rubric": shown[0] if shown else None,
         "previous": [(s, sheet_view(s).grand_total) for s in older[:1]],
-        "can_start": current is None and rubric is not None and allowed("sheet.edit", roles),
-        "start_from": mid_year_sheet(rubric, sheets) if current is None else None,
+    }
+
+
+def _round_entry(rubric: Rubric, sheets: list[Sheet], may_start: bool) -> dict:
+    sheet = next((s for s in sheets if s.rubric_id == rubric.pk), None)
+    summary = None
+    if sheet is not None:
+        view = sheet_view(sheet)
+        summary = {"view": view, "progress": sheet_progress(view, sheet_state(view))}
+    return {
+        "rubric": rubric,
+        "sheet": sheet,
+        "summary": summary,
+        "can_start": sheet is None and may_start and rubric.status == Rubric.Status.OPEN,
+        "start_from": mid_year_sheet(rubric, sheets) if sheet is None else None,
     }
 
 

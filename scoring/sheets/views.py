@@ -226,7 +226,7 @@ def _save_posted(request, posted, sheet, rtree, documents):
     except services.SheetLocked as exc:
         return form, {}, _locked(request, sheet, f"Bảng chấm điểm vừa chuyển sang “{exc}”: không lưu được.")
     except RoundClosed:
-        return form, {}, _locked(request, sheet, "Năm thi đua đã khóa sổ: không lưu được.")
+        return form, {}, _locked(request, sheet, f"{sheet.rubric.closed_phrase}: không lưu được.")
     except services.SheetConflict as exc:  # a post without its base, from an older page: nothing written
         stale = services.describe_changes(exc.changes)
         if as_json:
