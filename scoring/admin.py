@@ -145,7 +145,9 @@ def copy_to_next_year(modeladmin, request, queryset):
         year = rubric.year + 1
         if rubric.is_mid_year:  # next year's rubric is copied from this year's year-end one
             modeladmin.message_user(
-                request, f"Bỏ qua {rubric}: bảng sơ kết 6 tháng không sao chép sang năm sau.", messages.WARNING
+                request,
+                f"Bỏ qua {rubric}: bảng sơ kết 6 tháng không sao chép sang năm sau.",
+                messages.WARNING,
             )
             continue
         try:

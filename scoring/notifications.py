@@ -108,8 +108,7 @@ def reminders(today: datetime.date, days: int) -> int:
             left = (rubric.deadline - today).days
             messages.append(
                 (
-                    f"[Thi đua {_round_tag(rubric)}] "
-                    f"Còn {left} ngày để nộp bảng chấm điểm",
+                    f"[Thi đua {_round_tag(rubric)}] Còn {left} ngày để nộp bảng chấm điểm",
                     f"{member.agency.name} chưa nộp Bảng chấm điểm thi đua {rubric.period} ({rubric.bloc.name}). "
                     f"Hạn nộp: {rubric.deadline:%d/%m/%Y}.\n\nChấm điểm tại: {_link('home')}",
                     _emails(member.agency_id, [Membership.Role.EDITOR, Membership.Role.HEAD]),
