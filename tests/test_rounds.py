@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -491,3 +491,30 @@ def test_the_e_mails_name_the_round(world, mailoutbox, django_capture_on_commit_
         sheet_submit(sheet=sheet, base_version=sheet.version, by=world["head"])
     assert mailoutbox and mailoutbox[-1].subject.startswith("[Thi đua 2022 – sơ kết 6 tháng]")
     assert "Bảng chấm điểm thi đua 6 tháng đầu năm 2022" in mailoutbox[-1].body
+
+
+def test_the_commands_reach_the_six_month_round(rubric_2022, bloc_2022, tmp_path):
+    from django.core.management import call_command
+
+    mid = mid_year_open(year_end=rubric_2022, deadline=JUNE)
+    out = StringIO()
+    call_command("check_rubric", bloc="TMTH", year=2022, round="mid", stdout=out)
+    call_command("open_rubric", bloc="TMTH", year=2022, round="mid", stdout=out)
+    mid.refresh_from_db()
+    assert mid.status == "open" and "sơ kết 6 tháng" in out.getvalue()
+    call_command(
+        "import_sheet",
+        "fixtures/seed_2022_sheet.xlsx",
+        agency="VP",
+        year=2022,
+        round="mid",
+        clamp=True,
+        stdout=out,
+    )
+    assert Sheet.objects.get(agency__code="VP", rubric=mid).scores.exists()
+    assert not Sheet.objects.filter(agency__code="VP", rubric=rubric_2022).exists()
+    pdf = tmp_path / "so-ket.pdf"
+    call_command(
+        "export_sheet", agency="VP", year=2022, round="mid", format="pdf", output=str(pdf), stdout=out
+    )
+    assert pdf.read_bytes()[:5] == b"%PDF-"

@@ -46,21 +46,24 @@ class SheetImport:
         return [p for p in self.problems if p.level == "error"]
 
 
-def rubric_for(agency: Agency, year: int) -> Rubric:
+def rubric_for(agency: Agency, year: int, round: str = Round.YEAR_END) -> Rubric:
     rubric = (
         Rubric.objects.filter(
-            bloc__years__year=year, bloc__years__memberships__agency=agency, year=year, round=Round.YEAR_END
+            bloc__years__year=year, bloc__years__memberships__agency=agency, year=year, round=round
         )
         .select_related("bloc")
         .first()
     )
     if rubric is None:
-        raise WorkbookError([f"{agency.name} không thuộc khối thi đua nào có bảng tiêu chí năm {year}."])
+        what = "sơ kết 6 tháng năm" if round == Round.MID_YEAR else "năm"
+        raise WorkbookError([f"{agency.name} không thuộc khối thi đua nào có bảng tiêu chí {what} {year}."])
     return rubric
 
 
-def read_sheet(path: str | Path, *, agency: Agency, year: int, clamp: bool = False) -> SheetImport:
-    rubric = rubric_for(agency, year)
+def read_sheet(
+    path: str | Path, *, agency: Agency, year: int, clamp: bool = False, round: str = Round.YEAR_END
+) -> SheetImport:
+    rubric = rubric_for(agency, year, round)
     rtree = rubric_tree(rubric)
     table = read_table(path, SHEET_COLUMNS)
     reader = _SheetReader(rtree, clamp)
@@ -71,9 +74,16 @@ def read_sheet(path: str | Path, *, agency: Agency, year: int, clamp: bool = Fal
 
 
 def import_sheet(
-    path: str | Path, *, agency: Agency, year: int, clamp: bool = False, dry_run: bool = False, by=None
+    path: str | Path,
+    *,
+    agency: Agency,
+    year: int,
+    clamp: bool = False,
+    dry_run: bool = False,
+    by=None,
+    round: str = Round.YEAR_END,
 ) -> SheetImport:
-    result = read_sheet(path, agency=agency, year=year, clamp=clamp)
+    result = read_sheet(path, agency=agency, year=year, clamp=clamp, round=round)
     if result.errors or dry_run:
         return result
     with transaction.atomic():

@@ -28,15 +28,20 @@ def get_agency(code: str) -> Agency:
         raise CommandError(f"Không có cơ quan, đơn vị mã “{code}”.") from None
 
 
+def add_round_argument(parser) -> None:
+    """--round year|mid: the year-end round (the default) or the six-month one."""
+    parser.add_argument(
+        "--round",
+        default=Rubric.Round.YEAR_END,
+        choices=Rubric.Round.values,
+        help="year: tổng kết năm (mặc định); mid: sơ kết 6 tháng",
+    )
+
+
 def add_export_arguments(parser, *, rounds: bool = True) -> None:
     """--year, --round (where the export has rounds), --format and -o, as every export command takes them."""
     parser.add_argument("--year", required=True, type=int)
     if rounds:
-        parser.add_argument(
-            "--round",
-            default=Rubric.Round.YEAR_END,
-            choices=Rubric.Round.values,
-            help="year: tổng kết năm (mặc định); mid: sơ kết 6 tháng",
-        )
+        add_round_argument(parser)
     parser.add_argument("--format", required=True, choices=["pdf", "xlsx"])
     parser.add_argument("-o", "--output", required=True, help="tệp ghi ra")

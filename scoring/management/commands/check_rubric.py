@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import rollup
+from ...models import Rubric
 from ...notation import format_points
 from ...rubrics.tree import rubric_tree
-from ._common import get_rubric
+from ._common import add_round_argument, get_rubric
 
 
 class Command(BaseCommand):
@@ -14,9 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bloc", required=True, help="mã khối thi đua, ví dụ TMTH")
         parser.add_argument("--year", required=True, type=int)
+        add_round_argument(parser)
 
-    def handle(self, *args, bloc, year, **options):
-        rubric = get_rubric(bloc, year)
+    def handle(self, *args, bloc, year, round=Rubric.Round.YEAR_END, **options):
+        rubric = get_rubric(bloc, year, round)
         tree = rubric_tree(rubric).tree
         found = rollup.mismatches(tree)
         self.stdout.write(f"{rubric.title} – khối {rubric.bloc.code}, năm {rubric.year}")

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ...notation import format_points
 from ...sheets.workbook import import_sheet
 from ...workbooks import WorkbookError
-from ._common import get_agency
+from ._common import add_round_argument, get_agency
 
 
 class Command(BaseCommand):
@@ -16,14 +16,17 @@ class Command(BaseCommand):
         parser.add_argument("file", help="tệp .xlsx")
         parser.add_argument("--agency", required=True, help="mã cơ quan, đơn vị, ví dụ VP")
         parser.add_argument("--year", required=True, type=int)
+        add_round_argument(parser)
         parser.add_argument("--dry-run", action="store_true", help="chỉ đọc và báo cáo, không ghi gì")
         parser.add_argument(
             "--clamp", action="store_true", help="điểm vượt mức tối đa được tính bằng mức tối đa"
         )
 
-    def handle(self, *args, file, agency, year, dry_run, clamp, **options):
+    def handle(self, *args, file, agency, year, dry_run, clamp, round="year", **options):
         try:
-            result = import_sheet(file, agency=get_agency(agency), year=year, clamp=clamp, dry_run=dry_run)
+            result = import_sheet(
+                file, agency=get_agency(agency), year=year, clamp=clamp, dry_run=dry_run, round=round
+            )
         except WorkbookError as exc:
             for problem in exc.problems:
                 self.stderr.write(f"LỖI  {problem}")

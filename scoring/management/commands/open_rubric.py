@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from ...models import Rubric
 from ...rubrics.services import RubricNotReady, rubric_open
-from ._common import get_rubric
+from ._common import add_round_argument, get_rubric
 
 
 class Command(BaseCommand):
@@ -13,9 +14,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bloc", required=True, help="mã khối thi đua, ví dụ TMTH")
         parser.add_argument("--year", required=True, type=int)
+        add_round_argument(parser)
 
-    def handle(self, *args, bloc, year, **options):
-        rubric = get_rubric(bloc, year)
+    def handle(self, *args, bloc, year, round=Rubric.Round.YEAR_END, **options):
+        rubric = get_rubric(bloc, year, round)
         try:
             rubric_open(rubric=rubric)
         except RubricNotReady as exc:
