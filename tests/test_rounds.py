@@ -367,6 +367,8 @@ def test_the_mid_year_documents_say_which_round_they_are(world, tmp_path):
     assert "BẢNG CHẤM ĐIỂM THI ĐUA 6 THÁNG ĐẦU NĂM 2022" in text and "ngày /6/2022" in text
     fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout.splitlines()[2:]
     assert fonts and all(" yes yes yes " in line for line in fonts)
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    assert "Page size:       841.89 x 595.276 pts (A4)" in info  # landscape, as the year-end sheet
     assert (
         "Sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm 2022"
         in report_for(sheet=source).default_subject()

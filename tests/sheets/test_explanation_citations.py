@@ -79,7 +79,7 @@ def test_the_home_page_counts_a_criterion_whose_explanation_cites_a_document_as_
         sheet=vp_sheet, criterion=Criterion.objects.get(rubric=vp_sheet.rubric, key="1:1.2"), points=40
     )
     client.force_login(cast["editor"])
-    summary = client.get(reverse("home")).context["cards"][0]["summary"]
+    summary = client.get(reverse("home")).context["cards"][0]["rounds"][0]["summary"]
     assert summary["progress"].without_evidence == 1
 
 
