@@ -198,7 +198,12 @@ class RubricAdmin(admin.ModelAdmin):
     list_filter = ["year", "round", "bloc", "status"]
     # Closing and reopening a year are recorded from the bloc's board; opening a draft is an action here; a
     # six-month round is made from its year-end rubric on the setup page, and stays one.
-    readonly_fields = ["status", "round"]
+    readonly_fields = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # the round is chosen when the rubric is made (the form then checks bloc, year and round together)
+        return [*self.readonly_fields, "round"] if obj is not None else self.readonly_fields
+
     actions = [copy_to_next_year, open_for_scoring]
     inlines = [AwardRuleInline, RoundEventInline]
 

@@ -520,3 +520,74 @@ def test_the_commands_reach_the_six_month_round(rubric_2022, bloc_2022, tmp_path
         "export_sheet", agency="VP", year=2022, round="mid", format="pdf", output=str(pdf), stdout=out
     )
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+# ---------------------------------------------------------------- what the second review found
+
+
+def test_a_criterion_is_matched_once_and_one_not_found_is_named_with_its_words_not_copied(world):
+    source = scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    twelve = Criterion.objects.get(rubric=world["mid"], key="1:1.2")
+    Criterion.objects.filter(pk=twelve.pk).update(text="Một tiêu chí chỉ có trong bảng sơ kết")
+    Score.objects.create(sheet=source, criterion=twelve, explanation="Chỉ giải trình", provisional=True)
+    response = client_for(world["editor"]).post(
+        reverse("sheet_start", args=[world["year_end"].pk]), {"from_sheet": source.pk}, follow=True
+    )
+    page = response.content.decode()
+    assert (
+        "Không tìm thấy trong bảng tiêu chí tổng kết" in page
+        and "Một tiêu chí chỉ có trong bảng sơ kết" in page
+    )
+    sheet = Sheet.objects.get(rubric=world["year_end"], agency=world["VP"])
+    assert not Score.objects.filter(sheet=sheet, criterion__key="1:1.2").exists()
+    assert Score.objects.get(sheet=sheet, criterion__key="1:1.1").points == Decimal("9")
+
+
+def test_the_same_number_under_another_maximum_is_copied_and_named(world):
+    source = scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    Criterion.objects.filter(rubric=world["mid"], key="1:1.1").update(max_points=50)
+    response = client_for(world["editor"]).post(
+        reverse("sheet_start", args=[world["year_end"].pk]), {"from_sheet": source.pk}, follow=True
+    )
+    label = rubric_tree(world["year_end"]).by_key()["1:1.1"].label
+    warning = response.content.decode().split("chấm khác bảng sơ kết ở: ")[1].split("Điểm không")[0]
+    assert label in warning
+    sheet = Sheet.objects.get(rubric=world["year_end"], agency=world["VP"])
+    assert Score.objects.get(sheet=sheet, criterion__key="1:1.1").points == Decimal("9")
+
+
+def test_the_six_month_round_proposes_no_award_even_with_rules_and_refuses_them(world):
+    from scoring.rubrics.editor import AwardValues, EditRefused, rubric_set_award_rules
+
+    AwardRule.objects.create(rubric=world["mid"], position=1, award="Cờ thi đua", max_count=1)
+    sheet = scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    sheet_submit(sheet=sheet, base_version=sheet.version, by=world["head"])
+    sheet.refresh_from_db()
+    sheet_accept(sheet=sheet, base_version=sheet.version, by=world["reviewer"])
+    state = bloc_round(world["mid"], world["mid"].bloc.years.get(year=2022))
+    assert state.quotas == [] and not any(m.award for m in state.members) and not state.awards_provisional
+    with pytest.raises(EditRefused):
+        rubric_set_award_rules(rubric=world["mid"], rules=[AwardValues(award="Bằng khen")])
+    page = client_for(world["admin"]).get(reverse("rubric_editor", args=[world["mid"].pk])).content.decode()
+    assert "Vòng sơ kết 6 tháng chỉ xếp hạng" in page and 'value="awards"' not in page
+
+
+def test_the_home_page_keeps_a_closed_six_month_round_beside_the_open_year(world):
+    scored_mid_sheet(world["mid"], world["VP"], world["editor"])
+    client_for(world["admin"]).post(reverse("round_close", args=["TMTH", 2022, "mid"]), {"reason": "Xong"})
+    page = client_for(world["editor"]).get("/").content.decode()
+    assert "Vòng sơ kết 6 tháng đã khóa sổ" in page
+    assert reverse("bloc_ranking", args=["TMTH", 2022, "mid"]) in page
+    assert "Bắt đầu từ bảng sơ kết 6 tháng" in page
+
+
+def test_importing_into_a_closed_round_says_so(rubric_2022, bloc_2022):
+    from django.core.management import CommandError, call_command
+
+    mid = rubric_open(rubric=mid_year_open(year_end=rubric_2022, deadline=JUNE))
+    Rubric.objects.filter(pk=mid.pk).update(status=Rubric.Status.CLOSED)
+    with pytest.raises(CommandError, match="Vòng sơ kết 6 tháng 2022 đã khóa sổ"):
+        call_command(
+            "import_sheet", "fixtures/seed_2022_sheet.xlsx", agency="VP", year=2022, round="mid", clamp=True
+        )
+    assert not Sheet.objects.filter(rubric=mid).exists()

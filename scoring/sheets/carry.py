@@ -25,58 +25,65 @@ FROM_MID_YEAR = "Bắt đầu từ bảng sơ kết 6 tháng"
 class Carried:
     sheet: Sheet
     copied: int = 0  # criteria with something copied
-    left_out: list[str] = field(default_factory=list)  # labels of criteria whose numbers did not fit
+    left_out: list[str] = field(default_factory=list)  # year-end criteria whose numbers did not all carry
+    unmatched: list[str] = field(default_factory=list)  # six-month criteria the year-end rubric lacks
 
 
 def _plain(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class Matcher:
-    """The year-end criterion a six-month criterion stands for. Keys follow positions (the rubric editor
-    renumbers them when a criterion is added, moved or deleted), so a key counts only with the same text;
-    otherwise the one criterion with the same text in a section of the same text."""
-
-    def __init__(self, target: RubricTree, source: RubricTree):
-        self.by_key = target.by_key()
-        self.by_text: dict[tuple[str, str], list[Criterion]] = {}
-        for criterion, signature in _signatures(target).items():
-            self.by_text.setdefault(signature, []).append(criterion)
-        self.source = _signatures(source)
-
-    def __call__(self, criterion: Criterion) -> Criterion | None:
-        same_key = self.by_key.get(criterion.key)
-        if same_key is not None and _plain(same_key.text) == _plain(criterion.text):
-            return same_key
-        found = self.by_text.get(self.source[criterion], [])
-        return found[0] if len(found) == 1 else None
-
-
-def _signatures(rtree: RubricTree) -> dict[Criterion, tuple[str, str]]:
-    """Each criterion's (its section's text, its own text), as plain lower-case words."""
+def _signatures(rtree: RubricTree) -> dict[Criterion, tuple[str, ...]]:
+    """Each criterion's texts from its section down to itself, as plain lower-case words."""
     by_pk = {c.pk: c for c in rtree.criteria}
     signatures = {}
     for criterion in rtree.criteria:
-        section = criterion
-        while section.parent_id is not None:
-            section = by_pk[section.parent_id]
-        signatures[criterion] = (_plain(section.text), _plain(criterion.text))
+        chain, node = [], criterion
+        while node is not None:
+            chain.append(_plain(node.text))
+            node = by_pk.get(node.parent_id)
+        signatures[criterion] = tuple(reversed(chain))
     return signatures
 
 
+class Matcher:
+    """The year-end criterion a six-month criterion stands for, each at most once. Keys follow positions
+    (the rubric editor renumbers them when a criterion is added, moved or deleted), so a key counts only
+    where the texts from the section down are the same; otherwise the one criterion with those texts."""
+
+    def __init__(self, target: RubricTree, source: RubricTree):
+        self.by_key = target.by_key()
+        self.target = _signatures(target)
+        self.by_text: dict[tuple[str, ...], list[Criterion]] = {}
+        for criterion, signature in self.target.items():
+            self.by_text.setdefault(signature, []).append(criterion)
+        self.source = _signatures(source)
+        self.used: set[int] = set()
+
+    def __call__(self, criterion: Criterion) -> Criterion | None:
+        signature = self.source[criterion]
+        same_key = self.by_key.get(criterion.key)
+        if same_key is not None and self.target[same_key] == signature:
+            found = same_key
+        else:
+            candidates = self.by_text.get(signature, [])
+            found = candidates[0] if len(candidates) == 1 else None
+        if found is None or found.pk in self.used:
+            return None
+        self.used.add(found.pk)
+        return found
+
+
 def _numbers(score: Score) -> bool:
-    """Whether the six-month score has a number of its own: points, a tier, a rating, a bonus."""
+    """Whether the six-month score was scored: points, a tier or an organisation's rating."""
     return (
-        score.points is not None
-        or score.bonus is not None
-        or score.tier_id is not None
-        or any(r.tier_id for r in score.ratings.all())
+        score.points is not None or score.tier_id is not None or any(r.tier_id for r in score.ratings.all())
     )
 
 
 def _value(criterion: Criterion, score: Score, own_bonus_max) -> tuple[ScoreInput, bool]:
-    """What of `score` (the six-month sheet's) fits `criterion` (the year-end rubric's); whether every number
-    it had did."""
+    """What of `score` (the six-month sheet's) fits `criterion` (the year-end rubric's); whether it all did
+    as it was (a number under another maximum is copied, and named)."""
     value = ScoreInput(
         explanation=score.explanation,
         provisional=score.provisional,
@@ -84,8 +91,8 @@ def _value(criterion: Criterion, score: Score, own_bonus_max) -> tuple[ScoreInpu
     )
     if score.bonus is not None and score.bonus <= own_bonus_max:
         value.bonus = score.bonus
-    rule = criterion.rule
-    if rule != score.criterion.rule:  # scored another way: only the words and the documents carry
+    rule, same_rule = criterion.rule, criterion.rule == score.criterion.rule
+    if not same_rule:  # scored another way: only the bonus, the words and the documents carry
         pass
     elif rule == Criterion.Rule.MANUAL and score.points is not None and score.points <= criterion.max_points:
         value.points = score.points
@@ -93,23 +100,26 @@ def _value(criterion: Criterion, score: Score, own_bonus_max) -> tuple[ScoreInpu
         value.tier = next((t for t in criterion.tier_list if t.label == score.tier.label), None)
     elif rule == Criterion.Rule.COMPONENTS:
         value.ratings = _ratings(criterion, score)
-    carried = {
-        "points": value.points is not None or score.points is None or rule != Criterion.Rule.MANUAL,
-        "bonus": score.bonus is None or value.bonus is not None,
-        "tier": not score.tier_id or value.tier is not None,
-        "ratings": len(value.ratings) == len(score.ratings.all()) or rule != Criterion.Rule.COMPONENTS,
-    }
-    fits = all(carried.values()) and (rule == score.criterion.rule or not _numbers(score))
-    return value, fits
+    fits = [
+        score.bonus is None or value.bonus is not None,
+        same_rule or not _numbers(score),
+        not same_rule or rule != Criterion.Rule.MANUAL or score.points is None or value.points is not None,
+        not same_rule or not score.tier_id or value.tier is not None,
+        not same_rule or rule != Criterion.Rule.COMPONENTS or len(value.ratings) == len(score.ratings.all()),
+        # the same number out of another maximum: copied, but the agency should look at it again
+        value.points is None or criterion.max_points == score.criterion.max_points,
+    ]
+    return value, all(fits)
 
 
 def _ratings(criterion: Criterion, score: Score) -> dict:
-    """The organisations' ratings matched by name and tier label; "không có tổ chức này" only where the
-    year-end rubric allows the organisation to be missing."""
-    components = {c.name: c for c in criterion.component_list}
+    """The organisations' ratings matched by name (and, for organisations of one name, by their order) and
+    tier label; "không có tổ chức này" only where the year-end rubric allows the organisation to be missing."""
+    targets = _by_occurrence(criterion.component_list)
+    sources = _by_occurrence([r.component for r in score.ratings.all()])
     ratings = {}
     for rating in score.ratings.all():
-        component = components.get(rating.component.name)
+        component = targets.get(next(k for k, c in sources.items() if c is rating.component))
         if component is None:
             continue
         if rating.tier_id is None:
@@ -122,6 +132,17 @@ def _ratings(criterion: Criterion, score: Score) -> dict:
     return ratings
 
 
+def _by_occurrence(components) -> dict[tuple[str, int], object]:
+    """(name, how many of that name came before, in position order) → organisation."""
+    seen: dict[str, int] = {}
+    keyed = {}
+    for component in sorted(components, key=lambda c: c.position):
+        name = _plain(component.name)
+        keyed[(name, seen.get(name, 0))] = component
+        seen[name] = seen.get(name, 0) + 1
+    return keyed
+
+
 def _anything(value: ScoreInput) -> bool:
     return bool(
         value.points is not None
@@ -131,6 +152,17 @@ def _anything(value: ScoreInput) -> bool:
         or value.explanation
         or value.provisional
         or value.documents
+    )
+
+
+def _said(score: Score) -> bool:
+    """Whether the agency said anything on the six-month criterion."""
+    return bool(
+        _numbers(score)
+        or score.bonus is not None
+        or score.explanation
+        or score.provisional
+        or score.documents.all()
     )
 
 
@@ -155,12 +187,13 @@ def sheet_from_mid_year(*, rubric: Rubric, agency, source: Sheet, by) -> Carried
     )
     carried = Carried(sheet)
     values = {}
-    for score in scores:
+    order = {c.pk: i for i, c in enumerate(source_tree.criteria)}
+    for score in sorted(scores, key=lambda s: order[s.criterion_id]):
         score.criterion = source_criteria[score.criterion_id]
         criterion = match(score.criterion)
         if criterion is None:
-            if _numbers(score) or score.explanation:
-                carried.left_out.append(score.criterion.label)
+            if _said(score):
+                carried.unmatched.append(f"{score.criterion.label} (“{score.criterion.text[:60]}”)")
             continue
         value, fits = _value(criterion, score, rtree.tree.own_bonus_max(rtree.tree.node(criterion.key)))
         if _anything(value):

@@ -220,8 +220,8 @@ def sheet_progress(view: SheetView, state: SheetState) -> Progress:
 
 
 def agency_card(agency, roles: frozenset[str]) -> dict:
-    """The home page's card of one of the user's agencies: the rounds of its latest year being scored (the
-    six-month round and the year-end one, while both are open; else the latest round), each with its sheet
+    """The home page's card of one of the user's agencies: the rounds of its latest year (the six-month round
+    first, while any round of the year is open; else the latest round), each with its sheet
     and progress, or whether it can be started (and from the same year's six-month sheet); and the sheet
     before them for reference."""
     sheets = list(
@@ -239,7 +239,9 @@ def agency_card(agency, roles: frozenset[str]) -> dict:
         .order_by("-year", "round")  # within a year, the six-month round ("mid") first
     )
     of_year = [r for r in rubrics if r.year == rubrics[0].year] if rubrics else []
-    shown = [r for r in of_year if r.status == Rubric.Status.OPEN] or of_year[-1:]
+    # while a round of the year is open, every round of the year shows (a closed six-month round with its
+    # ranking beside the open year-end one); once none is, the latest
+    shown = of_year if any(r.status == Rubric.Status.OPEN for r in of_year) else of_year[-1:]
     if not shown and sheets:
         shown = [sheets[0].rubric]
     may_start = allowed("sheet.edit", roles)

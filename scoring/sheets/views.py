@@ -67,7 +67,14 @@ def sheet_start(request, rubric_pk: int):
             request,
             "Bảng tiêu chí tổng kết chấm khác bảng sơ kết ở: "
             + "; ".join(carried.left_out)
-            + ". Điểm không còn hợp lệ chưa được chép, xin chấm lại.",
+            + ". Điểm không còn hợp lệ chưa được chép (giải trình và tài liệu đã chép), xin xem lại và chấm.",
+        )
+    if carried.unmatched:
+        messages.warning(
+            request,
+            "Không tìm thấy trong bảng tiêu chí tổng kết, nên chưa chép gì (cả giải trình và tài liệu) của: "
+            + "; ".join(carried.unmatched)
+            + " – theo bảng sơ kết.",
         )
     return redirect("sheet_edit", pk=carried.sheet.pk)
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ...notation import format_points
+from ...rubrics.services import RoundClosed
 from ...sheets.workbook import import_sheet
 from ...workbooks import WorkbookError
 from ._common import add_round_argument, get_agency
@@ -31,6 +32,9 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(f"LỖI  {problem}")
             raise CommandError("Không nhập gì.") from None
+        except RoundClosed:
+            what = "Vòng sơ kết 6 tháng" if round == "mid" else "Năm thi đua"
+            raise CommandError(f"{what} {year} đã khóa sổ: không nhập gì.") from None
         for problem in result.problems:
             self.stdout.write(str(problem))
         if not result.problems:
@@ -49,4 +53,4 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Chạy thử (--dry-run): không ghi gì.")
         else:
-            self.stdout.write(f"Đã ghi vào bảng chấm điểm năm {year} của {result.agency.name}.")
+            self.stdout.write(f"Đã ghi vào bảng chấm điểm {result.rubric.period} của {result.agency.name}.")
