@@ -179,6 +179,7 @@ def open_2023(walk: Walk) -> None:
     admin.wait_for_selector("text=(đang soạn): bớt tiêu chí nếu sơ kết chấm gọn hơn")
     mid = Rubric.objects.get(year=2023, round="mid")
     assert admin.url == f"{walk.base}/tinh/thiet-lap/bang-tieu-chi/{mid.pk}/"
+    admin.wait_for_load_state("load")  # its confirmation needs the page's script
     admin.click("button:has-text('Mở chấm điểm')")
     admin.click("dialog[open] button[value=ok]")
     admin.wait_for_selector("text=Đã mở bảng tiêu chí cho các đơn vị chấm điểm.")
@@ -197,6 +198,7 @@ def pledge(walk: Walk) -> None:
     editor.wait_for_selector("#pledge-status:has-text('Đang soạn')")
     head = walk(HEAD)
     head.click("text=Đăng ký thi đua năm 2023")
+    head.wait_for_load_state("load")  # its confirmation needs the page's script
     head.click("button:has-text('Xác nhận và gửi khối trưởng')")
     head.click("dialog[open] button[value=ok]")
     head.wait_for_selector("#pledge-status:has-text('Đã đăng ký')")
@@ -213,6 +215,9 @@ def score_and_submit(walk: Walk, values: dict[str, str]) -> Sheet:
     """The editor types `values` on the open sheet and saves; the head submits from the home page."""
     editor = walk(EDITOR)
     editor.wait_for_selector("#sheet-form")
+    # the page's script listens for typing and takes over "Lưu nháp" once it has run: typed and clicked
+    # before that (a loaded machine), the form would post the old way and the autosave status never show
+    editor.wait_for_load_state("load")
     sheet = Sheet.objects.get(pk=int(editor.url.rstrip("/").split("/")[-2]))
     for key, value in values.items():
         criterion = sheet.rubric.criteria.get(key=key)
@@ -223,6 +228,7 @@ def score_and_submit(walk: Walk, values: dict[str, str]) -> Sheet:
     head.goto(walk.base + "/")
     head.click("a.btn-primary:has-text('Chấm điểm')")
     head.click("text=Nộp…")
+    head.wait_for_load_state("load")  # its confirmation needs the page's script
     head.click("text=Xác nhận nộp")
     head.wait_for_selector("text=Đã nộp bảng chấm điểm.")
     sheet.refresh_from_db()
@@ -234,6 +240,7 @@ def accept(walk: Walk, board: str, sheet: Sheet) -> None:
     reviewer = walk(REVIEWER)
     reviewer.goto(walk.base + board)
     reviewer.click("tr:has-text('Văn phòng UBND tỉnh') >> a:text-is('Thẩm định')")
+    reviewer.wait_for_load_state("load")  # its confirmation needs the page's script
     reviewer.click("button[value=accept] >> nth=0")
     reviewer.click("dialog[open] button[value=ok]")
     reviewer.wait_for_selector("text=Đã duyệt bảng chấm điểm của Văn phòng UBND tỉnh.")
@@ -285,6 +292,7 @@ def year_end_round(walk: Walk) -> None:
     year_end = Rubric.objects.get(year=2023, round="year")
     admin = walk(ADMIN)
     admin.goto(walk.base + f"/tinh/thiet-lap/bang-tieu-chi/{year_end.pk}/")
+    admin.wait_for_load_state("load")  # its confirmation needs the page's script
     admin.click("button:has-text('Mở chấm điểm')")
     admin.click("dialog[open] button[value=ok]")
     admin.wait_for_selector("text=Đã mở bảng tiêu chí cho các đơn vị chấm điểm.")
@@ -344,6 +352,7 @@ def dossier(walk: Walk) -> None:
     certificate = Path(settings.DEMO_CERT_DIR) / f"{REVIEWER}.p12"
     reviewer.set_input_files("input[name=certificate]", str(certificate))
     reviewer.fill("input[name=passphrase]", demo.CERT_PASSPHRASE)
+    reviewer.wait_for_load_state("load")  # its confirmation needs the page's script
     reviewer.click("button[name=sign]")
     reviewer.click("dialog[open] button:text-is('Ký số và gửi')")
     reviewer.wait_for_selector("text=Đã ký số Tờ trình số")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
+from django.urls.converters import get_converters
 
 from scoring import system
 from scoring.accounts import views as accounts
@@ -23,7 +24,8 @@ admin.autodiscover()
 admin.site.site_header = "Chấm điểm thi đua – quản trị"
 admin.site.site_title = "Chấm điểm thi đua"
 
-register_converter(RoundConverter, "round")
+if "round" not in get_converters():  # the URLconf is read again in some tests: register once
+    register_converter(RoundConverter, "round")
 
 
 def bloc_round_paths(tail: str, view, name: str, kwargs: dict | None = None) -> list:
