@@ -11,6 +11,7 @@ sheet: the year-end round is reviewed afresh.
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.db import transaction
 
 from ..models import Criterion, Rubric, Score, Sheet
@@ -27,6 +28,35 @@ class Carried:
     copied: int = 0  # criteria with something copied
     left_out: list[str] = field(default_factory=list)  # year-end criteria whose numbers did not all carry
     unmatched: list[str] = field(default_factory=list)  # six-month criteria the year-end rubric lacks
+
+    def messages(self) -> list[tuple[int, str]]:
+        """What the agency is told, as (django.contrib.messages level, text)."""
+        said = []
+        if self.copied:
+            said.append(
+                (
+                    messages.SUCCESS,
+                    f"Đã chép {self.copied} tiêu chí từ bảng sơ kết 6 tháng: xem lại từng tiêu chí cho cả năm "
+                    "trước khi nộp.",
+                )
+            )
+        if self.left_out:
+            said.append(
+                (
+                    messages.WARNING,
+                    f"Bảng tiêu chí tổng kết chấm khác bảng sơ kết ở: {'; '.join(self.left_out)}. Điểm không còn "
+                    "hợp lệ chưa được chép (giải trình và tài liệu đã chép), xin xem lại và chấm.",
+                )
+            )
+        if self.unmatched:
+            said.append(
+                (
+                    messages.WARNING,
+                    "Không tìm thấy trong bảng tiêu chí tổng kết, nên chưa chép gì (cả giải trình và tài liệu) "
+                    f"của: {'; '.join(self.unmatched)} – theo bảng sơ kết.",
+                )
+            )
+        return said
 
 
 def _plain(text: str) -> str:

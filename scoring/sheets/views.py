@@ -56,26 +56,8 @@ def sheet_start(request, rubric_pk: int):
     # the year-end sheet from the agency's own six-month sheet of that year: any other sheet is a 404
     source = mid_year_source(request, rubric, agency, request.POST["from_sheet"])
     carried = carry.sheet_from_mid_year(rubric=rubric, agency=agency, source=source, by=request.user)
-    if carried.copied:
-        messages.success(
-            request,
-            f"Đã chép {carried.copied} tiêu chí từ bảng sơ kết 6 tháng: xem lại từng tiêu chí cho cả năm "
-            "trước khi nộp.",
-        )
-    if carried.left_out:
-        messages.warning(
-            request,
-            "Bảng tiêu chí tổng kết chấm khác bảng sơ kết ở: "
-            + "; ".join(carried.left_out)
-            + ". Điểm không còn hợp lệ chưa được chép (giải trình và tài liệu đã chép), xin xem lại và chấm.",
-        )
-    if carried.unmatched:
-        messages.warning(
-            request,
-            "Không tìm thấy trong bảng tiêu chí tổng kết, nên chưa chép gì (cả giải trình và tài liệu) của: "
-            + "; ".join(carried.unmatched)
-            + " – theo bảng sơ kết.",
-        )
+    for level, text in carried.messages():
+        messages.add_message(request, level, text)
     return redirect("sheet_edit", pk=carried.sheet.pk)
 
 
