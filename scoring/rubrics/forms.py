@@ -227,15 +227,15 @@ class MidYearForm(forms.Form):
     deadline = forms.DateField(
         label="Hạn nộp bảng chấm điểm sơ kết 6 tháng",
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        help_text=DATE_HELP,
         error_messages={
             "invalid": "Ngày cần có dạng ngày/tháng/năm, ví dụ 15/06/2022.",
             "required": "Nhập hạn nộp bảng chấm điểm sơ kết 6 tháng.",
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["deadline"].help_text = f"Ngày/tháng/năm, ví dụ 20/06/{year}: trước hạn nộp tổng kết năm."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

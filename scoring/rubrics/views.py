@@ -150,7 +150,7 @@ def setup_mid_year(request, pk: int):
     """The six-month round of a year-end rubric's year: a draft copy, opened from the rubric editor."""
     year_end = get_rubric_to_set_up(request, pk)
     data, _ = bound_data(request)
-    form = MidYearForm(data, initial={"title": mid_year_title(year_end)})
+    form = MidYearForm(data, initial={"title": mid_year_title(year_end)}, year=year_end.year)
     if request.method == "POST" and form.is_valid():
         try:
             new = mid_year_open(
