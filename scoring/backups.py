@@ -135,7 +135,15 @@ def _write_archive(out) -> dict:
     data = io.StringIO()
     with _snapshot():
         migrations = _applied_migrations()  # also the first SELECT, which fixes SQLite's snapshot
-        call_command("dumpdata", *APPS, natural_foreign=True, natural_primary=True, indent=None, stdout=data)
+        call_command(
+            "dumpdata",
+            *APPS,
+            format="backup_json",  # Django's JSON, each natural key looked up once (backup_serializer.py)
+            natural_foreign=True,
+            natural_primary=True,
+            indent=None,
+            stdout=data,
+        )
         dumped = data.getvalue().encode()
         objects = json.loads(dumped)
         manifest = {

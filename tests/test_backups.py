@@ -156,3 +156,28 @@ def test_a_damaged_archive_is_refused_and_writes_nothing(tmp_path, settings):
     with pytest.raises(CommandError, match="Không đọc được tệp sao lưu"):
         call_command("restore", str(tmp_path / "khong-co.zip"))
     assert not (settings.MEDIA_ROOT / "evidence").exists()
+
+
+@pytest.mark.django_db
+def test_the_backups_dump_is_djangos_json_to_the_byte_with_each_natural_key_read_once(
+    django_assert_max_num_queries,
+):
+    """dumpdata with natural keys asks each row for the key of every row it points at (a score: its criterion,
+    the criterion's rubric, the rubric's bloc); the backup's serializer asks once per related row."""
+    from .replay import load_demo
+
+    load_demo()
+    dumps = {}
+    for fmt in ("json", "backup_json"):
+        out = StringIO()
+        call_command(
+            "dumpdata", "auth.group", "auth.user", "scoring", format=fmt, natural_foreign=True,
+            natural_primary=True, indent=None, stdout=out,
+        )  # fmt: skip
+        dumps[fmt] = out.getvalue()
+    assert dumps["backup_json"] == dumps["json"] and len(dumps["json"]) > 100_000
+    with django_assert_max_num_queries(300):  # Django's own json: over 3,000 for the demo
+        call_command(
+            "dumpdata", "auth.group", "auth.user", "scoring", format="backup_json", natural_foreign=True,
+            natural_primary=True, indent=None, stdout=StringIO(),
+        )  # fmt: skip

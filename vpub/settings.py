@@ -119,6 +119,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "vpub.wsgi.application"
 
+# The backup's dump (scoring/backup_serializer.py): Django's JSON, each natural key worked out once a dump.
+SERIALIZATION_MODULES = {"backup_json": "scoring.backup_serializer"}
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
