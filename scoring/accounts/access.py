@@ -144,21 +144,20 @@ def get_agencies_for_user(request) -> list[tuple[Agency, frozenset[str]]]:
 
 
 def get_rubric_to_start(request, rubric_pk: int) -> tuple[Rubric, Agency]:
-    """An open rubric and the user's agency that is scored against it, if the user may score for that
-    agency; 404 otherwise."""
+    """An open rubric and the user's agency that is scored against it (the one the home page's card names, for
+    a user who scores for more than one member), if the user may score for that agency; 404 otherwise."""
     rubric = Rubric.objects.filter(pk=rubric_pk, status=Rubric.Status.OPEN).select_related("bloc").first()
     member = None
     if rubric is not None:
-        member = (
-            BlocMember.objects.filter(
-                bloc_year__bloc=rubric.bloc,
-                bloc_year__year=rubric.year,
-                agency__memberships__user=request.user,
-                agency__memberships__role__in=POLICY["sheet.edit"],
-            )
-            .select_related("agency")
-            .first()
+        members = BlocMember.objects.filter(
+            bloc_year__bloc=rubric.bloc,
+            bloc_year__year=rubric.year,
+            agency__memberships__user=request.user,
+            agency__memberships__role__in=POLICY["sheet.edit"],
         )
+        if request.POST.get("agency"):
+            members = members.filter(agency__code=request.POST["agency"])
+        member = members.select_related("agency").order_by("agency__name").first()
     if member is None:
         _denied(request, Http404(), "not_found")
     return rubric, member.agency

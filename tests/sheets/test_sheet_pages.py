@@ -130,3 +130,22 @@ def test_what_to_check_before_submitting_shows_only_while_the_agency_can_act_on_
 
     sheet_return(sheet=vp_sheet, base_version=vp_sheet.version, reason="Thiếu tài liệu", by=cast["reviewer"])
     assert "Cần xem lại trước khi nộp (1)" in client.get(url).content.decode()
+
+
+def test_a_user_who_scores_for_two_members_starts_the_sheet_of_the_card_they_clicked(
+    client, cast, bloc_2022, agencies
+):
+    from scoring.models import Membership, Rubric
+
+    editor = cast["editor"]  # Văn phòng's editor, also made an editor of Sở Tài chính
+    Membership.objects.create(user=editor, agency=agencies["STC"], role=Membership.Role.EDITOR)
+    rubric = Rubric.objects.get(year=2022)
+    client.force_login(editor)
+    page = client.get(reverse("home")).content.decode()
+    assert 'name="agency" value="STC"' in page and 'name="agency" value="VP"' in page
+    client.post(reverse("sheet_start", args=[rubric.pk]), {"agency": "STC"})
+    assert list(Sheet.objects.values_list("agency__code", flat=True)) == ["STC"]
+    # an agency the user does not score for, or no member of the bloc: 404, nothing made
+    assert client.post(reverse("sheet_start", args=[rubric.pk]), {"agency": "OTHER"}).status_code == 404
+    assert client.post(reverse("sheet_start", args=[rubric.pk]), {"agency": "TTR"}).status_code == 404
+    assert Sheet.objects.count() == 1
