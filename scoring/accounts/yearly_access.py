@@ -134,8 +134,8 @@ def get_covenant_bloc_year(request, code: str, year: int, action: str = "covenan
 
 def mid_year_source(request, rubric: Rubric, agency: Agency, pk: str) -> Sheet:
     """The agency's own six-month sheet of the year-end `rubric`'s bloc and year; 404 for any other sheet."""
-    sheet = None
-    if str(pk).isascii() and str(pk).isdigit() and len(str(pk)) <= 12 and not rubric.is_mid_year:
+    sheet, pk = None, str(pk)
+    if pk.isascii() and pk.isdigit() and len(pk) <= 12 and not rubric.is_mid_year:
         sheet = (
             Sheet.objects.filter(
                 pk=int(pk),

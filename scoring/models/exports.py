@@ -136,5 +136,5 @@ class ExportJob(models.Model):
     def download_name(self) -> str:
         if self.is_province:
             return f"bang-tong-hop-toan-tinh-{self.year}.{self.kind}"
-        mid = "-so-ket-6-thang" if self.round == Round.MID_YEAR else ""
-        return f"bang-tong-hop-{self.bloc_year.bloc.code}-{self.bloc_year.year}{mid}.{self.kind}"
+        suffix = Round.file_suffix(self.round)
+        return f"bang-tong-hop-{self.bloc_year.bloc.code}-{self.bloc_year.year}{suffix}.{self.kind}"

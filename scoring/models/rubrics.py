@@ -23,6 +23,21 @@ class Round(models.TextChoices):
     YEAR_END = "year", "Tổng kết năm"
     MID_YEAR = "mid", "Sơ kết 6 tháng"
 
+    @classmethod
+    def of_year(cls, round: str) -> str:
+        """How a message names a round before its year: "năm" 2022, "sơ kết 6 tháng năm" 2022."""
+        return "sơ kết 6 tháng năm" if round == cls.MID_YEAR else "năm"
+
+    @classmethod
+    def closed_phrase(cls, round: str) -> str:
+        """How a refusal names the closed round: "Năm thi đua đã khóa sổ", "Vòng sơ kết 6 tháng đã khóa sổ"."""
+        return "Vòng sơ kết 6 tháng đã khóa sổ" if round == cls.MID_YEAR else "Năm thi đua đã khóa sổ"
+
+    @classmethod
+    def file_suffix(cls, round: str) -> str:
+        """What a downloaded file's name adds for the round: "-so-ket-6-thang", nothing for the year-end."""
+        return "-so-ket-6-thang" if round == cls.MID_YEAR else ""
+
 
 def split_natural_key(rest: tuple) -> tuple[str, tuple]:
     """(round, the rest) of what follows (bloc, year) in a natural key: the year-end round's keys keep their
@@ -91,8 +106,7 @@ class Rubric(models.Model):
 
     @property
     def closed_phrase(self) -> str:
-        """How a refusal names the closed round: "Năm thi đua đã khóa sổ", "Vòng sơ kết 6 tháng đã khóa sổ"."""
-        return "Vòng sơ kết 6 tháng đã khóa sổ" if self.is_mid_year else "Năm thi đua đã khóa sổ"
+        return Round.closed_phrase(self.round)
 
     @property
     def round_args(self) -> tuple:

@@ -20,7 +20,7 @@ from ..accounts.access import (
 from ..accounts.security import log_event
 from ..evidence.services import StorageFailed
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
-from ..models import Report, Sheet
+from ..models import Report, Round, Sheet
 from ..sheets.services import SheetLocked
 from . import external, services, signing, verification
 from .forms import CountersignForm, ReportForm, SignedUploadForm, SignForm
@@ -49,8 +49,8 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _name(sheet: Sheet, kind: str, extension: str) -> str:
-    mid = "-so-ket-6-thang" if sheet.rubric.is_mid_year else ""
-    return f"{kind}-{sheet.rubric.year}{mid}-{sheet.agency.code}.{extension}"
+    suffix = Round.file_suffix(sheet.rubric.round)
+    return f"{kind}-{sheet.rubric.year}{suffix}-{sheet.agency.code}.{extension}"
 
 
 @login_required

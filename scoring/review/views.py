@@ -55,10 +55,7 @@ def bloc_board(request, code: str, year: int, round: str = Rubric.Round.YEAR_END
             "is_admin": roles.province_admin,
             "events": rubric.round_events.select_related("by"),
             "jobs": ExportJob.objects.for_bloc_year(bloc_year, rubric.round)[:JOBS_SHOWN],
-            # the year's rounds as tabs, the six-month review first
-            "round_tabs": sorted(
-                rounds_of(bloc_year.bloc_id, year).values(), key=lambda r: not r.is_mid_year
-            ),
+            "round_tabs": rounds_of(bloc_year.bloc_id, year),  # the year's rounds as tabs
         },
     )
 
@@ -281,7 +278,7 @@ def round_action(request, code: str, year: int, action: str, round: str = Rubric
     if not roles.province_admin:  # only the province's administrators close and reopen a round
         raise Http404
     board = reverse("bloc_board", args=rubric.round_args)
-    what = "sơ kết 6 tháng năm" if rubric.is_mid_year else "năm"
+    what = Rubric.Round.of_year(rubric.round)
     reason = request.POST.get("reason", "").strip()
     if action == RoundEvent.Action.CLOSE:
         services.round_close(rubric=rubric, by=request.user, reason=reason)

@@ -68,6 +68,6 @@ def mid_year_open(*, year_end: Rubric, deadline: datetime.date | None, title: st
     )
 
 
-def rounds_of(bloc_id: int, year: int) -> dict[str, Rubric]:
-    """The year's rubrics by round."""
-    return {r.round: r for r in Rubric.objects.filter(bloc_id=bloc_id, year=year).select_related("bloc")}
+def rounds_of(bloc_id: int, year: int) -> list[Rubric]:
+    """The year's rubrics in the year's order: the six-month round ("mid") before the year-end one."""
+    return list(Rubric.objects.filter(bloc_id=bloc_id, year=year).select_related("bloc").order_by("round"))

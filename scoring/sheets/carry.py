@@ -146,10 +146,10 @@ def _ratings(criterion: Criterion, score: Score) -> dict:
     """The organisations' ratings matched by name (and, for organisations of one name, by their order) and
     tier label; "không có tổ chức này" only where the year-end rubric allows the organisation to be missing."""
     targets = _by_occurrence(criterion.component_list)
-    sources = _by_occurrence([r.component for r in score.ratings.all()])
+    source_keys = {c.pk: key for key, c in _by_occurrence([r.component for r in score.ratings.all()]).items()}
     ratings = {}
     for rating in score.ratings.all():
-        component = targets.get(next(k for k, c in sources.items() if c is rating.component))
+        component = targets.get(source_keys[rating.component_id])
         if component is None:
             continue
         if rating.tier_id is None:

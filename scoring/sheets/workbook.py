@@ -55,8 +55,9 @@ def rubric_for(agency: Agency, year: int, round: str = Round.YEAR_END) -> Rubric
         .first()
     )
     if rubric is None:
-        what = "sơ kết 6 tháng năm" if round == Round.MID_YEAR else "năm"
-        raise WorkbookError([f"{agency.name} không thuộc khối thi đua nào có bảng tiêu chí {what} {year}."])
+        raise WorkbookError(
+            [f"{agency.name} không thuộc khối thi đua nào có bảng tiêu chí {Round.of_year(round)} {year}."]
+        )
     return rubric
 
 

@@ -17,8 +17,9 @@ def get_rubric(bloc_code: str, year: int, round: str = Rubric.Round.YEAR_END) ->
     try:
         return Rubric.objects.select_related("bloc").get(bloc=bloc, year=year, round=round)
     except Rubric.DoesNotExist:
-        what = "sơ kết 6 tháng năm" if round == Rubric.Round.MID_YEAR else "năm"
-        raise CommandError(f"Khối {bloc.code} chưa có bảng tiêu chí {what} {year}.") from None
+        raise CommandError(
+            f"Khối {bloc.code} chưa có bảng tiêu chí {Rubric.Round.of_year(round)} {year}."
+        ) from None
 
 
 def get_agency(code: str) -> Agency:

@@ -24,8 +24,7 @@ class Command(BaseCommand):
             .first()
         )
         if sheet is None:
-            what = "sơ kết 6 tháng năm" if round == Rubric.Round.MID_YEAR else "năm"
-            raise CommandError(f"{agency.name} chưa có bảng chấm điểm {what} {year}.")
+            raise CommandError(f"{agency.name} chưa có bảng chấm điểm {Rubric.Round.of_year(round)} {year}.")
         # Imported here, each for its own format: WeasyPrint and openpyxl are half of a short process's start.
         if format == "pdf":
             from ...exports.pdf import sheet_pdf as export
