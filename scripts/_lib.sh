@@ -21,11 +21,22 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Install the app into .venv from a lock file (requirements/app.txt or requirements/test.txt): exact versions,
-# each checked against its hash; then the project itself, without letting pip resolve anything else.
+# The pip that installs the locks: the one the venv bundles.
+lock_bootstrap() { :; }
+
+# Install a lock file (requirements/app.txt or requirements/test.txt) with the given Python: exact versions,
+# each checked against its hash. Extra arguments go to pip (tests/test_dependencies.py passes --dry-run).
+lock_install() {
+  local python=$1 lock=$2
+  shift 2
+  "$python" -m pip install --quiet --require-hashes -r "requirements/$lock.txt" "$@"
+}
+
+# Install the app into .venv from a lock file; then the project itself, without letting pip resolve anything else.
 venv_install() {
   local python="${PYTHON:-python3}"
   [ -x .venv/bin/python ] || "$python" -m venv .venv
-  .venv/bin/python -m pip install --quiet --require-hashes -r "requirements/$1.txt"
+  lock_bootstrap .venv/bin/python
+  lock_install .venv/bin/python "$1"
   .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 }
