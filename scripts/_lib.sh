@@ -21,22 +21,31 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The pip that installs the locks: the one the venv bundles.
-lock_bootstrap() { :; }
+# The locks are installed exactly, with nothing resolved (scripts/lock.sh says why): first the pip that
+# requirements/pip.txt pins, whatever pip the venv bundles; then every file of the lock, checked against its
+# hash, with --no-deps; then `pip check` proves the set is complete.
+lock_bootstrap() {
+  "$1" -m pip install --quiet --require-hashes --no-deps -r requirements/pip.txt
+}
 
-# Install a lock file (requirements/app.txt or requirements/test.txt) with the given Python: exact versions,
-# each checked against its hash. Extra arguments go to pip (tests/test_dependencies.py passes --dry-run).
+# Install a lock file (requirements/app.txt or requirements/test.txt) with the given Python. Extra arguments
+# go to pip (tests/test_dependencies.py passes --dry-run).
 lock_install() {
   local python=$1 lock=$2
   shift 2
-  "$python" -m pip install --quiet --require-hashes -r "requirements/$lock.txt" "$@"
+  "$python" -m pip install --quiet --require-hashes --no-deps -r "requirements/$lock.txt" "$@"
 }
 
-# Install the app into .venv from a lock file; then the project itself, without letting pip resolve anything else.
+# Install the app into .venv from a lock file; then the project itself, without letting pip resolve anything.
 venv_install() {
   local python="${PYTHON:-python3}"
   [ -x .venv/bin/python ] || "$python" -m venv .venv
   lock_bootstrap .venv/bin/python
   lock_install .venv/bin/python "$1"
+  .venv/bin/python -m pip check >/dev/null || {
+    .venv/bin/python -m pip check >&2
+    echo "LỖI: các gói đã cài thiếu hoặc lệch nhau (xem trên); chạy bash scripts/lock.sh rồi cài lại." >&2
+    return 1
+  }
   .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 }

@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -155,6 +156,9 @@ def base_python() -> str:
     return os.environ.get("PYTHON") or sys._base_executable
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the install is one for both databases: checked once"
+)
 def test_a_brand_new_venv_installs_the_app_lock_as_the_set_up_does(tmp_path):
     """A venv as `python3 -m venv` makes it, with the pip it bundles (not upgraded by hand), given the set-up's
     own install steps (scripts/_lib.sh) with --dry-run: pip must accept the lock, resolve nothing and want

@@ -27,6 +27,11 @@ max_requests_jitter = 200
 preload_app = True
 # Behind nginx: read X-Forwarded-Proto from it (Django's SECURE_PROXY_SSL_HEADER does the same).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn ≥ 25 opens a control socket for `gunicornc` by default, at one path per user
+# (~/.gunicorn/gunicorn.ctl): a second server, a load test or a probe on the same machine would take it over.
+# Off; GUNICORN_CONTROL_SOCKET gives an instance a socket of its own (one path per instance).
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 accesslog = None
 errorlog = "-"
