@@ -50,7 +50,7 @@ from scoring.rubrics.tree import rubric_tree  # noqa: E402
 from scoring.sheets import bases  # noqa: E402
 from scoring.sheets.forms import SheetForm  # noqa: E402
 from scoring.sheets.services import sheet_for  # noqa: E402
-from tests.conftest import edit_data, make_agency, make_tenfold_rubric  # noqa: E402
+from tests.factories import edit_data, make_agency, make_tenfold_rubric  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 

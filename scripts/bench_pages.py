@@ -18,7 +18,7 @@ from scoring.models import Agency, BlocMember, BlocYear, Citation, Document, Mem
 from scoring.rubrics.rules import rule_of
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.services import ScoreInput, scores_import, sheet_for, sheet_submit
-from tests.conftest import make_agency
+from tests.factories import make_agency
 
 PAGE_RUNS = int(os.environ.get("BENCH_PAGE_RUNS", "31"))
 

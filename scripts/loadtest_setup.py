@@ -70,7 +70,7 @@ def typed_fields(rubric) -> list[tuple[str, str]]:
 def submitted_sheets(rubric, bloc_year, index: int) -> list[int]:
     from scoring.models import BlocMember, Membership
     from scoring.sheets.services import sheet_for, sheet_submit
-    from tests.conftest import make_agency
+    from tests.factories import make_agency
 
     pks = []
     for j in range(SUBMITTED_PER_BLOC):
@@ -85,7 +85,7 @@ def submitted_sheets(rubric, bloc_year, index: int) -> list[int]:
 def one_bloc(base, index: int, editors: int, people: dict) -> None:
     from scoring.models import BlocMember, Membership
     from scoring.sheets.services import sheet_for
-    from tests.conftest import make_agency
+    from tests.factories import make_agency
 
     rubric, bloc_year = bloc_rubric(base, index)
     fields = typed_fields(rubric)

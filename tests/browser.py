@@ -27,7 +27,7 @@ from scoring import demo
 from scoring.models import Agency, Citation, Document, Report, Sheet
 from scoring.reports.services import report_for
 
-from .conftest import PDF
+from .factories import PDF
 
 # Playwright's sync API runs an event loop in the test's thread; Django refuses queries there without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -12,14 +12,14 @@ import pytest
 from django.conf import settings
 
 from .browser import ADMIN, AXE, DESKTOP, EDITOR, HEAD, PHONE, REVIEWER, context_page, demo_site
-from .conftest import SEED_SHEET
+from .factories import SEED_SHEET
 
 LEADER_HEAD = "ttr.thutruong"  # signs the bloc's giao ước
 
 RUN_ONLY = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 # The data is the module's (see `site`), committed before the first test; the mark only makes pytest-django
 # set up the test database.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
 
 @pytest.fixture(autouse=True)

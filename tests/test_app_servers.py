@@ -16,9 +16,13 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the app server's set-up is one for both databases: checked once"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        connection.vendor != "sqlite",
+        reason="the app server's set-up is one for both databases: checked once",
+    ),
+]
 
 
 def free_port() -> int:

@@ -30,7 +30,7 @@ from scoring.models import Agency, Citation, Document, Score, ScoreChange, Sheet
 from scoring.sheets.changes import documents_text, shown
 from scoring.sheets.services import ScoreInput, SheetConflict, sheet_for, sheet_save
 
-from .conftest import PDF
+from .factories import PDF
 
 SAVING_SECONDS = 2.5
 BACKUPS = 4

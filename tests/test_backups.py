@@ -17,7 +17,7 @@ from scoring.models import Document, Sheet
 from scoring.reports.services import report_for, report_sign
 from scoring.review.services import sheet_return
 
-from .conftest import PDF, edit_data, field
+from .factories import PDF, edit_data, field
 
 MODELS = [
     "auth.User",

@@ -156,6 +156,7 @@ def base_python() -> str:
     return os.environ.get("PYTHON") or sys._base_executable
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the install is one for both databases: checked once"
 )

@@ -11,7 +11,7 @@ from scoring.models import Citation, Score, Sheet
 from scoring.sheets.queries import sheet_view
 
 from .browser import log_in, save_draft, wait_for_value
-from .conftest import PDF
+from .factories import PDF
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,7 +16,7 @@ from scoring import demo
 from scoring.models import Document, Report, Sheet
 from scoring.reports.services import report_for
 
-from .conftest import PDF
+from .factories import PDF
 from .replay import load_demo
 
 pytestmark = pytest.mark.django_db

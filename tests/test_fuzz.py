@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from scoring.models import Sheet
 from scoring.notation import NumberError, parse_points, parse_points_list
 
-from .conftest import edit_data
+from .factories import edit_data
 
 FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 

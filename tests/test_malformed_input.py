@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from scoring.models import Document, Score, Sheet
 
-from .conftest import edit_data, field
+from .factories import edit_data, field
 
 NUL_ANSWER = "Yêu cầu có ký tự không hợp lệ (NUL)"
 

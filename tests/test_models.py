@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from scoring.models import Bloc, BlocMember, BlocYear, Criterion, Rubric, Score, Sheet, Tier
 from scoring.rubrics.tree import rubric_tree
 
-from .conftest import make_agency
+from .factories import make_agency
 
 
 def test_it_keeps_one_score_per_criterion(vp_sheet):

@@ -14,7 +14,8 @@ from scoring import demo
 
 from .browser import ADMIN, HEAD, context_page, demo_site
 
-pytestmark = pytest.mark.django_db  # the module's data: see tests/browser.py::demo_site
+# the module's data: see tests/browser.py::demo_site
+pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
 
 @pytest.fixture(autouse=True)

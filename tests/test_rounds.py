@@ -43,7 +43,7 @@ from scoring.sheets.carry import FROM_MID_YEAR
 from scoring.sheets.merge import ScoreInput
 from scoring.sheets.services import sheet_save, sheet_submit
 
-from .conftest import recalculated
+from .factories import recalculated
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"

@@ -15,7 +15,7 @@ from scoring.exports.xlsx import HEADINGS
 from scoring.models import Score, Sheet
 from scoring.workbooks import RUBRIC_COLUMNS, clean_text, read_table
 
-from .conftest import SEED_SHEET, make_workbook, recalculated
+from .factories import SEED_SHEET, make_workbook, recalculated
 from .sheets.test_import_sheet import run
 from .test_workbooks import bounded
 

@@ -19,7 +19,7 @@ from scoring import workbooks
 from scoring.models import Bloc, Rubric
 from scoring.workbooks import RUBRIC_COLUMNS, WorkbookError, read_table
 
-from .conftest import make_workbook
+from .factories import make_workbook
 
 ROWS = [[None, "Nội dung 1: Chuyên môn", 30, 0], [1, "Kế hoạch năm", 10, None], [2, "Báo cáo", 20, None]]
 TOTAL = [None, "TỔNG CỘNG", 30, 0]

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ..conftest import PASSWORD_FOR_CAST
+from ..factories import PASSWORD_FOR_CAST
 
 pytestmark = pytest.mark.django_db
 PROXY = "127.0.0.1"

@@ -20,7 +20,7 @@ from scoring.accounts.import_jobs import Plan
 from scoring.models import Criterion, ImportJob, Membership, Rubric, Score, Sheet
 from scoring.review import pruning
 
-from ..conftest import SEED_SHEET, make_user
+from ..factories import SEED_SHEET, make_user
 from ..review.test_export_jobs import run_worker
 
 User = get_user_model()

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from ..conftest import PASSWORD_FOR_CAST
+from ..factories import PASSWORD_FOR_CAST
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from scoring.accounts.names import full_name
 
-from ..conftest import edit_data, field
+from ..factories import edit_data, field
 
 User = get_user_model()
 

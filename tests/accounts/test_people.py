@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from scoring.accounts import staging
 from scoring.models import ImportJob, Membership
 
-from ..conftest import make_user
+from ..factories import make_user
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -24,7 +24,7 @@ from scoring.models import (
 )
 
 from ..awards.conftest import closed_round, deputy_reviewer  # noqa: F401 (fixtures)
-from ..conftest import PDF, edit_data, field
+from ..factories import PDF, edit_data, field
 
 pytestmark = pytest.mark.django_db
 
@@ -595,7 +595,7 @@ PLEDGE_WRITERS = {
 def pledge_world(bloc_2022, cast, django_user_model, agencies):
     from scoring.models import AwardTitle, Covenant, Pledge
 
-    from ..conftest import make_user
+    from ..factories import make_user
 
     cast["leader_head"] = make_user(django_user_model, "ttr.thutruong", agencies["TTR"], "head")
     title = AwardTitle.objects.create(name="Tập thể lao động xuất sắc", position=1)

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from scoring.models import AppendOnly, ScoreChange, Sheet, SheetTransition
 
-from ..conftest import PDF, edit_data, field
+from ..factories import PDF, edit_data, field
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-thu-nghiem-1"

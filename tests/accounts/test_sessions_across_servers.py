@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from scoring.models import Score
 
-from ..conftest import PASSWORD_FOR_CAST, edit_data, field
+from ..factories import PASSWORD_FOR_CAST, edit_data, field
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from scoring.models import AwardRule, Criterion, Membership, Rubric, Score, Sheet
 from scoring.reports import signing
 
-from ..conftest import make_user
+from ..factories import make_user
 
 PASSPHRASE = "dung-mat-khau"
 # points of the first leaf criterion: VP first, STC second, TTR third

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from scoring.awards.documents import dossier_pdf, dossier_xlsx
 from scoring.models import Dossier
 
-from ..conftest import recalculated
 from ..exports.test_sheet_documents import flat, ink, pgm, poppler, write
+from ..factories import recalculated
 from .conftest import add_individual, number, start
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from scoring.evidence import uploads
 from scoring.models import Document
 
-from ..conftest import PDF
+from ..factories import PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from scoring.models import Document, DocumentVersion, SheetSnapshot
 
-from ..conftest import PDF
+from ..factories import PDF
 from .test_versions import KEY, PDF_2, body, file_url, logged_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from scoring.evidence import versions
 from scoring.models import Document, DocumentVersion, SheetSnapshot
 from scoring.sheets.services import sheet_submit
 
-from ..conftest import PDF
+from ..factories import PDF
 from .test_versions import cite, edit_after_submission, file_url, logged_in, register
 
 pytestmark = pytest.mark.django_db(transaction=True)

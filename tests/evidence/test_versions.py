@@ -28,7 +28,7 @@ from scoring.models import (
 from scoring.review.services import sheet_return
 from scoring.sheets.services import sheet_submit
 
-from ..conftest import PDF, make_user
+from ..factories import PDF, make_user
 
 pytestmark = pytest.mark.django_db
 

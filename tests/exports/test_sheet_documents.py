@@ -18,7 +18,7 @@ from scoring.exports.xlsx import write_sheet
 from scoring.models import Criterion, Score, Sheet
 from scoring.reports.services import report_for
 
-from ..conftest import recalculated
+from ..factories import recalculated
 from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from scoring.exports.bloc import SUMMARY, bloc_xlsx, sheet_title
 from scoring.models import Rubric
 from scoring.review.standings import bloc_round
 
-from ..conftest import recalculated
+from ..factories import recalculated
 from ..replay import load_demo
 
 CI = os.environ.get("CI") == "true"

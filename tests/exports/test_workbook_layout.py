@@ -14,7 +14,7 @@ from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
 from scoring.sheets.services import sheet_submit
 
-from ..conftest import recalculated
+from ..factories import recalculated
 from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from scoring.models import Agency, AwardRule, Bloc, Criterion, Rubric, Score, Sh
 from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
 
-from ..conftest import recalculated
+from ..factories import recalculated
 from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db

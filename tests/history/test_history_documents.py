@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from scoring.exports.cells import PERCENT_STYLE
 
-from ..conftest import recalculated
+from ..factories import recalculated
 
 pytestmark = pytest.mark.django_db
 CI = os.environ.get("CI") == "true"

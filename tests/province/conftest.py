@@ -10,7 +10,7 @@ from scoring.models import Bloc, BlocMember, BlocYear, Criterion, Report, Rubric
 from scoring.rubrics.services import criterion_specs, rubric_write_criteria
 from scoring.rubrics.tree import rubric_tree
 
-from ..conftest import PDF, make_agency
+from ..factories import PDF, make_agency
 
 
 def make_bloc(code: str, name: str, rubric: Rubric, members: dict[str, tuple[str, str]], year: int = 2022):

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from scoring.models import AwardRule, ExportJob, Rubric, Sheet
 
-from ..conftest import recalculated
+from ..factories import recalculated
 from ..review.test_export_jobs import files_in, run_worker
 
 REFUSED = ("editor", "head", "reviewer", "own_reviewer", "own_admin", "same_bloc", "other", "other_admin")

@@ -9,7 +9,7 @@ from scoring import demo
 from scoring.models import Report, Sheet
 from scoring.reports import signing, verification
 
-from ..conftest import PDF
+from ..factories import PDF
 from .conftest import sign
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from scoring.review.services import ReviewInput, review_save, sheet_accept, shee
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.services import ScoreInput, sheet_save, sheet_submit
 
-from ..conftest import edit_data
+from ..factories import edit_data
 from ..html import page_of
 
 pytestmark = pytest.mark.django_db

@@ -31,7 +31,7 @@ from scoring.review.standings import bloc_round
 from scoring.rubrics.services import RoundClosed
 from scoring.sheets.services import sheet_for, sheet_save
 
-from ..conftest import edit_data, field, make_agency, recalculated
+from ..factories import edit_data, field, make_agency, recalculated
 from ..replay import load_demo
 
 pytestmark = pytest.mark.django_db

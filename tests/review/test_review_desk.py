@@ -11,7 +11,7 @@ from scoring.review.services import sheet_return
 from scoring.sheets.merge import ScoreInput
 from scoring.sheets.services import sheet_save, sheet_submit
 
-from ..conftest import PDF, D
+from ..factories import PDF, D
 from ..html import page_of
 from .test_review_inputs import reviewer  # noqa: F401 - the fixture
 

@@ -9,7 +9,7 @@ from scoring.models import Criterion, Score, Sheet
 from scoring.notation import format_points, parse_points
 from tests.browser import REVIEWER, demo_site, wait_until
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
 
 @pytest.fixture(autouse=True)

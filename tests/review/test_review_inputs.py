@@ -8,7 +8,7 @@ from django.urls import reverse
 from scoring.models import BlocMember, BlocYear, Score, Sheet
 from scoring.sheets.services import sheet_for
 
-from ..conftest import field, make_tenfold_rubric
+from ..factories import field, make_tenfold_rubric
 from ..html import page_of
 from ..sheets.test_sheet_inputs import cite_fifty, scored
 

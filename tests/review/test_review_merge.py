@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from scoring.models import Score, ScoreChange, Sheet
 
-from ..conftest import field
+from ..factories import field
 
 pytestmark = pytest.mark.django_db
 

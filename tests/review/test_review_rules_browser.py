@@ -14,7 +14,7 @@ from scoring.sheets.queries import STALE_COMMENT
 from scoring.sheets.services import ScoreInput, sheet_save, sheet_submit
 from tests.browser import browser_page, wait_until
 
-from ..conftest import PDF
+from ..factories import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

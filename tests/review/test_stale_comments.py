@@ -16,7 +16,7 @@ from scoring.review.services import ReviewInput, review_save, sheet_return
 from scoring.sheets.queries import STALE_COMMENT, sheet_view, stale_comments
 from scoring.sheets.services import ScoreInput, sheet_save, sheet_submit
 
-from ..conftest import edit_data, field
+from ..factories import edit_data, field
 
 pytestmark = pytest.mark.django_db
 MINUS = "trừ 2,5 điểm: thiếu kế hoạch năm"

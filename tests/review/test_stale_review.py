@@ -14,7 +14,7 @@ from scoring.models import Score, Sheet
 from scoring.review import views as review_views
 from scoring.review.services import ReviewInput, review_save, sheet_return
 
-from ..conftest import field
+from ..factories import field
 
 pytestmark = pytest.mark.django_db
 

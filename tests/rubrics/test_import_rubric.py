@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from scoring.models import Bloc, Criterion, Rubric, Sheet
 from scoring.rubrics.tree import rubric_tree
 
-from ..conftest import SEED_SHEET, make_workbook
+from ..factories import SEED_SHEET, make_workbook
 
 
 @pytest.fixture

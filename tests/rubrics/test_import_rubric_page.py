@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from scoring.accounts import staging
 from scoring.models import Bloc, Criterion, ImportJob, Rubric, Sheet
 
-from ..conftest import SEED_SHEET
+from ..factories import SEED_SHEET
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from scoring.models import AwardRule, Criterion, Rubric, Score, Sheet, Tier
 from scoring.rubrics.services import RubricNotReady, rubric_open
 
-from ..conftest import make_tenfold_rubric
+from ..factories import make_tenfold_rubric
 from ..html import Page
 
 pytestmark = pytest.mark.django_db

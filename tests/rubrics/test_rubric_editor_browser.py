@@ -10,7 +10,7 @@ from django.core.management import call_command
 from scoring.models import Agency, AwardRule, Criterion, Membership, Rubric
 
 from ..browser import browser_page, sign_in, wait_until
-from ..conftest import make_agency, make_user
+from ..factories import make_agency, make_user
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from scoring.rubrics.rules import PointsField, Rule, rule_of
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.services import ScoreInput
 
-from ..conftest import edit_data, field
+from ..factories import edit_data, field
 
 pytestmark = pytest.mark.django_db
 

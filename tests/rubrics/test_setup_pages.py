@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from scoring.models import AwardRule, Bloc, BlocMember, BlocYear, Criterion, Rubric
 
-from ..conftest import make_agency
+from ..factories import make_agency
 
 pytestmark = pytest.mark.django_db
 

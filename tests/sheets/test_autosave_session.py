@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from scoring.models import Score
 
-from ..conftest import edit_data, field
+from ..factories import edit_data, field
 
 pytestmark = pytest.mark.django_db
 XHR = {"X-Requested-With": "XMLHttpRequest"}

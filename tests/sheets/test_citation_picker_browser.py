@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from scoring.models import Document, Score, Sheet
 from tests.browser import log_in, new_page, save_draft
-from tests.conftest import PASSWORD_FOR_CAST, field
+from tests.factories import PASSWORD_FOR_CAST, field
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

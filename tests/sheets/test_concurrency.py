@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from scoring.models import Score, ScoreChange
 
-from ..conftest import edit_data, field
+from ..factories import edit_data, field
 
 WRITERS = 4
 

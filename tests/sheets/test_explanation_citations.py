@@ -13,7 +13,7 @@ from scoring.models import Citation, Criterion, Document, Score, Sheet
 from scoring.sheets.checks import sheet_warnings
 from scoring.sheets.queries import sheet_state, sheet_view
 
-from ..conftest import SEED_SHEET, edit_data, field
+from ..factories import SEED_SHEET, edit_data, field
 
 pytestmark = pytest.mark.django_db
 

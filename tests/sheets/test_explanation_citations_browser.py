@@ -9,7 +9,7 @@ from django.db import connections
 
 from scoring.models import Citation, Criterion, Document, Score
 from tests.browser import browser_page, wait_until
-from tests.conftest import field
+from tests.factories import field
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

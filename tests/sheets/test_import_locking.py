@@ -12,7 +12,7 @@ from scoring.models import Agency
 from scoring.rubrics import workbook as rubric_workbook
 from scoring.sheets import workbook as sheet_workbook
 
-from ..conftest import SEED_SHEET
+from ..factories import SEED_SHEET
 
 
 def held_reader(monkeypatch, module):

@@ -8,7 +8,7 @@ from scoring.exports.xlsx import HEADINGS
 from scoring.models import Score, Sheet
 from scoring.sheets.queries import sheet_view
 
-from ..conftest import SEED_SHEET, make_workbook
+from ..factories import SEED_SHEET, make_workbook
 
 SHEET_HEADER = HEADINGS  # the filled sheet's columns are the ones the app exports
 

@@ -12,7 +12,7 @@ from scoring.accounts import staging
 from scoring.models import ImportJob, Score, Sheet
 from scoring.sheets.queries import sheet_view
 
-from ..conftest import SEED_SHEET
+from ..factories import SEED_SHEET
 
 pytestmark = pytest.mark.django_db
 

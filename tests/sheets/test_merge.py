@@ -11,7 +11,7 @@ from django.urls import reverse
 from scoring.models import Citation, Document, Score, ScoreChange, Sheet
 from scoring.rubrics.tree import rubric_tree
 
-from ..conftest import edit_data, field
+from ..factories import edit_data, field
 
 pytestmark = pytest.mark.django_db
 

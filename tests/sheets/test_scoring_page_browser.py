@@ -13,7 +13,7 @@ from scoring.models import Citation, Document, Score, ScoreChange
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.forms import SheetForm
 from tests.browser import browser_page, log_in, wait_until
-from tests.conftest import PASSWORD_FOR_CAST, field
+from tests.factories import PASSWORD_FOR_CAST, field
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from scoring.models import Citation, Criterion, Document, Score, ScoreChange, Sh
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.queries import sheet_view
 
-from ..conftest import PDF, edit_data, field
+from ..factories import PDF, edit_data, field
 
 pytestmark = pytest.mark.django_db
 

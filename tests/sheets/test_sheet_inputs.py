@@ -10,7 +10,7 @@ from django.urls import reverse
 from scoring.models import BlocMember, BlocYear, Citation, Criterion, Document, Score
 from scoring.sheets.services import sheet_for
 
-from ..conftest import edit_data, field, make_tenfold_rubric
+from ..factories import edit_data, field, make_tenfold_rubric
 from ..html import page_of
 
 pytestmark = pytest.mark.django_db
