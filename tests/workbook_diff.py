@@ -14,7 +14,7 @@ def _style(cell, name):
     return value if isinstance(value, str) else repr(value)
 
 
-def _sheet_differences(title: str, a, b) -> list[str]:
+def _setup_differences(title: str, a, b) -> list[str]:
     found = []
     for name in SHEET_SETUP:
         if getattr(a, name) != getattr(b, name):
@@ -29,6 +29,11 @@ def _sheet_differences(title: str, a, b) -> list[str]:
         found.append(f"{title}: margins or fit-to-page differ")
     if sorted(map(str, a.merged_cells.ranges)) != sorted(map(str, b.merged_cells.ranges)):
         found.append(f"{title}: merged cells {a.merged_cells.ranges} ≠ {b.merged_cells.ranges}")
+    return found
+
+
+def _size_differences(title: str, a, b) -> list[str]:
+    found = []
     for kind in ("column_dimensions", "row_dimensions"):
         dims_a, dims_b = getattr(a, kind), getattr(b, kind)
         for key in sorted(set(dims_a) | set(dims_b), key=str):
@@ -37,6 +42,11 @@ def _sheet_differences(title: str, a, b) -> list[str]:
                 found.append(
                     f"{title}: {kind}[{key}].{size} {getattr(dims_a[key], size)} ≠ {getattr(dims_b[key], size)}"
                 )
+    return found
+
+
+def _cell_differences(title: str, a, b) -> list[str]:
+    found = []
     rows, columns = max(a.max_row, b.max_row), max(a.max_column, b.max_column)
     for r in range(1, rows + 1):
         for c in range(1, columns + 1):
@@ -48,6 +58,10 @@ def _sheet_differences(title: str, a, b) -> list[str]:
                 if _style(x, name) != _style(y, name):
                     found.append(f"{where}: {name} {_style(x, name)} ≠ {_style(y, name)}")
     return found
+
+
+def _sheet_differences(title: str, a, b) -> list[str]:
+    return _setup_differences(title, a, b) + _size_differences(title, a, b) + _cell_differences(title, a, b)
 
 
 def workbook_differences(a: bytes, b: bytes) -> list[str]:
