@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from ..notation import format_points
 from .agencies import Bloc
@@ -107,6 +108,13 @@ class Rubric(models.Model):
     @property
     def closed_phrase(self) -> str:
         return Round.closed_phrase(self.round)
+
+    @property
+    def is_past_deadline(self) -> bool:
+        """Whether today (Vietnam time) is after the deadline. A sheet may still be submitted then, and the
+        pages say it is late: what lateness costs is the bloc's quy chế to decide, not the app's (a refused
+        sheet would leave the member out of the ranking altogether)."""
+        return self.deadline is not None and timezone.localdate() > self.deadline
 
     @property
     def round_args(self) -> tuple:
