@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from .. import rollup
 from ..models import AwardRule, BlocMember, BlocYear, Criterion, Rubric, Score, Sheet
-from ..review.standings import Member, rank_members
+from ..review.standings import Member, SheetSums, rank_members
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def year_rounds(bloc_years: list[BlocYear], *, drafts_of: frozenset[int] = froze
         _, sections, limits = trees.get(rubric.pk) or ({}, [], rollup.limits(rollup.Tree([])))
         agencies = sorted(members.get(bloc_year.pk, []), key=lambda a: a.name)
         state = _round(rubric, agencies, sheets, sums, limits, quotas.get(rubric.pk, []))
-        drafts = {pk: found[0] for pk, found in sums.items() if found[3] == rubric.pk and found[4]}
+        drafts = {pk: found.own for pk, found in sums.items() if found.rubric_id == rubric.pk and found.draft}
         result.append(YearRound(bloc_year, rubric, sections, state, quotas.get(rubric.pk, []), drafts))
     return result
 
@@ -126,9 +126,9 @@ def _trees(rubric_ids: list[int]) -> dict[int, tuple[dict[int, str], list[Sectio
     return trees
 
 
-def _sums(rubric_ids, trees, drafts_of: frozenset[int]) -> dict[int, list]:
-    """sheet pk → [own sums, final sums, any reviewed number, rubric pk, is a draft], in one query."""
-    sums: dict[int, list] = {}
+def _sums(rubric_ids, trees, drafts_of: frozenset[int]) -> dict[int, SheetSums]:
+    """sheet pk → its SheetSums, with its rubric and whether it is a draft, in one query."""
+    sums: dict[int, SheetSums] = {}
     seen = Q(sheet__status__in=Sheet.SEEN_BY_BLOC) | Q(sheet__agency_id__in=drafts_of)
     rows = Score.objects.filter(seen, sheet__rubric_id__in=rubric_ids).values_list(
         "sheet_id",
@@ -145,17 +145,8 @@ def _sums(rubric_ids, trees, drafts_of: frozenset[int]) -> dict[int, list]:
         found = sums.get(sheet_id)
         if found is None:
             draft = status not in Sheet.SEEN_BY_BLOC
-            found = sums[sheet_id] = [
-                rollup.SectionSums(limits),
-                rollup.SectionSums(limits),
-                False,
-                rubric_id,
-                draft,
-            ]
-        key = key_of[criterion_id]
-        found[0].add(key, points, bonus)
-        found[1].add(key, rollup.reviewed_or_own(points, r_points), rollup.reviewed_or_own(bonus, r_bonus))
-        found[2] = found[2] or r_points is not None or r_bonus is not None
+            found = sums[sheet_id] = SheetSums.empty(limits, rubric_id=rubric_id, draft=draft)
+        found.add(key_of[criterion_id], points, bonus, r_points, r_bonus)
     return sums
 
 

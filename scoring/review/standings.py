@@ -121,20 +121,17 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
 
 
 def rank_members(agencies, sheets: dict, sums: dict, limits, quotas) -> list[Member]:
-    """Each agency's Member (its sheet from `sheets` by agency pk; its sums' first three entries: own,
-    final, reviewed), the accepted ones ranked and awarded."""
+    """Each agency's Member (its sheet from `sheets` by agency pk, its SheetSums from `sums` by sheet pk), the
+    accepted ones ranked and awarded."""
     result = []
     standings = []
     for agency in agencies:
         member = Member(agency=agency, sheet=sheets.get(agency.pk))
         if member.shown:
-            found = sums.get(member.sheet.pk)
-            own, final, reviewed = (
-                found[:3] if found else (rollup.SectionSums(limits), rollup.SectionSums(limits), False)
-            )
-            member.own, member.final = own.total, final.total
-            member.sections, member.section_bonus = final.points, final.bonus
-            member.has_reviewed_numbers = reviewed
+            found = sums.get(member.sheet.pk) or SheetSums.empty(limits)
+            member.own, member.final = found.own.total, found.final.total
+            member.sections, member.section_bonus = found.final.points, found.final.bonus
+            member.has_reviewed_numbers = found.reviewed
             if member.accepted:
                 first = member.sections[0] if member.sections else Decimal(0)
                 standings.append(
@@ -150,18 +147,37 @@ def rank_members(agencies, sheets: dict, sums: dict, limits, quotas) -> list[Mem
     return result
 
 
-def _section_sums(rubric: Rubric, key_of: dict[int, str], limits: rollup.Limits) -> dict[int, list]:
-    """Each sheet the bloc sees: [its own sums per section, its final (reviewed-else-own) ones, whether any
-    criterion carries a reviewed number], in one query."""
-    sums: dict[int, list] = {}
+@dataclass
+class SheetSums:
+    """One sheet's sums as the bloc sees them: its own per section, its final (reviewed-else-own) ones and
+    whether any criterion carries a reviewed number; So sánh các năm also notes its rubric and whether it
+    is a draft."""
+
+    own: rollup.SectionSums
+    final: rollup.SectionSums
+    reviewed: bool = False
+    rubric_id: int | None = None
+    draft: bool = False
+
+    @classmethod
+    def empty(cls, limits: rollup.Limits, **noted) -> "SheetSums":
+        return cls(rollup.SectionSums(limits), rollup.SectionSums(limits), **noted)
+
+    def add(self, key: str, points, bonus, reviewed_points, reviewed_bonus) -> None:
+        self.own.add(key, points, bonus)
+        final_points = rollup.reviewed_or_own(points, reviewed_points)
+        self.final.add(key, final_points, rollup.reviewed_or_own(bonus, reviewed_bonus))
+        self.reviewed = self.reviewed or reviewed_points is not None or reviewed_bonus is not None
+
+
+def _section_sums(rubric: Rubric, key_of: dict[int, str], limits: rollup.Limits) -> dict[int, SheetSums]:
+    """Each sheet the bloc sees, by pk: its SheetSums, in one query."""
+    sums: dict[int, SheetSums] = {}
     for sheet_id, criterion_id, points, bonus, r_points, r_bonus in Score.objects.filter(
         sheet__rubric=rubric, sheet__status__in=Sheet.SEEN_BY_BLOC
     ).values_list("sheet_id", "criterion_id", "points", "bonus", "reviewed_points", "reviewed_bonus"):
         found = sums.get(sheet_id)
         if found is None:
-            found = sums[sheet_id] = [rollup.SectionSums(limits), rollup.SectionSums(limits), False]
-        key = key_of[criterion_id]
-        found[0].add(key, points, bonus)
-        found[1].add(key, rollup.reviewed_or_own(points, r_points), rollup.reviewed_or_own(bonus, r_bonus))
-        found[2] = found[2] or r_points is not None or r_bonus is not None
+            found = sums[sheet_id] = SheetSums.empty(limits)
+        found.add(key_of[criterion_id], points, bonus, r_points, r_bonus)
     return sums
