@@ -118,7 +118,7 @@ class Rubric(models.Model):
 
     @property
     def round_args(self) -> tuple:
-        """The bloc board's address arguments for this round (see vpub/urls.py: the year-end round has none)."""
+        """The bloc board's address arguments for this round (see scoring/review/urls.py: the year-end round has none)."""
         base = (self.bloc.code, self.year)
         return (*base, self.round) if self.is_mid_year else base
 

@@ -1,4 +1,5 @@
-"""`{% round_url "bloc_board" rubric %}`: a bloc-year page of the rubric's round (vpub/urls.py's twins)."""
+"""`{% round_url "bloc_board" rubric %}`: a bloc-year page of the rubric's round (the twins of
+scoring/review/urls.py)."""
 
 from django import template
 from django.urls import reverse

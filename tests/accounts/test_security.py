@@ -294,14 +294,17 @@ def test_a_server_error_shows_no_internals_and_its_request_id_is_logged(cast, ca
     clear_url_caches()
     import importlib
 
+    import scoring.sheets.urls
     import vpub.urls
 
-    importlib.reload(vpub.urls)
+    importlib.reload(scoring.sheets.urls)  # the home page's route, now to the broken view
+    importlib.reload(vpub.urls)  # whose include of it is read afresh
     try:
         with caplog.at_level(logging.ERROR):
             response = client.get("/", HTTP_X_REQUEST_ID="abcdef1234567890")
     finally:
         monkeypatch.undo()
+        importlib.reload(scoring.sheets.urls)
         importlib.reload(vpub.urls)
         clear_url_caches()
     page = response.content.decode()
