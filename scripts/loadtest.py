@@ -89,7 +89,7 @@ def start_server(workers: str | None) -> subprocess.Popen:
 
 
 def start_worker() -> subprocess.Popen:
-    """The job worker as docs/deploy.md runs it; its failures reach the reviewers as failed jobs."""
+    """The job worker as docs/operations.md runs it; its failures reach the reviewers as failed jobs."""
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "2"]
     return subprocess.Popen(
         command, cwd=ROOT, env=environment(), start_new_session=True, stdout=subprocess.DEVNULL

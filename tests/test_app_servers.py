@@ -1,5 +1,5 @@
-"""Several gunicorn servers on one machine, each started as docs/deploy.md starts it (vpub/gunicorn.conf.py):
-two app servers, a load test, a probe. None takes over another's control socket."""
+"""Several gunicorn servers on one machine, each started as docs/operations.md starts it
+(vpub/gunicorn.conf.py): two app servers, a load test, a probe. None takes over another's control socket."""
 
 import os
 import signal

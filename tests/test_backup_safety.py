@@ -300,7 +300,8 @@ def test_a_backup_on_a_full_disk_says_so_and_leaves_nothing(tmp_path, agencies, 
 @pytest.mark.skipif(not shutil.which("pg_restore"), reason="the PostgreSQL client tools are not installed")
 @pytest.mark.django_db(transaction=True)
 def test_the_documented_pg_dump_drill_restores_the_sheets(tmp_path, bloc_2022, agencies):
-    """deploy.md's drill: pg_dump --format=custom, pg_restore --exit-on-error into a scratch database."""
+    """The backup drill of docs/operations.md: pg_dump --format=custom, pg_restore --exit-on-error into a
+    scratch database."""
     if connection.vendor != "postgresql":
         pytest.skip("pg_dump is the PostgreSQL backup")
     sheet_for(rubric=bloc_2022.bloc.rubrics.get(year=2022), agency=agencies["VP"])

@@ -1,4 +1,4 @@
-"""The code's layout, as the README's Layout section states it: wings by concept whose imports point one way,
+"""The code's layout, as docs/architecture.md states it: wings by concept whose imports point one way,
 no view imported across wings, modules and functions small enough to read."""
 
 import ast

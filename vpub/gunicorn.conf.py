@@ -1,4 +1,4 @@
-"""gunicorn for one app server: `gunicorn -c vpub/gunicorn.conf.py` (docs/deploy.md, scripts/loadtest.py).
+"""gunicorn for one app server: `gunicorn -c vpub/gunicorn.conf.py` (docs/operations.md, scripts/loadtest.py).
 
 Sync workers, 2 × cores + 1: a request is CPU-bound Python (forms, totals, rendering) and holds the GIL, so
 threads in one process only queue behind each other, and a keep-alive client stays pinned to one of them.

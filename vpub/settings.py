@@ -149,7 +149,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # Background jobs (long exports) go through Django's tasks API; the database backend needs no other service:
-# `manage.py db_worker` runs them. docs/deploy.md says how to move to Redis/RQ.
+# `manage.py db_worker` runs them. docs/operations.md says how to move to Redis/RQ.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job still running this long after it started has lost its worker (killed, power lost): it is shown as
 # failed and can be asked for again. The largest export (1,000 agencies) takes well under a minute.
@@ -179,7 +179,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Reverse proxies in front of the app (nginx: 1). Behind them the client's address is the entry the outermost
-# one appended to X-Forwarded-For (see docs/deploy.md); throttling and the security log use the same resolver.
+# one appended to X-Forwarded-For (see docs/operations.md); throttling and the security log use the same
+# resolver.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
