@@ -56,14 +56,22 @@ def parse_points(value) -> Decimal | None:
     return number.quantize(Decimal("0.01")) + 0  # + 0: "-0" is 0
 
 
+def parse_given_points(value) -> Decimal:
+    """parse_points of a value known not to be empty (a part of a cell, a matched number)."""
+    number = parse_points(value)
+    if number is None:
+        raise NumberError("Thiếu số điểm.")
+    return number
+
+
 def parse_points_list(value) -> list[Decimal]:
     """Every number in a cell such as "60 20 20" (a total followed by its parts)."""
     if value is None:
         return []
     if isinstance(value, int | float | Decimal):
-        return [parse_points(value)]
+        return [parse_given_points(value)]
     parts = str(value).replace(";", " ").split()
-    return [parse_points(part) for part in parts]
+    return [parse_given_points(part) for part in parts]
 
 
 def format_points(value: Decimal | None) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .notation import NumberError, parse_points, parse_points_list
+from .notation import NumberError, parse_given_points, parse_points, parse_points_list
 
 HEADER_SCAN_ROWS = 40
 # Bounds on what is read, whatever size the file claims (its <dimension>, or one cell at XFD1048576): a
@@ -363,7 +363,7 @@ def parse_options(text: str) -> list[ParsedOption]:
             component = "" if normalize(prefix) in ("", "đạt", "đạt mức", "xếp loại") else prefix
         else:
             component, label = "", raw
-        options.append(ParsedOption(component, label, parse_points(match.group("points"))))
+        options.append(ParsedOption(component, label, parse_given_points(match.group("points"))))
     return options if len(options) >= 2 else []
 
 
