@@ -14,6 +14,7 @@ venv_install test
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 .venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet . || { echo "Mã chưa định dạng: chạy .venv/bin/ruff format ." >&2; exit 1; }
 DEBUG=1 .venv/bin/mypy  # the files [tool.mypy] in pyproject.toml names
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Có thay đổi model chưa có migration: chạy python manage.py makemigrations." >&2; exit 1; }
