@@ -16,7 +16,7 @@ from ..accounts.access import (
     get_dossier_for_user,
     get_province_admin,
 )
-from ..evidence.services import StorageFailed
+from ..files import StorageFailed
 from ..models import Agency, BlocMember, Dossier, DossierLine
 from ..reports import signing
 from ..review.standings import bloc_round

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..accounts.access import allowed, bound_data, get_province_admin
 from ..accounts.yearly_access import get_covenant_bloc_year, get_pledge_for_user
-from ..evidence.services import StorageFailed
+from ..files import StorageFailed
 from ..models import AwardTitle, Pledge
 from ..reports import signing
 from . import services

@@ -18,8 +18,8 @@ from ..accounts.access import (
     roles_of,
 )
 from ..accounts.security import log_event
-from ..evidence.services import StorageFailed
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
+from ..files import StorageFailed
 from ..models import Report, Round, Sheet
 from ..sheets.services import SheetLocked
 from . import external, services, signing, verification
