@@ -21,7 +21,7 @@ WINGS = (
     "awards",
 )
 # The shared floor: everything may use it, it uses no wing.
-FLOOR = ("models", "rollup", "notation", "workbooks", "notifications", "demo")
+FLOOR = ("models", "rollup", "notation", "workbooks", "files", "notifications", "demo")
 # The order in which wings may depend on each other: a wing imports only wings before it.
 ORDER = {
     "floor": 0,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from vpub.settings import env_bool, env_list
+from vpub.settings import env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +19,15 @@ def test_it_reads_booleans_and_lists_and_fails_loudly_on_nonsense(monkeypatch):
         env_bool("X_FLAG", True)
     monkeypatch.setenv("X_HOSTS", "a.gov.vn, b.gov.vn,")
     assert env_list("X_HOSTS", []) == ["a.gov.vn", "b.gov.vn"]
+
+
+def test_it_reads_whole_numbers_and_fails_loudly_naming_the_variable(monkeypatch):
+    assert env_int("X_PORT", 25) == 25
+    monkeypatch.setenv("X_PORT", " 587 ")
+    assert env_int("X_PORT", 25) == 587
+    monkeypatch.setenv("X_PORT", "5.87")
+    with pytest.raises(ImproperlyConfigured, match="X_PORT must be a whole number, not '5.87'"):
+        env_int("X_PORT", 25)
 
 
 def settings_in_subprocess(**env) -> subprocess.CompletedProcess:
@@ -40,6 +49,12 @@ def settings_in_subprocess(**env) -> subprocess.CompletedProcess:
 def test_development_needs_no_variable_and_uses_sqlite_in_vietnamese():
     result = settings_in_subprocess()
     assert result.stdout.split() == ["True", "vpub.sqlite", "vi", "Asia/Ho_Chi_Minh"]
+
+
+def test_a_number_that_is_not_one_stops_the_start_naming_its_variable():
+    result = settings_in_subprocess(EXPORT_JOB_LEASE_MINUTES="15m")
+    assert result.returncode != 0
+    assert "EXPORT_JOB_LEASE_MINUTES must be a whole number, not '15m'" in result.stderr
 
 
 def test_production_requires_a_secret_key_and_hosts():

@@ -7,7 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from ..evidence.services import evidence_save, store
+from ..evidence.services import evidence_save
+from ..files import store
 from ..models import Agency, BlocYear, Document, Dossier, DossierLine, Rubric
 from ..reports import signing
 from ..review.standings import bloc_round

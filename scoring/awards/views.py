@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,7 @@ from ..accounts.access import (
     get_dossier_for_user,
     get_province_admin,
 )
-from ..evidence.services import StorageFailed
+from ..files import StorageFailed, download
 from ..models import Agency, BlocMember, Dossier, DossierLine
 from ..reports import signing
 from ..review.standings import bloc_round
@@ -136,13 +136,6 @@ def line_delete(request, pk: int, line_pk: int):
     return redirect("dossier_home", code=dossier.bloc_year.bloc.code, year=dossier.bloc_year.year)
 
 
-def _attachment(content, filename: str, content_type: str):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_GET
 def dossier_download(request, pk: int, fmt: str):
@@ -150,17 +143,10 @@ def dossier_download(request, pk: int, fmt: str):
     dossier, _ = get_dossier_for_user(request, pk)
     name = f"to-trinh-khen-thuong-{dossier.bloc_year.bloc.code}-{dossier.bloc_year.year}"
     if fmt == "xlsx":
-        return _attachment(dossier_xlsx(dossier), f"danh-sach-{name}.xlsx", XLSX)
+        return download(dossier_xlsx(dossier), f"danh-sach-{name}.xlsx", XLSX)
     if dossier.is_sent:
-        response = FileResponse(
-            dossier.signed_pdf.open("rb"),
-            as_attachment=True,
-            content_type="application/pdf",
-            filename=f"{name}-da-ky.pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-    return _attachment(dossier_pdf(dossier), f"{name}-chua-ky.pdf", "application/pdf")
+        return download(dossier.signed_pdf.open("rb"), f"{name}-da-ky.pdf", "application/pdf")
+    return download(dossier_pdf(dossier), f"{name}-chua-ky.pdf", "application/pdf")
 
 
 @sensitive_post_parameters("passphrase")

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from ..accounts.access import allowed, bound_data, get_agency_for_user, get_sheet_for_user
+from ..files import download
 from ..models import Document
 from . import services, uploads, versions
 from .citations import parse_citation
@@ -97,7 +99,7 @@ def sheet_evidence_file(request, pk: int, document_pk: int, version: int):
     return _file_response(found, inline=found.inline)
 
 
-def _file_response(document, *, inline: bool) -> FileResponse:
+def _file_response(document, *, inline: bool) -> HttpResponseBase:
     """A register file (an entry or one of its versions) with the type its content has."""
     if not document.file:
         raise Http404
@@ -107,15 +109,8 @@ def _file_response(document, *, inline: bool) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=uploads.download_name(document.original_name, kind, document.file.name),
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = uploads.download_name(document.original_name, kind, document.file.name)
+    return download(handle, name, kind.content_type if kind else "application/octet-stream", inline=inline)
 
 
 @login_required

@@ -1,7 +1,6 @@
 """So sánh các năm: an agency's years side by side, and a bloc's; the same as Excel and PDF."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -12,6 +11,7 @@ from ..accounts.yearly_access import (
     require_history_years,
 )
 from ..exports.history import agency_history_pdf, agency_history_xlsx, bloc_history_pdf, bloc_history_xlsx
+from ..files import download
 from .charts import agency_chart, bloc_chart
 from .compare import AgencyComparison, BlocComparison, agency_comparison, bloc_comparison
 from .rounds import year_rounds
@@ -37,14 +37,6 @@ def _bloc(request, code: str) -> BlocComparison:
     return bloc_comparison(bloc_years[0].bloc, year_rounds(bloc_years))
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def agency_history(request, code: str):
@@ -62,8 +54,8 @@ def agency_history_export(request, code: str, fmt: str):
     comparison = _agency(request, code)
     name = f"so-sanh-cac-nam-{comparison.agency.code}.{fmt}"
     if fmt == "pdf":
-        return _download(agency_history_pdf(comparison), name, "application/pdf")
-    return _download(agency_history_xlsx(comparison), name, XLSX)
+        return download(agency_history_pdf(comparison), name, "application/pdf")
+    return download(agency_history_xlsx(comparison), name, XLSX)
 
 
 @login_required
@@ -81,5 +73,5 @@ def bloc_history_export(request, code: str, fmt: str):
     comparison = _bloc(request, code)
     name = f"so-sanh-cac-nam-khoi-{comparison.bloc.code}.{fmt}"
     if fmt == "pdf":
-        return _download(bloc_history_pdf(comparison), name, "application/pdf")
-    return _download(bloc_history_xlsx(comparison), name, XLSX)
+        return download(bloc_history_pdf(comparison), name, "application/pdf")
+    return download(bloc_history_xlsx(comparison), name, XLSX)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from ..evidence.services import store
+from ..files import store
 from ..models import AwardTitle, BlocYear, Covenant, Pledge
 from ..notation import format_date
 from ..reports import signing

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
 from ..accounts.access import allowed, bound_data, get_province_admin
 from ..accounts.yearly_access import get_covenant_bloc_year, get_pledge_for_user
-from ..evidence.services import StorageFailed
+from ..files import StorageFailed, download
 from ..models import AwardTitle, Pledge
 from ..reports import signing
 from . import services
@@ -155,19 +155,6 @@ def covenant_page(request, code: str, year: int):
     return render(request, "scoring/covenant.html", context)
 
 
-def _pdf(content, filename: str):
-    response = (
-        FileResponse(content, as_attachment=True, content_type="application/pdf", filename=filename)
-        if hasattr(content, "read")
-        else HttpResponse(content, content_type="application/pdf")
-    )
-    if not hasattr(content, "read"):
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def covenant_download(request, code: str, year: int):
@@ -175,12 +162,12 @@ def covenant_download(request, code: str, year: int):
     covenant = services.covenant_for(bloc_year=bloc_year)
     name = f"giao-uoc-{year}-{bloc_year.bloc.code}"
     if covenant.signed_pdf:
-        return _pdf(covenant.signed_pdf.open("rb"), f"{name}-da-ky.pdf")
+        return download(covenant.signed_pdf.open("rb"), f"{name}-da-ky.pdf", "application/pdf")
     missing = services.covenant_ready(covenant)
     if missing:
         messages.error(request, missing)
         return redirect("covenant_page", code=code, year=year)
-    return _pdf(covenant_pdf(covenant), f"{name}-chua-ky.pdf")
+    return download(covenant_pdf(covenant), f"{name}-chua-ky.pdf", "application/pdf")
 
 
 @sensitive_post_parameters("passphrase")

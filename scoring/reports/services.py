@@ -7,8 +7,8 @@ from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.general import SigningError as PdfSigningError
 
-from ..evidence.services import store
 from ..exports.pdf import pdf_with_signature_box, report_html, report_pdf_with_signature_box
+from ..files import store
 from ..models import BlocYear, Report, Sheet
 from ..sheets.services import SheetLocked, sheet_submit
 from . import external, signing, verification

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
@@ -18,8 +19,8 @@ from ..accounts.access import (
     roles_of,
 )
 from ..accounts.security import log_event
-from ..evidence.services import StorageFailed
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
+from ..files import StorageFailed, download
 from ..models import Report, Round, Sheet
 from ..sheets.services import SheetLocked
 from . import external, services, signing, verification
@@ -40,14 +41,6 @@ VERDICTS = {
 }
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _name(sheet: Sheet, kind: str, extension: str) -> str:
     suffix = Round.file_suffix(sheet.rubric.round)
     return f"{kind}-{sheet.rubric.year}{suffix}-{sheet.agency.code}.{extension}"
@@ -58,8 +51,8 @@ def _name(sheet: Sheet, kind: str, extension: str) -> str:
 def sheet_download(request, pk: int, fmt: str):
     sheet, _ = get_sheet_for_user(request, pk, "sheet.download")
     if fmt == "pdf":
-        return _download(sheet_pdf(sheet), _name(sheet, "bang-cham-diem", "pdf"), "application/pdf")
-    return _download(sheet_xlsx(sheet), _name(sheet, "bang-cham-diem", "xlsx"), XLSX)
+        return download(sheet_pdf(sheet), _name(sheet, "bang-cham-diem", "pdf"), "application/pdf")
+    return download(sheet_xlsx(sheet), _name(sheet, "bang-cham-diem", "xlsx"), XLSX)
 
 
 @login_required
@@ -104,19 +97,13 @@ def report_download(request, pk: int):
     report = get_object_or_404(Report, sheet=sheet)
     if report.signed_pdf:
         return _signed_file(report)
-    return _download(report_pdf(report), _name(sheet, "bao-cao-chua-ky", "pdf"), "application/pdf")
+    return download(report_pdf(report), _name(sheet, "bao-cao-chua-ky", "pdf"), "application/pdf")
 
 
-def _signed_file(report: Report) -> FileResponse:
-    response = FileResponse(
-        report.signed_pdf.open("rb"),
-        as_attachment=True,
-        content_type="application/pdf",
-        filename=_name(report.sheet, "bao-cao-da-ky", "pdf"),
+def _signed_file(report: Report) -> HttpResponseBase:
+    return download(
+        report.signed_pdf.open("rb"), _name(report.sheet, "bao-cao-da-ky", "pdf"), "application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @sensitive_post_parameters("passphrase")
@@ -171,7 +158,7 @@ def report_for_signing(request, pk: int):
     if report is None:
         return redirect("report_edit", pk=sheet.pk)
     issued = services.report_issue_for_signing(report=report)
-    return _download(issued, _name(sheet, "bao-cao-de-ky", "pdf"), "application/pdf")
+    return download(issued, _name(sheet, "bao-cao-de-ky", "pdf"), "application/pdf")
 
 
 @login_required

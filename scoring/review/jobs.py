@@ -19,11 +19,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django_tasks import task
 
 from ..exports.bloc import bloc_pdf, bloc_xlsx
+from ..files import download
 from ..models import BlocYear, ExportJob, Rubric, export_path
 from .standings import bloc_round
 
@@ -154,14 +155,6 @@ def job_state(job: ExportJob, download: str) -> dict:
     }
 
 
-def job_file(job: ExportJob) -> FileResponse:
+def job_file(job: ExportJob) -> HttpResponseBase:
     """A finished job's file, for those the caller's access check let through."""
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.download_name,
-        content_type=CONTENT_TYPES[job.kind],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(job.file.open("rb"), job.download_name, CONTENT_TYPES[job.kind])

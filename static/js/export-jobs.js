@@ -1,11 +1,11 @@
 // The board's export jobs: each unfinished job (li[data-export-job]) asks its JSON status URL every few
 // seconds until the worker has finished it, then shows “Tải tệp” or the Vietnamese reason it failed.
 // Without this script the list shows the state as of the page's loading; a reload brings it up to date.
+// The asking is jobs.js's pollJob.
 (function () {
   "use strict";
 
   const EVERY_MS = 2000;
-  const UNFINISHED = ["queued", "running"];
 
   function announce(text) {
     const box = document.querySelector("[data-job-announce]");
@@ -31,28 +31,17 @@
     if (state.finished) announce(state.status === "done" ? "Tệp đã tạo xong: bấm “Tải tệp”." : state.error);
   }
 
-  async function poll(item) {
-    let state;
-    try {
-      const response = await fetch(item.dataset.exportJob, {
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "X-Requested-With": "XMLHttpRequest" },
-      });
-      if (!response.ok || !(response.headers.get("Content-Type") || "").includes("json")) {
-        item.querySelector("[data-job-error]").textContent =
-          "Không xem được trạng thái tệp (mã " + response.status + "). Tải lại trang để xem tiếp.";
-        return;
-      }
-      state = await response.json();
-    } catch (error) {
-      setTimeout(() => poll(item), EVERY_MS * 3); // the network: try again, less often
-      return;
-    }
-    show(item, state);
-    if (!state.finished) setTimeout(() => poll(item), EVERY_MS);
+  function failed(item, code) {
+    item.querySelector("[data-job-error]").textContent =
+      "Không xem được trạng thái tệp (mã " + code + "). Tải lại trang để xem tiếp.";
   }
 
   document.querySelectorAll("li[data-export-job]").forEach((item) => {
-    if (UNFINISHED.includes(item.dataset.status)) setTimeout(() => poll(item), EVERY_MS);
+    if (!window.pollJob.UNFINISHED.includes(item.dataset.status)) return;
+    window.pollJob(item.dataset.exportJob, {
+      every: EVERY_MS,
+      show: (state) => show(item, state),
+      failed: (code) => failed(item, code),
+    });
   });
 })();

@@ -1,11 +1,11 @@
 // An import page's job (section[data-import-job]): while the worker has not finished it, ask its JSON status
 // every few seconds; then show what it wrote, or the Vietnamese reason it wrote nothing, in the section's
 // live region. Without this script the section shows the state as of the page's loading; “Xem tiếp” reloads.
+// The asking is jobs.js's pollJob.
 (function () {
   "use strict";
 
   const EVERY_MS = 1500;
-  const UNFINISHED = ["queued", "running"];
 
   function result(state) {
     const box = document.createElement("div");
@@ -44,27 +44,15 @@
     if (done) done.hidden = state.status !== "done";
   }
 
-  async function poll(section) {
-    let state;
-    try {
-      const response = await fetch(section.dataset.importJob, {
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "X-Requested-With": "XMLHttpRequest" },
-      });
-      if (!response.ok || !(response.headers.get("Content-Type") || "").includes("json")) {
-        section.querySelector("[data-job-result]").textContent =
-          "Không xem được trạng thái (mã " + response.status + "). Tải lại trang để xem tiếp.";
-        return;
-      }
-      state = await response.json();
-    } catch (error) {
-      setTimeout(() => poll(section), EVERY_MS * 3); // the network: try again, less often
-      return;
-    }
-    show(section, state);
-    if (!state.finished) setTimeout(() => poll(section), EVERY_MS);
-  }
-
   const section = document.querySelector("section[data-import-job]");
-  if (section && UNFINISHED.includes(section.dataset.status)) setTimeout(() => poll(section), EVERY_MS);
+  if (section && window.pollJob.UNFINISHED.includes(section.dataset.status)) {
+    window.pollJob(section.dataset.importJob, {
+      every: EVERY_MS,
+      show: (state) => show(section, state),
+      failed: (code) => {
+        section.querySelector("[data-job-result]").textContent =
+          "Không xem được trạng thái (mã " + code + "). Tải lại trang để xem tiếp.";
+      },
+    });
+  }
 })();

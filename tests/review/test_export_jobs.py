@@ -103,6 +103,7 @@ def test_the_worker_builds_the_files_and_only_the_blocs_followers_download_them(
         response = client.get(answer["download"])
         assert response.status_code == 200, role
         assert response["Content-Disposition"] == 'attachment; filename="bang-tong-hop-TMTH-2022.xlsx"'
+        assert response["Cache-Control"] == "private, no-store"  # a streamed file too (NoStoreMiddleware)
         wb = load_workbook(BytesIO(b"".join(response.streaming_content)))
         assert wb.sheetnames[:2] == ["Tổng hợp", "Ma trận điểm"]
         pdf_file = client.get(reverse("export_job_file", args=["TMTH", 2022, pdf.pk]))
