@@ -47,6 +47,7 @@ def download(content, filename: str, content_type: str, *, inline: bool = False)
     A built document's name (a kind, a year, a code) is written quoted as it is; a stored file's name — an
     uploaded one may be Vietnamese — is written by FileResponse as RFC 6266 asks: quoted if ASCII,
     `filename*=utf-8''…` if not."""
+    response: HttpResponse | FileResponse
     if hasattr(content, "read"):
         response = FileResponse(
             content, as_attachment=not inline, filename=filename, content_type=content_type

@@ -152,7 +152,10 @@ def _merge(criteria, scores, ratings: Ratings, values, bases):
 
 def _plan(sheet, criteria, scores, ratings: Ratings, values):
     """(changes, scores to create, scores to update, {criterion key: (score, reviewed ratings to store)})."""
-    changes, to_create, to_update, rated = [], [], [], {}
+    changes: list[tuple[Criterion, str, str, str]] = []
+    to_create: list[Score] = []
+    to_update: list[Score] = []
+    rated: dict[str, tuple[Score, dict]] = {}
     names = None
     for key, value in values.items():
         criterion = criteria[key]
