@@ -42,8 +42,9 @@ venv_install() {
   [ -x .venv/bin/python ] || "$python" -m venv .venv
   lock_bootstrap .venv/bin/python
   lock_install .venv/bin/python "$1"
-  .venv/bin/python -m pip check >/dev/null || {
-    .venv/bin/python -m pip check >&2
+  local unmet
+  unmet=$(.venv/bin/python -m pip check 2>&1) || {
+    echo "$unmet" >&2
     echo "LỖI: các gói đã cài thiếu hoặc lệch nhau (xem trên); chạy bash scripts/lock.sh rồi cài lại." >&2
     return 1
   }
