@@ -143,10 +143,10 @@ def copy_to_next_year(modeladmin, request, queryset):
     silently (the province's setup pages ask for it)."""
     for rubric in queryset.select_related("bloc"):
         year = rubric.year + 1
-        if rubric.is_mid_year:  # next year's rubric is copied from this year's year-end one
+        if rubric.round_kind.opened_from:  # next year's rubric is copied from the rubric this one came from
             modeladmin.message_user(
                 request,
-                f"Bỏ qua {rubric}: bảng sơ kết 6 tháng không sao chép sang năm sau.",
+                f"Bỏ qua {rubric}: bảng {rubric.round_kind.called} không sao chép sang năm sau.",
                 messages.WARNING,
             )
             continue

@@ -40,7 +40,7 @@ def _later(messages: list[tuple[str, str, list[str]]]) -> None:
 
 def _round_tag(rubric) -> str:
     """The subject's tag: "2022", or "2022 – sơ kết 6 tháng" for the six-month round."""
-    return f"{rubric.year} – sơ kết 6 tháng" if rubric.is_mid_year else str(rubric.year)
+    return rubric.round_kind.with_tag(str(rubric.year), " – ")
 
 
 def sheet_submitted(sheet: Sheet) -> None:

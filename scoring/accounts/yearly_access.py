@@ -135,14 +135,15 @@ def get_covenant_bloc_year(request, code: str, year: int, action: str = "covenan
 def mid_year_source(request, rubric: Rubric, agency: Agency, pk: str) -> Sheet:
     """The agency's own six-month sheet of the year-end `rubric`'s bloc and year; 404 for any other sheet."""
     sheet, pk = None, str(pk)
-    if pk.isascii() and pk.isdigit() and len(pk) <= 12 and not rubric.is_mid_year:
+    starts_from = rubric.round_kind.starts_from
+    if pk.isascii() and pk.isdigit() and len(pk) <= 12 and starts_from:
         sheet = (
             Sheet.objects.filter(
                 pk=int(pk),
                 agency=agency,
                 rubric__bloc_id=rubric.bloc_id,
                 rubric__year=rubric.year,
-                rubric__round=Rubric.Round.MID_YEAR,
+                rubric__round=starts_from,
             )
             .select_related("rubric")
             .first()

@@ -91,8 +91,8 @@ def _summary(ws, state, layouts: dict[int, SheetLayout]) -> None:
         put(ws, row, 1, value, "Tiêu đề bảng khối")
     header = 4
     for column, (name, heading, width) in enumerate(SUMMARY_COLUMNS, start=1):
-        if name == "award" and state.rubric.is_mid_year:
-            heading = "Ghi chú"  # the six-month round proposes no award
+        if name == "award" and not state.rubric.round_kind.proposes_awards:
+            heading = "Ghi chú"
         put(ws, header, column, heading)
         ws.column_dimensions[get_column_letter(column)].width = width
     _style_row(ws, header, len(SUMMARY_COLUMNS), bold=True)

@@ -130,7 +130,7 @@ def dateline(place: str, day, year: int) -> str:
 
 def next_period(rubric) -> str:
     """What the report's second part plans for: the rest of the year after six months, else next year."""
-    return f"6 THÁNG CUỐI NĂM {rubric.year}" if rubric.is_mid_year else f"NĂM {rubric.year + 1}"
+    return rubric.round_kind.next_period_of(rubric.year).upper()
 
 
 def report_html(report: Report) -> str:
@@ -145,7 +145,7 @@ def report_html(report: Report) -> str:
         "subject": report.subject or report.default_subject(),
         "recipients": [line.strip() for line in report.recipients.splitlines() if line.strip()],
         "distribution": [line.strip() for line in report.distribution.splitlines() if line.strip()],
-        "mid_year": sheet.rubric.is_mid_year,
+        "closing_words": sheet.rubric.round_kind.closing_words(year, agency.name),
         "sections": [
             (
                 "PHẦN THỨ NHẤT",

@@ -62,7 +62,7 @@ def issued_with_line(sheet: Sheet, report: Report | None) -> str:
         when = format_date(report.issued_on)
         return f"(Ban hành kèm theo Báo cáo số {report.reference} ngày {when} của {agency.name})"
     number = report.reference if report and report.number else f"     /BC-{agency.symbol}"
-    month = 6 if sheet.rubric.is_mid_year else 12  # the six-month report is issued in June
+    month = sheet.rubric.round_kind.ends_in_month  # the report is issued in its period's last month
     return f"(Ban hành kèm theo Báo cáo số {number} ngày     /{month}/{sheet.rubric.year} của {agency.name})"
 
 

@@ -102,7 +102,8 @@ def workbook_bytes(doc: SheetDocument) -> bytes:
 def sheet_workbook(doc: SheetDocument) -> Workbook:
     wb = Workbook()
     ws = wb.active
-    ws.title = f"Bảng chấm điểm {doc.sheet.rubric.year}" + (" sơ kết" if doc.sheet.rubric.is_mid_year else "")
+    rubric = doc.sheet.rubric
+    ws.title = " ".join(filter(None, [f"Bảng chấm điểm {rubric.year}", rubric.round_kind.short_tag]))
     write_sheet(ws, doc)
     return wb
 

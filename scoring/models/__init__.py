@@ -8,7 +8,8 @@ from .exports import ExportJob, export_path
 from .imports import ImportJob
 from .pledges import AwardTitle, Covenant, Pledge, signed_covenant_path
 from .reports import Report, signed_report_path
-from .rubrics import AwardRule, Component, Criterion, Round, RoundEvent, Rubric, Tier
+from .rounds import Round, RoundKind
+from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
 from .sheets import (
     ComponentRating,
     ReviewedRating,
@@ -28,6 +29,7 @@ __all__ = [
     "Pledge",
     "signed_covenant_path",
     "Round",
+    "RoundKind",
     "RoundEvent",
     "Bloc",
     "BlocMember",

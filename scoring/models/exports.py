@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from .agencies import BlocYear
-from .rubrics import Round
+from .rounds import Round
 
 PROVINCE_FOLDER = "tinh"  # exports/tinh/<year>/: the province's tables, beside the blocs' folders
 
@@ -126,7 +126,7 @@ class ExportJob(models.Model):
     def scope_name(self) -> str:
         if self.is_province:
             return f"toàn tỉnh năm {self.year}"
-        return f"{self.bloc_year}, sơ kết 6 tháng" if self.round == Round.MID_YEAR else str(self.bloc_year)
+        return Round.kind(self.round).with_tag(str(self.bloc_year), ", ")
 
     @property
     def finished(self) -> bool:

@@ -60,10 +60,4 @@ class Report(models.Model):
         return f"{self.number or '…'}/BC-{self.sheet.agency.symbol}"
 
     def default_subject(self) -> str:
-        year = self.sheet.rubric.year
-        if self.sheet.rubric.is_mid_year:
-            return (
-                f"Sơ kết công tác thi đua, khen thưởng 6 tháng đầu năm {year} và phương hướng, nhiệm vụ "
-                f"6 tháng cuối năm {year}"
-            )
-        return f"Tổng kết công tác thi đua, khen thưởng năm {year} và phương hướng, nhiệm vụ năm {year + 1}"
+        return self.sheet.rubric.round_kind.report_subject(self.sheet.rubric.year)

@@ -12,38 +12,16 @@ from django.utils import timezone
 from ..notation import format_points
 from .agencies import Bloc
 from .base import AppendOnlyModel
+from .rounds import KINDS, Round, RoundKind
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
-class Round(models.TextChoices):
-    """The rounds of an emulation year: the year-end review every bloc has, and an optional six-month one
-    (sơ kết 6 tháng), each with its own rubric, deadline and sheets."""
-
-    YEAR_END = "year", "Tổng kết năm"
-    MID_YEAR = "mid", "Sơ kết 6 tháng"
-
-    @classmethod
-    def of_year(cls, round: str) -> str:
-        """How a message names a round before its year: "năm" 2022, "sơ kết 6 tháng năm" 2022."""
-        return "sơ kết 6 tháng năm" if round == cls.MID_YEAR else "năm"
-
-    @classmethod
-    def closed_phrase(cls, round: str) -> str:
-        """How a refusal names the closed round: "Năm thi đua đã khóa sổ", "Vòng sơ kết 6 tháng đã khóa sổ"."""
-        return "Vòng sơ kết 6 tháng đã khóa sổ" if round == cls.MID_YEAR else "Năm thi đua đã khóa sổ"
-
-    @classmethod
-    def file_suffix(cls, round: str) -> str:
-        """What a downloaded file's name adds for the round: "-so-ket-6-thang", nothing for the year-end."""
-        return "-so-ket-6-thang" if round == cls.MID_YEAR else ""
-
-
 def split_natural_key(rest: tuple) -> tuple[str, tuple]:
     """(round, the rest) of what follows (bloc, year) in a natural key: the year-end round's keys keep their
     short form (bloc, year, …), which the fixtures use; a six-month round's carry its round after the year."""
-    if rest and rest[0] in Round.values:
+    if rest and rest[0] in KINDS:
         return rest[0], rest[1:]
     return Round.YEAR_END, rest
 
@@ -87,27 +65,25 @@ class Rubric(models.Model):
         ]
 
     def __str__(self):
-        if self.is_mid_year:
-            return f"{self.title} ({self.bloc.code} {self.year}, sơ kết 6 tháng)"
-        return f"{self.title} ({self.bloc.code} {self.year})"
+        return f"{self.title} ({self.round_kind.with_tag(f'{self.bloc.code} {self.year}', ', ')})"
 
     def natural_key(self):
-        return (
-            (self.bloc.code, self.year) if not self.is_mid_year else (self.bloc.code, self.year, self.round)
-        )
+        # the year-end round's keys keep their short form, which the fixtures use (split_natural_key)
+        base = (self.bloc.code, self.year)
+        return (*base, self.round) if self.round != Round.YEAR_END else base
 
     @property
-    def is_mid_year(self) -> bool:
-        return self.round == Round.MID_YEAR
+    def round_kind(self) -> RoundKind:
+        return Round.kind(self.round)
 
     @property
     def period(self) -> str:
         """What the round covers, as the documents write it: "năm 2022", "6 tháng đầu năm 2022"."""
-        return f"6 tháng đầu năm {self.year}" if self.is_mid_year else f"năm {self.year}"
+        return self.round_kind.period_of(self.year)
 
     @property
     def closed_phrase(self) -> str:
-        return Round.closed_phrase(self.round)
+        return self.round_kind.closed_phrase
 
     @property
     def is_past_deadline(self) -> bool:
@@ -120,7 +96,7 @@ class Rubric(models.Model):
     def round_args(self) -> tuple:
         """The bloc board's address arguments for this round (see scoring/review/urls.py: the year-end round has none)."""
         base = (self.bloc.code, self.year)
-        return (*base, self.round) if self.is_mid_year else base
+        return (*base, self.round) if self.round_kind.url_segment else base
 
     natural_key.dependencies = ["scoring.bloc"]
 

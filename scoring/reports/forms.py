@@ -49,8 +49,10 @@ class ReportForm(forms.ModelForm):
         self.fields["number"].widget.attrs["inputmode"] = "numeric"
         for name in ("situation", "results", "assessment", "plans"):
             self.fields[name].help_text = MARKUP_HELP
-        if self.instance.sheet_id and self.instance.sheet.rubric.is_mid_year:
-            self.fields["plans"].label = "Phương hướng, nhiệm vụ 6 tháng cuối năm"
+        if self.instance.sheet_id:
+            self.fields[
+                "plans"
+            ].label = f"Phương hướng, nhiệm vụ {self.instance.sheet.rubric.round_kind.plans_for}"
         self.helper = FormHelper()
         # the page's "Lưu rồi ký số và nộp…" button sits outside the form and submits it (form="report-form")
         self.helper.form_id = "report-form"

@@ -109,12 +109,12 @@ def bloc_round(rubric: Rubric, bloc_year: BlocYear) -> BlocRound:
     key_of = {c.pk: c.key for c in rtree.criteria}
     sums = _section_sums(rubric, key_of, limits)
     quotas = (
-        []  # the six-month round ranks; awards are proposed from the year-end ranking only
-        if rubric.is_mid_year
-        else [
+        [
             rollup.Quota(rule.award, rule.max_count, rule.max_percent, rule.min_total)
             for rule in AwardRule.objects.filter(rubric=rubric).order_by("position")
         ]
+        if rubric.round_kind.proposes_awards
+        else []  # a round that only ranks (the six-month one): awards come from the year-end ranking
     )
     result = rank_members(sorted(members, key=lambda a: a.name), sheets, sums, limits, quotas)
     return BlocRound(rubric=rubric, bloc_year=bloc_year, rtree=rtree, members=result, quotas=quotas)

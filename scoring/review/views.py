@@ -220,7 +220,7 @@ def bloc_ranking(request, code: str, year: int, round: str = Rubric.Round.YEAR_E
             "rubric": rubric,
             "bloc_year": bloc_year,
             "follows": sees_board(roles, bloc_year),
-            "dossier": prepares_dossier(roles, bloc_year) and not rubric.is_mid_year,
+            "dossier": prepares_dossier(roles, bloc_year) and rubric.round_kind.proposes_awards,
         },
     )
 
@@ -278,7 +278,7 @@ def round_action(request, code: str, year: int, action: str, round: str = Rubric
     if not roles.province_admin:  # only the province's administrators close and reopen a round
         raise Http404
     board = reverse("bloc_board", args=rubric.round_args)
-    what = Rubric.Round.of_year(rubric.round)
+    what = rubric.round_kind.of_year
     reason = request.POST.get("reason", "").strip()
     if action == RoundEvent.Action.CLOSE:
         services.round_close(rubric=rubric, by=request.user, reason=reason)

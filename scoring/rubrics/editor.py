@@ -347,8 +347,8 @@ def rubric_set_award_rules(*, rubric: Rubric, rules: list[AwardValues]) -> None:
     """What the ranking proposes, in rank order, replaced whole; they count at the ranking, not before."""
     if rubric.status == Rubric.Status.CLOSED:
         raise EditRefused(f"{rubric.closed_phrase}: không đổi được đề nghị khen thưởng.")
-    if rubric.is_mid_year:
-        raise EditRefused("Vòng sơ kết 6 tháng chỉ xếp hạng, không đề nghị khen thưởng.")
+    if not rubric.round_kind.proposes_awards:
+        raise EditRefused(rubric.round_kind.refuses_awards)
     AwardRule.objects.filter(rubric=rubric).delete()
     AwardRule.objects.bulk_create(
         AwardRule(rubric=rubric, position=i, **vars(rule)) for i, rule in enumerate(rules, start=1)

@@ -6,68 +6,88 @@ keeps the addresses it always had, and the six-month round's pages add one segme
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Rubric
+from ..models import Round, RoundKind, Rubric
+from ..models.rounds import KINDS
 from .services import rubric_copy
-
-MID_YEAR_SEGMENT = "so-ket-6-thang"
 
 
 class RoundConverter:
-    """`<round:round>` in a URL: only the six-month round has a segment; the year-end round has none."""
+    """`<round:round>` in a URL: a round's segment (`RoundKind.url_segment`); the year-end round has none."""
 
-    regex = MID_YEAR_SEGMENT
+    def __init__(self):
+        self.rounds = {kind.url_segment: kind.value for kind in KINDS.values() if kind.url_segment}
+        self.regex = "|".join(re.escape(segment) for segment in sorted(self.rounds, key=len, reverse=True))
 
     def to_python(self, value: str) -> str:
-        return Rubric.Round.MID_YEAR
+        return self.rounds[value]
 
     def to_url(self, value: str) -> str:
-        if value != Rubric.Round.MID_YEAR:
+        kind = KINDS.get(value)
+        if kind is None or not kind.url_segment:
             raise ValueError(value)  # the year-end round's address is the one without the segment
-        return MID_YEAR_SEGMENT
+        return kind.url_segment
 
 
 def mid_year_title(rubric: Rubric) -> str:
     """ "Tiêu chí đánh giá thi đua năm 2022 …" becomes "… sơ kết 6 tháng đầu năm 2022 …"."""
-    marker = f"năm {rubric.year}"
+    return round_title(rubric, Round.kind(Round.MID_YEAR))
+
+
+def round_title(rubric: Rubric, kind: RoundKind) -> str:
+    """The title of `kind`'s round, made from the title of the rubric it is opened from."""
+    marker, named = f"năm {rubric.year}", f"{kind.short_tag} {kind.period_of(rubric.year)}".strip()
     if marker in rubric.title:
-        return rubric.title.replace(marker, f"sơ kết 6 tháng đầu năm {rubric.year}", 1)
-    return f"{rubric.title} – sơ kết 6 tháng đầu năm {rubric.year}"
+        return rubric.title.replace(marker, named, 1)
+    return f"{rubric.title} – {named}"
+
+
+def mid_year_open(*, year_end: Rubric, deadline: datetime.date | None, title: str = "") -> Rubric:
+    """The six-month round of the year-end rubric's year."""
+    return round_open(source=year_end, round=Round.MID_YEAR, deadline=deadline, title=title)
 
 
 @transaction.atomic
-def mid_year_open(*, year_end: Rubric, deadline: datetime.date | None, title: str = "") -> Rubric:
-    """The six-month round of the year-end rubric's year: a draft copy of its criteria (which the rubric
-    editor can then make lighter) with its own deadline. A ValidationError (field → message) writes nothing."""
+def round_open(*, source: Rubric, round: str, deadline: datetime.date | None, title: str = "") -> Rubric:
+    """`round` of the `source` rubric's bloc and year (the rubric its kind is opened from): a draft copy of
+    its criteria (which the rubric editor can then make lighter) with its own deadline, before the source's.
+    A ValidationError (field → message) writes nothing."""
+    kind, made_from = Round.kind(round), source.round_kind
     errors = {}
-    if year_end.is_mid_year:
-        errors["round"] = "Vòng sơ kết được lập từ bảng tiêu chí tổng kết năm."
-    elif Rubric.objects.filter(bloc=year_end.bloc, year=year_end.year, round=Rubric.Round.MID_YEAR).exists():
-        errors["round"] = f"{year_end.bloc} đã có vòng sơ kết 6 tháng năm {year_end.year}."
+    if source.round != kind.opened_from:
+        opened_from = Round.kind(kind.opened_from) if kind.opened_from else made_from
+        errors["round"] = (
+            f"{kind.name} được lập từ bảng tiêu chí {opened_from.report_word} {opened_from.period_of(source.year)}."
+        )
+    elif Rubric.objects.filter(bloc=source.bloc, year=source.year, round=round).exists():
+        errors["round"] = f"{source.bloc} đã có {kind.name[:1].lower()}{kind.name[1:]} năm {source.year}."
     if deadline is None:
-        errors["deadline"] = "Nhập hạn nộp bảng chấm điểm sơ kết 6 tháng."
-    elif deadline.year != year_end.year:
-        errors["deadline"] = f"Hạn nộp sơ kết 6 tháng phải trong năm {year_end.year}."
-    elif year_end.deadline and deadline >= year_end.deadline:
+        errors["deadline"] = f"Nhập hạn nộp bảng chấm điểm {kind.called}."
+    elif deadline.year != source.year:
+        errors["deadline"] = f"Hạn nộp {kind.called} phải trong năm {source.year}."
+    elif source.deadline and deadline >= source.deadline:
         errors["deadline"] = (
-            f"Hạn nộp sơ kết 6 tháng phải trước hạn nộp tổng kết năm ({year_end.deadline:%d/%m/%Y})."
+            f"Hạn nộp {kind.called} phải trước hạn nộp {made_from.report_word} {source.period} "
+            f"({source.deadline:%d/%m/%Y})."
         )
     if errors:
         raise ValidationError(errors)
     return rubric_copy(
-        rubric=year_end,
-        year=year_end.year,
-        title=title.strip() or mid_year_title(year_end),
-        legal_basis=year_end.legal_basis,
+        rubric=source,
+        year=source.year,
+        title=title.strip() or round_title(source, kind),
+        legal_basis=source.legal_basis,
         deadline=deadline,
-        award_rules=[],  # awards are proposed from the year-end ranking only
-        round=Rubric.Round.MID_YEAR,
+        award_rules=None if kind.proposes_awards else [],
+        round=round,
     )
 
 
 def rounds_of(bloc_id: int, year: int) -> list[Rubric]:
-    """The year's rubrics in the year's order: the six-month round ("mid") before the year-end one."""
-    return list(Rubric.objects.filter(bloc_id=bloc_id, year=year).select_related("bloc").order_by("round"))
+    """The year's rubrics in the year's order: the six-month round before the year-end one."""
+    rubrics = Rubric.objects.filter(bloc_id=bloc_id, year=year).select_related("bloc")
+    return sorted(rubrics, key=lambda r: r.round_kind.order)

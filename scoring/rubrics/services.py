@@ -204,7 +204,7 @@ def open_problems(rubric: Rubric, rtree=None, award_rules=None) -> list[str]:
     if rubric.deadline is None:
         reasons.append("Chưa đặt hạn nộp bảng chấm điểm.")
     # awards are proposed from the year-end ranking: the six-month round ranks, it proposes nothing
-    if not rubric.is_mid_year and not (
+    if rubric.round_kind.proposes_awards and not (
         award_rules if award_rules is not None else rubric.award_rules.exists()
     ):
         reasons.append("Chưa có đề nghị khen thưởng theo thứ hạng (Cờ thi đua, Bằng khen …).")

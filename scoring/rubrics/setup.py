@@ -63,7 +63,8 @@ def setup_overview() -> list[BlocRow]:
     for r in Rubric.objects.annotate(
         criterion_count=Count("criteria", distinct=True), award_count=Count("award_rules", distinct=True)
     ):
-        (mid_years if r.is_mid_year else rubrics)[(r.bloc_id, r.year)] = r
+        # a round opened from the year's rubric (the six-month one) sits beside it
+        (mid_years if r.round_kind.opened_from else rubrics)[(r.bloc_id, r.year)] = r
     staff: dict[int, set[str]] = {}
     for agency_id, role in Membership.objects.filter(user__is_active=True).values_list("agency_id", "role"):
         staff.setdefault(agency_id, set()).add(role)

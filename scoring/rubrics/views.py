@@ -92,9 +92,7 @@ def setup_year_open(request, code: str, year: int):
 @login_required
 def setup_rubric_copy(request, pk: int):
     source = get_rubric_to_set_up(request, pk)
-    if (
-        source.is_mid_year
-    ):  # another year or bloc is copied from a year-end rubric; this page has no link here
+    if source.round_kind.opened_from:  # another year or bloc is copied from the rubric this one came from
         raise Http404
     year = source.year + 1
     data, _ = bound_data(request)

@@ -14,37 +14,48 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.db import transaction
 
-from ..models import Criterion, Rubric, Score, Sheet
+from ..models import Criterion, Round, RoundKind, Rubric, Score, Sheet
 from ..rubrics.tree import RubricTree, rubric_tree
 from .merge import ScoreInput
 from .services import record_transition, sheet_save
 
-FROM_MID_YEAR = "Bắt đầu từ bảng sơ kết 6 tháng"
+
+def started_from(source: RoundKind) -> str:
+    """The new sheet's first history line: "Bắt đầu từ bảng sơ kết 6 tháng"."""
+    return f"Bắt đầu từ bảng {source.called}"
+
+
+FROM_MID_YEAR = started_from(Round.kind(Round.MID_YEAR))
 
 
 @dataclass
 class Carried:
     sheet: Sheet
+    source: RoundKind | None = None  # the round of the sheet it started from, where anything was read
     copied: int = 0  # criteria with something copied
     left_out: list[str] = field(default_factory=list)  # year-end criteria whose numbers did not all carry
     unmatched: list[str] = field(default_factory=list)  # six-month criteria the year-end rubric lacks
 
     def messages(self) -> list[tuple[int, str]]:
         """What the agency is told, as (django.contrib.messages level, text)."""
-        said = []
+        said: list[tuple[int, str]] = []
+        if self.source is None:
+            return said
+        rubric, source, into = self.sheet.rubric, self.source, self.sheet.rubric.round_kind
         if self.copied:
             said.append(
                 (
                     messages.SUCCESS,
-                    f"Đã chép {self.copied} tiêu chí từ bảng sơ kết 6 tháng: xem lại từng tiêu chí cho cả năm "
-                    "trước khi nộp.",
+                    f"Đã chép {self.copied} tiêu chí từ bảng {source.called}: xem lại từng tiêu chí cho "
+                    f"{rubric.period} trước khi nộp.",
                 )
             )
         if self.left_out:
             said.append(
                 (
                     messages.WARNING,
-                    f"Bảng tiêu chí tổng kết chấm khác bảng sơ kết ở: {'; '.join(self.left_out)}. Điểm không còn "
+                    f"Bảng tiêu chí {into.report_word} chấm khác bảng {source.report_word} ở: "
+                    f"{'; '.join(self.left_out)}. Điểm không còn "
                     "hợp lệ chưa được chép (giải trình và tài liệu đã chép), xin xem lại và chấm.",
                 )
             )
@@ -52,8 +63,8 @@ class Carried:
             said.append(
                 (
                     messages.WARNING,
-                    "Không tìm thấy trong bảng tiêu chí tổng kết, nên chưa chép gì (cả giải trình và tài liệu) "
-                    f"của: {'; '.join(self.unmatched)} – theo bảng sơ kết.",
+                    f"Không tìm thấy trong bảng tiêu chí {into.report_word}, nên chưa chép gì (cả giải trình và "
+                    f"tài liệu) của: {'; '.join(self.unmatched)} – theo bảng {source.report_word}.",
                 )
             )
         return said
@@ -198,15 +209,16 @@ def _said(score: Score) -> bool:
 
 @transaction.atomic
 def sheet_from_mid_year(*, rubric: Rubric, agency, source: Sheet, by) -> Carried:
-    """The agency's new year-end sheet of `rubric`, with what `source` (its six-month sheet of that year)
-    says. An agency that already has the sheet gets it as it is: nothing is copied over its own work."""
-    assert (
-        rubric.round == Rubric.Round.YEAR_END and source.rubric.is_mid_year and source.agency_id == agency.pk
-    )
+    """The agency's new sheet of `rubric`, with what `source` says: its sheet of the round the rubric's round
+    starts from (the year-end sheet from the six-month one of that year). An agency that already has the
+    sheet gets it as it is: nothing is copied over its own work."""
+    assert rubric.round_kind.starts_from == source.rubric.round and source.agency_id == agency.pk
     sheet, created = Sheet.objects.get_or_create(rubric=rubric, agency=agency)
     if not created:
         return Carried(sheet)
-    record_transition(sheet=sheet, by=by, from_status="", to_status=Sheet.Status.DRAFT, reason=FROM_MID_YEAR)
+    source_kind = source.rubric.round_kind
+    reason = started_from(source_kind)
+    record_transition(sheet=sheet, by=by, from_status="", to_status=Sheet.Status.DRAFT, reason=reason)
     rtree, source_tree = rubric_tree(rubric), rubric_tree(source.rubric)
     match = Matcher(rtree, source_tree)
     source_criteria = {c.pk: c for c in source_tree.criteria}
@@ -215,7 +227,7 @@ def sheet_from_mid_year(*, rubric: Rubric, agency, source: Sheet, by) -> Carried
         .select_related("tier")
         .prefetch_related("documents", "ratings__component", "ratings__tier")
     )
-    carried = Carried(sheet)
+    carried = Carried(sheet, source_kind)
     values = {}
     order = {c.pk: i for i, c in enumerate(source_tree.criteria)}
     for score in sorted(scores, key=lambda s: order[s.criterion_id]):

@@ -1,6 +1,5 @@
 """Warnings that help an agency before it submits: shown, never blocking."""
 
-import datetime
 from dataclasses import dataclass
 
 from ..evidence.citations import ParsedCitation, find_citations
@@ -76,26 +75,25 @@ def _unregistered(criterion: Criterion, score: Score, register: Register | None)
 
 
 def _issued_outside_year(criterion: Criterion, documents: list[Document], rubric) -> list[SheetWarning]:
-    """Documents issued outside the year; for the six-month round, also those issued after its six months
-    (30 June, or its deadline where that is later: the report of the six months is issued by then)."""
+    """Documents issued outside the year, and those issued after the round's period (30 June for the six-month
+    round, or its deadline where that is later: the round's report is issued by then)."""
     year = rubric.year
     warnings = [
         _warning(criterion, f"{document.citation}: ngày ban hành nằm ngoài năm {year}.", "date")
         for document in documents
         if document.issued_on.year != year
     ]
-    if rubric.is_mid_year:
-        end = max(datetime.date(year, 6, 30), rubric.deadline or datetime.date(year, 6, 30))
-        warnings += [
-            _warning(
-                criterion,
-                f"{document.citation}: ngày ban hành sau kỳ sơ kết 6 tháng đầu năm {year} "
-                f"(sau {end:%d/%m/%Y}).",
-                "date",
-            )
-            for document in documents
-            if document.issued_on.year == year and document.issued_on > end
-        ]
+    kind = rubric.round_kind
+    end = max(kind.period_end(year), rubric.deadline or kind.period_end(year))  # 31/12 or later at year-end
+    warnings += [
+        _warning(
+            criterion,
+            f"{document.citation}: ngày ban hành sau kỳ {kind.report_word} {rubric.period} (sau {end:%d/%m/%Y}).",
+            "date",
+        )
+        for document in documents
+        if document.issued_on.year == year and document.issued_on > end
+    ]
     return warnings
 
 

@@ -224,19 +224,17 @@ def agency_card(agency, roles: frozenset[str]) -> dict:
     first, while any round of the year is open; else the latest round), each with its sheet
     and progress, or whether it can be started (and from the same year's six-month sheet); and the sheet
     before them for reference."""
-    sheets = list(
-        Sheet.objects.filter(agency=agency)
-        .select_related("rubric__bloc")
-        .order_by("-rubric__year", "-rubric__round")  # "year" after "mid": the year-end round first
+    sheets = sorted(  # newest first: the year-end round's before the six-month round's
+        Sheet.objects.filter(agency=agency).select_related("rubric__bloc").order_by("-rubric__year"),
+        key=lambda s: (-s.rubric.year, -s.rubric.round_kind.order),
     )
-    rubrics = list(
+    rubrics = sorted(  # within a year, the six-month round first
         Rubric.objects.filter(
             bloc__years__memberships__agency=agency,
             bloc__years__year=F("year"),
             status__in=[Rubric.Status.OPEN, Rubric.Status.CLOSED],
-        )
-        .select_related("bloc")
-        .order_by("-year", "round")  # within a year, the six-month round ("mid") first
+        ).select_related("bloc"),
+        key=lambda r: (-r.year, r.round_kind.order),
     )
     of_year = [r for r in rubrics if r.year == rubrics[0].year] if rubrics else []
     # while a round of the year is open, every round of the year shows (a closed six-month round with its
@@ -273,14 +271,18 @@ def _round_entry(rubric: Rubric, sheets: list[Sheet], may_start: bool) -> dict:
 
 
 def mid_year_sheet(rubric, sheets: list[Sheet]) -> Sheet | None:
-    """The agency's six-month sheet of a year-end rubric's year (in `sheets`, the agency's), to start from."""
-    if rubric is None or rubric.is_mid_year:
+    """The agency's sheet (in `sheets`, the agency's) that a new sheet of `rubric` may start from: the
+    six-month one of a year-end rubric's bloc and year."""
+    starts_from = rubric.round_kind.starts_from if rubric is not None else None
+    if starts_from is None:
         return None
     return next(
         (
             s
             for s in sheets
-            if s.rubric.is_mid_year and s.rubric.year == rubric.year and s.rubric.bloc_id == rubric.bloc_id
+            if s.rubric.round == starts_from
+            and s.rubric.year == rubric.year
+            and s.rubric.bloc_id == rubric.bloc_id
         ),
         None,
     )

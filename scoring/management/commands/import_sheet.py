@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from ...models import Round
 from ...notation import format_points
 from ...rubrics.services import RoundClosed
 from ...sheets.workbook import import_sheet
@@ -33,8 +34,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"LỖI  {problem}")
             raise CommandError("Không nhập gì.") from None
         except RoundClosed:
-            what = "Vòng sơ kết 6 tháng" if round == "mid" else "Năm thi đua"
-            raise CommandError(f"{what} {year} đã khóa sổ: không nhập gì.") from None
+            raise CommandError(f"{Round.kind(round).name} {year} đã khóa sổ: không nhập gì.") from None
         for problem in result.problems:
             self.stdout.write(str(problem))
         if not result.problems:
