@@ -52,7 +52,7 @@ class RoundKind:
     in_full: str  # before a year, in a confirmation: "năm thi đua" 2022, "sơ kết 6 tháng năm" 2022
     this_one: str  # "năm này", "vòng sơ kết này"
     tag: str  # after the year on a page: "" or "sơ kết 6 tháng"
-    short_tag: str  # where room is short (a workbook's tab): "" or "sơ kết"
+    short_tag: str  # where room is short (a workbook's tab, 31 characters): "" or "sơ kết"
     report_word: str  # what the report does: Báo cáo "tổng kết", "sơ kết"
     period: str  # what the round covers, with {year}: "năm {year}", "6 tháng đầu năm {year}"
     next_period: str  # what the report's second part plans for, with {year} and {next_year}
@@ -77,6 +77,11 @@ class RoundKind:
 
     def period_of(self, year: int) -> str:
         return self.period.format(year=year)
+
+    def titled_period(self, year: int) -> str:
+        """The period as a title names it: "năm 2022", "sơ kết 6 tháng đầu năm 2022"."""
+        period = self.period_of(year)
+        return f"{self.report_word} {period}" if self.tag else period
 
     def next_period_of(self, year: int) -> str:
         return self.next_period.format(year=year, next_year=year + 1)

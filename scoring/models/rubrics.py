@@ -82,6 +82,10 @@ class Rubric(models.Model):
         return self.round_kind.period_of(self.year)
 
     @property
+    def titled_period(self) -> str:
+        return self.round_kind.titled_period(self.year)
+
+    @property
     def closed_phrase(self) -> str:
         return self.round_kind.closed_phrase
 

@@ -40,7 +40,7 @@ def mid_year_title(rubric: Rubric) -> str:
 
 def round_title(rubric: Rubric, kind: RoundKind) -> str:
     """The title of `kind`'s round, made from the title of the rubric it is opened from."""
-    marker, named = f"năm {rubric.year}", f"{kind.short_tag} {kind.period_of(rubric.year)}".strip()
+    marker, named = f"năm {rubric.year}", kind.titled_period(rubric.year)
     if marker in rubric.title:
         return rubric.title.replace(marker, named, 1)
     return f"{rubric.title} – {named}"

@@ -30,12 +30,16 @@ def get_agency(code: str) -> Agency:
 
 
 def add_round_argument(parser) -> None:
-    """--round year|mid: the year-end round (the default) or the six-month one."""
+    """--round year|mid|…: the year-end round (the default) or another of the year's rounds."""
+    default = Rubric.Round.YEAR_END
     parser.add_argument(
         "--round",
-        default=Rubric.Round.YEAR_END,
+        default=default,
         choices=Rubric.Round.values,
-        help="year: tổng kết năm (mặc định); mid: sơ kết 6 tháng",
+        help="; ".join(
+            f"{value}: {label.lower()}" + (" (mặc định)" if value == default else "")
+            for value, label in Rubric.Round.choices
+        ),
     )
 
 
