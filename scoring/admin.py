@@ -146,7 +146,7 @@ def copy_to_next_year(modeladmin, request, queryset):
         if rubric.round_kind.opened_from:  # next year's rubric is copied from the rubric this one came from
             modeladmin.message_user(
                 request,
-                f"Bỏ qua {rubric}: bảng {rubric.round_kind.called} không sao chép sang năm sau.",
+                f"Bỏ qua {rubric}: bảng {rubric.round_kind.named} không sao chép sang năm sau.",
                 messages.WARNING,
             )
             continue

@@ -38,6 +38,7 @@ QUARTER = RoundKind(
     order=0,  # before the six-month round
     name="Vòng sơ kết quý I",
     called="sơ kết quý I",
+    named="sơ kết quý I",
     of_year="sơ kết quý I năm",
     in_full="sơ kết quý I năm",
     this_one="vòng sơ kết quý này",

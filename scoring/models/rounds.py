@@ -48,6 +48,7 @@ class RoundKind:
     order: int  # where the round falls in its year, the earliest first
     name: str  # the round as a sentence's subject: "Năm thi đua", "Vòng sơ kết 6 tháng"
     called: str  # the round named on its own: "năm thi đua", "sơ kết 6 tháng"
+    named: str  # its sheet, rubric or deadline: bảng "tổng kết năm", hạn nộp "sơ kết 6 tháng"
     of_year: str  # before a year: "năm" 2022, "sơ kết 6 tháng năm" 2022
     in_full: str  # before a year, in a confirmation: "năm thi đua" 2022, "sơ kết 6 tháng năm" 2022
     this_one: str  # "năm này", "vòng sơ kết này"
@@ -114,6 +115,7 @@ KINDS: dict[str, RoundKind] = {
         order=1,
         name="Vòng sơ kết 6 tháng",
         called="sơ kết 6 tháng",
+        named="sơ kết 6 tháng",
         of_year="sơ kết 6 tháng năm",
         in_full="sơ kết 6 tháng năm",
         this_one="vòng sơ kết này",
@@ -134,6 +136,7 @@ KINDS: dict[str, RoundKind] = {
         order=2,
         name="Năm thi đua",
         called="năm thi đua",
+        named="tổng kết năm",
         of_year="năm",
         in_full="năm thi đua",
         this_one="năm này",

@@ -60,19 +60,16 @@ def round_open(*, source: Rubric, round: str, deadline: datetime.date | None, ti
     errors = {}
     if source.round != kind.opened_from:
         opened_from = Round.kind(kind.opened_from) if kind.opened_from else made_from
-        errors["round"] = (
-            f"{kind.name} được lập từ bảng tiêu chí {opened_from.report_word} {opened_from.period_of(source.year)}."
-        )
+        errors["round"] = f"Vòng {kind.report_word} được lập từ bảng tiêu chí {opened_from.named}."
     elif Rubric.objects.filter(bloc=source.bloc, year=source.year, round=round).exists():
         errors["round"] = f"{source.bloc} đã có {kind.name[:1].lower()}{kind.name[1:]} năm {source.year}."
     if deadline is None:
-        errors["deadline"] = f"Nhập hạn nộp bảng chấm điểm {kind.called}."
+        errors["deadline"] = f"Nhập hạn nộp bảng chấm điểm {kind.named}."
     elif deadline.year != source.year:
-        errors["deadline"] = f"Hạn nộp {kind.called} phải trong năm {source.year}."
+        errors["deadline"] = f"Hạn nộp {kind.named} phải trong năm {source.year}."
     elif source.deadline and deadline >= source.deadline:
         errors["deadline"] = (
-            f"Hạn nộp {kind.called} phải trước hạn nộp {made_from.report_word} {source.period} "
-            f"({source.deadline:%d/%m/%Y})."
+            f"Hạn nộp {kind.named} phải trước hạn nộp {made_from.named} ({source.deadline:%d/%m/%Y})."
         )
     if errors:
         raise ValidationError(errors)

@@ -22,7 +22,7 @@ from .services import record_transition, sheet_save
 
 def started_from(source: RoundKind) -> str:
     """The new sheet's first history line: "Bắt đầu từ bảng sơ kết 6 tháng"."""
-    return f"Bắt đầu từ bảng {source.called}"
+    return f"Bắt đầu từ bảng {source.named}"
 
 
 FROM_MID_YEAR = started_from(Round.kind(Round.MID_YEAR))
@@ -46,7 +46,7 @@ class Carried:
             said.append(
                 (
                     messages.SUCCESS,
-                    f"Đã chép {self.copied} tiêu chí từ bảng {source.called}: xem lại từng tiêu chí cho "
+                    f"Đã chép {self.copied} tiêu chí từ bảng {source.named}: xem lại từng tiêu chí cho "
                     f"{rubric.period} trước khi nộp.",
                 )
             )
