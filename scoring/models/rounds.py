@@ -2,7 +2,9 @@
 
 `Round` is the stored choice; `KINDS` holds one `RoundKind` per value, and every page, document, export,
 rule and message asks the kind (`rubric.round_kind`, `Round.kind(value)`) rather than naming a round. A new
-round kind is its choice here, its entry in `KINDS`, and a migration for the choice.
+round kind is its choice here, its entry in `KINDS`, and a migration for the choice (tests/test_round_kinds.py
+adds one); the province's setup pages still offer only the six-month round to open (`setup_mid_year`), and
+`rubrics.rounds.round_open` opens any kind.
 """
 
 import calendar
