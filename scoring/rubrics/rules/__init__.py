@@ -3,15 +3,17 @@ checked before its rubric opens, entered on the scoring page and worked out as p
 carried from the six-month sheet to the year-end one, read from both kinds of workbook and made up for the
 demo. `base.Rule` is the manual rule and says what each method decides; `base.Sum` is every parent's.
 
-Adding a rule: its class (a module here, registered in `RULES` below), its code added to `Criterion.Rule`
-(the words the rubric editor offers it by), and the migration for that choice. Nothing else names a rule:
-the rubric editor (its choices, which box the parts are typed in, what it writes), the open check, the
-scoring form, the sheet's save and merge, the review form, save and page, the carry, the rubric tree, both
-workbook readers and the demo data ask the criterion's rule, and the page scripts get each criterion's
-arithmetic from its rule (`Rule.script`, `Rule.review_script`) as one of the kinds in static/js/rules.js.
-Only a rule whose arithmetic is none of those kinds adds one there. The two rule names callers still use
-are structural: a criterion with children is a `Sum` (rubrics.editor, rubrics.workbook), and a criterion
-nobody chose a rule for is `Manual`, the model's default.
+Adding a rule: its class (a module here, registered in `RULES` below), its code (at most 12 letters, the
+field's length) added to `Criterion.Rule` with the words the rubric editor offers it by, and the migration
+for that choice. Nothing else names a rule: the rubric editor (its choices, which box the parts are typed
+in, what it writes), the open check, the scoring form, the sheet's save and merge, the review form, save and
+page, the carry, the rubric tree, both workbook readers, the sheet's documents and the demo data ask the
+criterion's rule, and the page scripts get each criterion's arithmetic from its rule: `Rule.script`, one of
+the kinds in static/js/rules.js, on the scoring page; at review, typed points as they are or
+`Rule.review_script`'s rated organisations (review.js, with rules.js's average). Only a rule whose
+arithmetic is none of those adds it there. The two rules callers still name are structural: a criterion with children is
+a `Sum` (rubrics.editor, rubrics.editor_forms, rubrics.workbook), and one nobody chose a rule for is
+`Manual`, the model's default. tests/rubrics/test_new_rule.py proves it with a rule of its own.
 
 The scoring form's fields are named after the criterion's pk: `p-12` points, `t-12` tier, `c-12-3` the
 rating of component 3 (the form itself adds `b-` bonus, `e-` explanation, `v-` provisional, `d-` and `n-`).
