@@ -119,7 +119,8 @@
   function showRuleParts(form) {
     const rule = input(form, "rule");
     form.querySelectorAll("[data-rule-part]").forEach((part) => {
-      part.hidden = !rule || rule.value !== part.dataset.rulePart;
+      // the rules whose parts the box is for, as the server lists them (rubrics.rules.editor_parts)
+      part.hidden = !rule || !part.dataset.rulePart.split(" ").includes(rule.value);
     });
   }
 

@@ -159,23 +159,13 @@
     return { value: checked.value || 0, ok: !checked.error };
   }
 
+  // each rule's arithmetic: static/js/rules.js, by the kind the server gives the node (Rule.script)
   function leafPoints(node, state) {
-    if (node.rule === "tiered") return Number(node.tiers[read("t-" + node.pk)] || 0);
-    if (node.rule === "components") {
-      const ratings = [];
-      node.components.forEach((c) => {
-        const choice = read("c-" + node.pk + "-" + c);
-        if (choice === "none") ratings.push(null);
-        else if (choice) ratings.push(Number(node.tiers[choice] || 0));
-      });
-      const present = ratings.filter((r) => r !== null);
-      if (!present.length) return 0;
-      const sum = present.reduce((a, b) => a + b, 0);
-      return sum + (sum / present.length) * (ratings.length - present.length);
-    }
-    const n = number("p-" + node.pk);
-    if (!n.ok) state.valid = false;
-    return n.value;
+    return window.vpubRules.points(node.points, read, (name) => {
+      const n = number(name);
+      if (!n.ok) state.valid = false;
+      return n.value;
+    });
   }
 
   function total(node, state) {
