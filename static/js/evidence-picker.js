@@ -2,7 +2,7 @@
 // named d-<pk>, which post without this script) with a "Bỏ" button, and one "Thêm tài liệu kiểm chứng…"
 // button that opens the page's single picker over the register (json_script "evidence-data", sent once).
 // Picking only ever adds: a second click on a cited document leaves it cited.
-(function () {
+(() => {
   "use strict";
   const form = document.getElementById("sheet-form");
   const dialog = document.getElementById("evidence-picker");
@@ -73,7 +73,7 @@
       return true;
     }
     const ul = fieldset.querySelector("ul.cited");
-    ul.querySelectorAll(".no-citation").forEach((el) => el.remove());
+    for (const el of ul.querySelectorAll(".no-citation")) el.remove();
     const item = citedItem(fieldset, d);
     ul.append(item);
     if (!quiet) changed(item.querySelector("input"));
@@ -94,7 +94,7 @@
     const next = item.nextElementSibling || item.previousElementSibling;
     item.remove();
     placeholder(fieldset.querySelector("ul.cited"));
-    const focus = (next && next.querySelector("[data-uncite]")) || fieldset.querySelector("[data-pick]");
+    const focus = next?.querySelector("[data-uncite]") || fieldset.querySelector("[data-pick]");
     if (focus) focus.focus();
     changed(fieldset);
   }
@@ -166,7 +166,7 @@
     buttons[next].focus();
   }
 
-  documents.forEach((d) => list.append(option(d)));
+  for (const d of documents) list.append(option(d));
   search.addEventListener("input", searched);
   dialog.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -242,7 +242,7 @@
     const remove = event.target.closest("[data-uncite]");
     if (remove) removeCitation(remove);
   });
-  form.querySelectorAll("[data-pick], [data-uncite]").forEach((el) => (el.hidden = false));
+  for (const el of form.querySelectorAll("[data-pick], [data-uncite]")) el.hidden = false;
 
   // For sheet.js: documents entered in the register by a save (pasted citations), and a criterion's
   // citations set to what the server holds (another editor's change, a conflict resolved).

@@ -1,5 +1,5 @@
 // Pasting a citation ("Kế hoạch số 495/KH-VP ngày 29/3/2022") fills the fields that are still empty.
-(function () {
+(() => {
   "use strict";
   const box = document.getElementById("document-form");
   if (!box) return;

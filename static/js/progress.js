@@ -7,7 +7,7 @@
 // by the script, the link shows a spinner and that text meanwhile, a second click does nothing, and when the
 // server fails the page says so in Vietnamese beside the link instead of showing an error page. Without this
 // script the link is an ordinary download.
-(function () {
+(() => {
   "use strict";
 
   function busyLabel(text) {
@@ -29,7 +29,7 @@
     if (event.defaultPrevented) return; // cancelled (e.g. not confirmed): nothing is sent
     const form = event.target;
     const button = event.submitter;
-    const text = (button && button.dataset.busy) || form.dataset.busy;
+    const text = button?.dataset.busy || form.dataset.busy;
     if (!text) return;
     if (form.dataset.sending === "yes") {
       event.preventDefault(); // already on its way
@@ -96,7 +96,7 @@
   function showError(link, message) {
     const place = link.closest("[data-download-area]") || link.parentElement;
     let box = place.nextElementSibling;
-    if (!box || !box.classList.contains("download-error")) {
+    if (!box?.classList.contains("download-error")) {
       box = document.createElement("div");
       box.className = "alert alert-danger download-error";
       box.setAttribute("role", "alert");
@@ -108,7 +108,7 @@
   function clearError(link) {
     const place = link.closest("[data-download-area]") || link.parentElement;
     const box = place.nextElementSibling;
-    if (box && box.classList.contains("download-error")) box.remove();
+    if (box?.classList.contains("download-error")) box.remove();
   }
 
   function save(blob, name) {
@@ -137,7 +137,7 @@
           credentials: "same-origin",
           headers: { "X-Requested-With": "XMLHttpRequest" },
         });
-      } catch (error) {
+      } catch {
         showError(link, "Không kết nối được máy chủ. Kiểm tra mạng rồi bấm tải lần nữa.");
         return;
       }
@@ -147,7 +147,7 @@
         return;
       }
       save(await response.blob(), filenameOf(response, link.href));
-    } catch (error) {
+    } catch {
       showError(link, "Tải tệp bị gián đoạn. Xin bấm tải lần nữa.");
     } finally {
       link.innerHTML = idle;

@@ -3,7 +3,7 @@
 // parent's row as the server shows it after saving ("Tổng các tiêu chí con 390, tiêu chí cha 400"), and the
 // TỔNG CỘNG row follows. Also shows only the part of a criterion form that its rule uses. Without this script
 // the page works the same, checked when the form is saved.
-(function () {
+(() => {
   "use strict";
   const table = document.getElementById("rubric-tree");
   if (!table) return;
@@ -53,7 +53,7 @@
     if (adding.target === "0") return "";
     const row = byPk.get(adding.target);
     const after = adding.form.querySelector('input[value="after"]');
-    return after && after.checked ? row.dataset.parent : row.dataset.key;
+    return after?.checked ? row.dataset.parent : row.dataset.key;
   }
 
   function value(row, field) {
@@ -127,7 +127,7 @@
     showRuleParts(form);
     form.addEventListener("input", changed);
     form.addEventListener("change", (event) => {
-      if (event.target.name && event.target.name.endsWith("-rule")) showRuleParts(form);
+      if (event.target.name?.endsWith("-rule")) showRuleParts(form);
       changed();
     });
   });

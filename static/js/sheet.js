@@ -6,7 +6,7 @@
 // taken, the same box changed by both is a conflict the user settles. Dirty values are also kept in the
 // browser (localStorage, per sheet and user), so a crash, a closed tab or an expired session loses nothing.
 // The server adds up again on every save; its numbers are the ones that count.
-(function () {
+(() => {
   "use strict";
   const form = document.getElementById("sheet-form");
   if (!form) return;
@@ -50,7 +50,7 @@
     if (isList(name)) {
       const wanted = norm(name, value);
       if (window.evidencePicker) window.evidencePicker.setCited(name, wanted); // evidence-picker.js
-      else els.forEach((el) => (el.checked = wanted.includes(el.value)));
+      else for (const el of els) el.checked = wanted.includes(el.value);
       return;
     }
     els.forEach((el) => {
@@ -62,8 +62,8 @@
 
   let base = {};
   try {
-    base = JSON.parse((form.elements.base && form.elements.base.value) || "{}");
-  } catch (e) {
+    base = JSON.parse(form.elements.base?.value || "{}");
+  } catch {
     base = {};
   }
   const baseOf = (name) => norm(name, base[name]);
@@ -140,7 +140,7 @@
   function refreshErrors() {
     const before = invalid;
     invalid = { ...serverErrors, ...clientErrors() };
-    new Set([...Object.keys(before), ...Object.keys(invalid)]).forEach((name) => showError(name, invalid[name] || ""));
+    for (const name of new Set([...Object.keys(before), ...Object.keys(invalid)])) showError(name, invalid[name] || "");
   }
 
   // ---------------------------------------------------------------- totals as people type
@@ -150,7 +150,7 @@
     if (!children.has(n.parent)) children.set(n.parent, []);
     children.get(n.parent).push(n);
   });
-  const box = (name) => form.elements[name] && form.elements[name].dataset ? form.elements[name] : null;
+  const box = (name) => form.elements[name]?.dataset ? form.elements[name] : null;
 
   function number(name) {
     const el = box(name);
@@ -232,7 +232,7 @@
         bases[name] = baseOf(name);
       });
       localStorage.setItem(storageKey, JSON.stringify({ at: Date.now(), values, bases }));
-    } catch (e) {
+    } catch {
       /* storage full or disabled: the page still saves to the server */
     }
   }
@@ -241,10 +241,10 @@
     let kept = null;
     try {
       kept = JSON.parse(localStorage.getItem(storageKey) || "null");
-    } catch (e) {
+    } catch {
       kept = null;
     }
-    if (!kept || !kept.values) return;
+    if (!kept?.values) return;
     const waiting = Object.keys(kept.values).filter((name) => !same(name, kept.values[name], read(name)));
     if (!waiting.length) return localStorage.removeItem(storageKey);
     const panel = document.getElementById("restore-box");
@@ -354,7 +354,7 @@
       const value = held.has(name) ? baseOf(name) : read(name);
       sent[name] = value;
       data.delete(name);
-      if (isList(name)) value.forEach((v) => data.append(name, v));
+      if (isList(name)) for (const v of value) data.append(name, v);
       else if (value !== "" || !elements(name)[0] || !["radio", "checkbox"].includes(elements(name)[0].type))
         data.append(name, value);
     });
@@ -379,11 +379,11 @@
       let body = null;
       try {
         body = await response.json();
-      } catch (e) {
+      } catch {
         body = null;
       }
       return { code: response.status, body };
-    } catch (e) {
+    } catch {
       return { code: 0, body: null };
     } finally {
       clearTimeout(limit);
@@ -394,7 +394,7 @@
     const typing = document.activeElement;
     const names = new Set([...Object.keys(invalid), ...Object.keys(conflicts)]);
     // a citation still being typed is sent when the user leaves its box
-    if (typing && typing.name && typing.name.startsWith("n-")) names.add(typing.name);
+    if (typing?.name?.startsWith("n-")) names.add(typing.name);
     return names;
   }
 
@@ -456,7 +456,7 @@
     Object.entries(sent).forEach(([name, value]) => {
       if (!conflicted.has(name) && !conflicts[name]) base[name] = value;
     });
-    if (body.documents && body.documents.length && window.evidencePicker)
+    if (body.documents?.length && window.evidencePicker)
       window.evidencePicker.addDocuments(body.documents);
     Object.entries(body.fresh || {}).forEach(([name, value]) => {
       if (conflicted.has(name) || conflicts[name]) return;
@@ -511,7 +511,7 @@
     summary.replaceChildren();
     if (result && result.code === 401) {
       const dialog = document.getElementById("login-dialog");
-      if (dialog && dialog.showModal) dialog.showModal();
+      if (dialog?.showModal) dialog.showModal();
       return;
     }
     if (!bad.length && !open.length) {
@@ -551,13 +551,13 @@
 
   function labelOf(el) {
     const row = el.closest("[data-code]");
-    const label = el.labels && el.labels[0] ? el.labels[0].textContent.trim() : el.name;
+    const label = el.labels?.[0] ? el.labels[0].textContent.trim() : el.name;
     return row ? row.dataset.code + " – " + label : label;
   }
 
   // ---------------------------------------------------------------- wiring
   function changed(event) {
-    if (event && event.target && event.target.name) delete serverErrors[event.target.name];
+    if (event?.target?.name) delete serverErrors[event.target.name];
     refreshErrors();
     recompute();
     keep();
@@ -569,7 +569,7 @@
   });
   form.addEventListener("change", (event) => {
     changed(event);
-    saveSoon(event.target && event.target.name && event.target.name.startsWith("n-") ? 0 : undefined);
+    saveSoon(event.target?.name?.startsWith("n-") ? 0 : undefined);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
