@@ -18,7 +18,12 @@
 
   // "Quyết định" matches "quyet dinh": people search without diacritics.
   const fold = (text) =>
-    String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
+    String(text || "")
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d")
+      .replace(/Đ/g, "d")
+      .toLowerCase();
   const haystack = (d) => fold([d.label, d.number, d.date, d.subject].join(" "));
 
   function describe(d, into) {
@@ -28,7 +33,9 @@
     into.append(number, " · " + d.date + (d.subject ? " · " + d.subject : ""));
   }
 
-  const boxes = (fieldset) => [...fieldset.querySelectorAll("input[type=checkbox][name='" + fieldset.dataset.name + "']")];
+  const boxes = (fieldset) => [
+    ...fieldset.querySelectorAll("input[type=checkbox][name='" + fieldset.dataset.name + "']"),
+  ];
   const isCited = (fieldset, pk) => boxes(fieldset).some((box) => box.value === String(pk) && box.checked);
 
   function changed(target) {
@@ -187,7 +194,9 @@
   });
   function outside(event) {
     const box = dialog.getBoundingClientRect();
-    return event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom;
+    return (
+      event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom
+    );
   }
   dialog.addEventListener("close", () => {
     if (opener) opener.focus();
@@ -202,7 +211,10 @@
     const box = form.elements.namedItem(button.dataset.register);
     const citation = button.value.slice(button.value.indexOf("|") + 1);
     if (!box || registering.has(button)) return;
-    const lines = box.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    const lines = box.value
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
     if (!lines.includes(citation)) lines.push(citation);
     box.value = lines.join("\n");
     registering.set(button, button.closest("li").querySelector(".cited-missing").textContent);

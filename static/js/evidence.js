@@ -8,7 +8,9 @@
   async function parse() {
     const text = input.value.trim();
     if (!text) return;
-    const response = await fetch(box.dataset.parseUrl + "?q=" + encodeURIComponent(text), { credentials: "same-origin" });
+    const response = await fetch(box.dataset.parseUrl + "?q=" + encodeURIComponent(text), {
+      credentials: "same-origin",
+    });
     const body = await response.json();
     const help = input.parentElement.querySelector(".form-text");
     if (!body.ok) {

@@ -13,7 +13,9 @@
   function busyLabel(text) {
     return (
       '<span class="spinner-border spinner-border-sm me-1" aria-hidden="true"></span>' +
-      '<span role="status">' + escapeHtml(text) + "</span>"
+      '<span role="status">' +
+      escapeHtml(text) +
+      "</span>"
     );
   }
 
@@ -88,7 +90,9 @@
     }
     const id = response.headers.get("X-Request-ID");
     return (
-      "Không tạo được tệp: máy chủ gặp lỗi (mã " + response.status + "). Xin thử lại sau ít phút" +
+      "Không tạo được tệp: máy chủ gặp lỗi (mã " +
+      response.status +
+      "). Xin thử lại sau ít phút" +
       (id ? "; nếu vẫn lỗi, báo quản trị kèm mã yêu cầu " + id + "." : ".")
     );
   }

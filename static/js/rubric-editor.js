@@ -14,7 +14,9 @@
 
   // Points as whole hundredths, so that sums are exact; null when the text is not a number.
   function parse(text) {
-    text = String(text || "").trim().replace(",", ".");
+    text = String(text || "")
+      .trim()
+      .replace(",", ".");
     if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(text)) return null;
     const [whole, fraction = ""] = text.split(".");
     return Number(whole) * 100 + Number((fraction + "00").slice(0, 2));
@@ -23,7 +25,9 @@
   // 39000 → "390", 250 → "2,5", 123400 → "1.234": the Vietnamese way, as notation.format_points writes.
   function format(cents) {
     const whole = Math.floor(cents / 100);
-    const fraction = String(cents % 100).padStart(2, "0").replace(/0+$/, "");
+    const fraction = String(cents % 100)
+      .padStart(2, "0")
+      .replace(/0+$/, "");
     const grouped = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
     return fraction ? grouped + "," + fraction : grouped;
   }

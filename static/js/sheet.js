@@ -37,7 +37,11 @@
 
   function read(name) {
     const els = [...elements(name)];
-    if (isList(name)) return els.filter((el) => el.checked).map((el) => el.value).sort();
+    if (isList(name))
+      return els
+        .filter((el) => el.checked)
+        .map((el) => el.value)
+        .sort();
     if (!els.length) return "";
     const el = els[0];
     if (el.type === "radio") return (els.find((e) => e.checked) || { value: "" }).value;
@@ -49,7 +53,8 @@
     const els = [...elements(name)];
     if (isList(name)) {
       const wanted = norm(name, value);
-      if (window.evidencePicker) window.evidencePicker.setCited(name, wanted); // evidence-picker.js
+      if (window.evidencePicker)
+        window.evidencePicker.setCited(name, wanted); // evidence-picker.js
       else for (const el of els) el.checked = wanted.includes(el.value);
       return;
     }
@@ -80,7 +85,10 @@
     if (!text) return { value: null, error: "" };
     if (!NUMBER.test(text)) return { value: null, error: "“" + quote(text) + "” không phải là số." };
     const n = Number(text.replace(",", "."));
-    const digits = text.replace(/^[+-]/, "").split(/[.,]/)[0].replace(/^0+(?=\d)/, "");
+    const digits = text
+      .replace(/^[+-]/, "")
+      .split(/[.,]/)[0]
+      .replace(/^0+(?=\d)/, "");
     if (digits.length > 5)
       return {
         value: null,
@@ -150,7 +158,7 @@
     if (!children.has(n.parent)) children.set(n.parent, []);
     children.get(n.parent).push(n);
   });
-  const box = (name) => form.elements[name]?.dataset ? form.elements[name] : null;
+  const box = (name) => (form.elements[name]?.dataset ? form.elements[name] : null);
 
   function number(name) {
     const el = box(name);
@@ -289,8 +297,15 @@
     panel.replaceChildren();
     const text = document.createElement("div");
     text.textContent =
-      c.label + ": " + (c.by || "người khác") + (c.at ? " lúc " + c.at : "") + " đã lưu “" + (c.theirs || "(trống)") +
-      "”, còn bạn nhập “" + (c.mine || "(trống)") + "”. Chưa lưu ô này: chọn giá trị giữ lại.";
+      c.label +
+      ": " +
+      (c.by || "người khác") +
+      (c.at ? " lúc " + c.at : "") +
+      " đã lưu “" +
+      (c.theirs || "(trống)") +
+      "”, còn bạn nhập “" +
+      (c.mine || "(trống)") +
+      "”. Chưa lưu ô này: chọn giá trị giữ lại.";
     const mine = document.createElement("button");
     mine.type = "button";
     mine.className = "btn btn-sm btn-outline-dark me-2 mt-1";
@@ -423,7 +438,11 @@
     }
     if (code === 401) {
       failures += 1;
-      say("Phiên đăng nhập đã hết. Những gì bạn nhập vẫn còn trên máy này và sẽ được lưu khi bạn đăng nhập lại.", "login", "Đăng nhập lại");
+      say(
+        "Phiên đăng nhập đã hết. Những gì bạn nhập vẫn còn trên máy này và sẽ được lưu khi bạn đăng nhập lại.",
+        "login",
+        "Đăng nhập lại"
+      );
       retryLater(Math.min(15000, 3000 * failures));
       return { code, body };
     }
@@ -434,18 +453,28 @@
     }
     if (code === 409 && body && body.status === "locked") {
       stopped = true;
-      say(body.message || "Bảng chấm điểm vừa được nộp: không lưu được nữa. Những gì bạn nhập vẫn còn trên máy này.", "locked");
+      say(
+        body.message || "Bảng chấm điểm vừa được nộp: không lưu được nữa. Những gì bạn nhập vẫn còn trên máy này.",
+        "locked"
+      );
       return { code, body };
     }
     if (code === 403) {
       stopped = true;
-      say("Trang này đã cũ nên chưa lưu được. Hãy tải lại trang: những gì bạn nhập vẫn còn trên máy này và sẽ được đề nghị khôi phục.", "error");
+      say(
+        "Trang này đã cũ nên chưa lưu được. Hãy tải lại trang: những gì bạn nhập vẫn còn trên máy này và sẽ được đề nghị khôi phục.",
+        "error"
+      );
       return { code, body };
     }
     failures += 1;
     const wait = Math.min(30000, 2000 * 2 ** (failures - 1));
     const why = code === 0 ? "mất kết nối hoặc máy chủ không trả lời" : "máy chủ báo lỗi " + code;
-    say("Chưa lưu được (" + why + "). Sẽ tự thử lại sau " + Math.round(wait / 1000) + " giây; đừng đóng trang.", "error", "Thử lại ngay");
+    say(
+      "Chưa lưu được (" + why + "). Sẽ tự thử lại sau " + Math.round(wait / 1000) + " giây; đừng đóng trang.",
+      "error",
+      "Thử lại ngay"
+    );
     retryLater(wait);
     return { code, body };
   }
@@ -456,8 +485,7 @@
     Object.entries(sent).forEach(([name, value]) => {
       if (!conflicted.has(name) && !conflicts[name]) base[name] = value;
     });
-    if (body.documents?.length && window.evidencePicker)
-      window.evidencePicker.addDocuments(body.documents);
+    if (body.documents?.length && window.evidencePicker) window.evidencePicker.addDocuments(body.documents);
     Object.entries(body.fresh || {}).forEach(([name, value]) => {
       if (conflicted.has(name) || conflicts[name]) return;
       if (same(name, read(name), sent[name])) write(name, value);
@@ -470,7 +498,11 @@
     keep();
     const open = Object.keys(conflicts).length;
     const bad = Object.keys(invalid).length;
-    if (open) say("Đã lưu lúc " + body.saved_at + ", trừ " + open + " ô trùng với thay đổi của người khác: chọn giá trị giữ lại.", "conflict");
+    if (open)
+      say(
+        "Đã lưu lúc " + body.saved_at + ", trừ " + open + " ô trùng với thay đổi của người khác: chọn giá trị giữ lại.",
+        "conflict"
+      );
     else if (bad) say("Đã lưu lúc " + body.saved_at + ", trừ " + bad + " ô chưa hợp lệ (tô đỏ).", "invalid");
     else if (dirtyNames().length) say("Đã lưu lúc " + body.saved_at + "; đang chờ lưu phần vừa nhập…", "saving");
     else say("Đã lưu lúc " + body.saved_at, "saved");
@@ -525,21 +557,22 @@
     title.textContent = "Chưa lưu hết: " + (bad.length + open.length) + " ô cần xem lại.";
     const list = document.createElement("ul");
     list.className = "mb-0";
-    [...bad.map((name) => [name, invalid[name]]), ...open.map((name) => [name, "trùng với thay đổi của người khác"])].forEach(
-      ([name, message]) => {
-        const el = elements(name)[0];
-        const link = document.createElement("a");
-        link.href = "#" + el.id;
-        link.textContent = (el.dataset.label || labelOf(el)) + ": " + message;
-        link.addEventListener("click", (event) => {
-          event.preventDefault();
-          el.focus();
-        });
-        const item = document.createElement("li");
-        item.append(link);
-        list.append(item);
-      },
-    );
+    [
+      ...bad.map((name) => [name, invalid[name]]),
+      ...open.map((name) => [name, "trùng với thay đổi của người khác"]),
+    ].forEach(([name, message]) => {
+      const el = elements(name)[0];
+      const link = document.createElement("a");
+      link.href = "#" + el.id;
+      link.textContent = (el.dataset.label || labelOf(el)) + ": " + message;
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        el.focus();
+      });
+      const item = document.createElement("li");
+      item.append(link);
+      list.append(item);
+    });
     summary.append(title, list);
     summary.hidden = false;
     const first = elements(bad[0] || open[0])[0];
