@@ -1,6 +1,6 @@
 // The review page (the evidence desk): the reviewed total follows what the reviewer types, and the filter
 // hides the criteria that do not match. The server's sums are the ones that count.
-(function () {
+(() => {
   "use strict";
   const form = document.getElementById("review-form");
   const ownData = document.getElementById("review-own");

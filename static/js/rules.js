@@ -1,7 +1,7 @@
 // The criterion rules' arithmetic for the page scripts (sheet.js, review.js), loaded before them. Which kind
 // a criterion is worked out by, with its boxes and points, the server says: each rule's `script` and
 // `review_script` (scoring/rubrics/rules/). The server works the points out again; its numbers count.
-window.vpubRules = (function () {
+window.vpubRules = (() => {
   "use strict";
 
   // rollup.component_points, the average rule: an organisation the agency does not have (null) gets the
@@ -15,7 +15,7 @@ window.vpubRules = (function () {
 
   // A leaf's points from `spec` (Rule.script); `read(name)` is a box's value, `number(name)` its checked number
   const kinds = {
-    typed: (spec, read, number) => number(spec.box) * Number(spec.scale),
+    typed: (spec, _read, number) => number(spec.box) * Number(spec.scale),
     chosen: (spec, read) => Number(spec.points[read(spec.box)] || 0),
     average: (spec, read) => {
       const ratings = [];
