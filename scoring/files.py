@@ -1,16 +1,23 @@
-"""Files in and out: storing one so that a full disk leaves nothing behind, and handing one to the browser.
+"""Files in and out: storing one so that a full disk or a failure after it leaves nothing behind, and
+handing one to the browser.
 
 No `Cache-Control` here: `accounts.middleware.NoStoreMiddleware` marks every answer of the app, a streamed
 file included, private and no-store."""
 
 import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class StorageFailed(ValidationError):
@@ -37,6 +44,19 @@ def store(storage: Storage, name: str, content) -> str:
         except OSError:
             pass
         raise StorageFailed(exc) from exc
+
+
+@contextmanager
+def kept(field_file: FieldFile, filename: str, data: bytes) -> Iterator[str]:
+    """Store `data` as the next file of `field_file` (under the name its field gives `filename`) and give
+    the stored name to the block, which records it; if the block fails, the file goes again."""
+    name = field_file.field.generate_filename(field_file.instance, filename)
+    stored = store(field_file.storage, name, ContentFile(data))
+    try:
+        yield stored
+    except BaseException:
+        field_file.storage.delete(stored)
+        raise
 
 
 def download(content, filename: str, content_type: str, *, inline: bool = False) -> HttpResponseBase:

@@ -90,7 +90,8 @@ def quantize(value: Decimal) -> Decimal:
 def component_points(ratings: Sequence[Decimal | None]) -> Decimal:
     """Points of a components criterion; `None` is an organisation the agency does not have.
 
-    A missing organisation gets the average of those the agency has.
+    A missing organisation gets the average of those the agency has. The page scripts' copy, for their
+    running totals, is `average` in static/js/rules.js.
     """
     present = [r for r in ratings if r is not None]
     if not present:

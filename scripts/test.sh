@@ -10,11 +10,22 @@ cd "$(dirname "$0")/.."
 apt_install "${APP_PACKAGES[@]}" chromium poppler-utils libreoffice-calc-nogui
 command -v npm >/dev/null || apt_install npm
 venv_install test
-# axe-core, which the browser tests inject into every page, at the version package-lock.json pins
+# axe-core, which the browser tests inject into every page, and Biome, at the versions package-lock.json pins
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 .venv/bin/ruff check --quiet .
 .venv/bin/ruff format --check --quiet . || { echo "Mã chưa định dạng: chạy .venv/bin/ruff format ." >&2; exit 1; }
+# The templates (djade) and static/js (Biome, as biome.jsonc says: the format and every lint warning); what
+# each found is shown only when it fails.
+found=$(find templates -name '*.html' -exec .venv/bin/djade --check {} + 2>&1) || {
+  echo "$found" >&2
+  echo "Mẫu trang chưa định dạng: chạy find templates -name '*.html' -exec .venv/bin/djade {} +" >&2
+  exit 1; }
+found=$(node_modules/.bin/biome ci --colors=off --error-on-warnings 2>&1) || {
+  echo "$found" >&2
+  echo "JavaScript chưa định dạng hoặc còn lỗi: chạy node_modules/.bin/biome check --write," \
+    "rồi sửa những gì còn báo." >&2
+  exit 1; }
 DEBUG=1 .venv/bin/mypy  # the files [tool.mypy] in pyproject.toml names
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "Có thay đổi model chưa có migration: chạy python manage.py makemigrations." >&2; exit 1; }

@@ -15,13 +15,13 @@ WINGS = (
     "exports",
     "review",
     "reports",
-    "province",
     "history",
     "pledges",
     "awards",
+    "province",
 )
 # The shared floor: everything may use it, it uses no wing.
-FLOOR = ("models", "rollup", "notation", "workbooks", "files", "notifications", "demo")
+FLOOR = ("models", "rollup", "notation", "workbooks", "files", "signing", "jobs", "notifications", "demo")
 # The order in which wings may depend on each other: a wing imports only wings before it.
 ORDER = {
     "floor": 0,
@@ -32,11 +32,12 @@ ORDER = {
     "exports": 4,
     "review": 5,
     "reports": 5,
-    "province": 6,
     "history": 6,
     "pledges": 6,
     "awards": 6,
-    "top": 7,
+    # the province's pages come last: its desk, set-up, people and imports use every wing of the year
+    "province": 7,
+    "top": 8,
 }
 
 

@@ -3,16 +3,21 @@ progress while signing and downloading (static/js/progress.js), and the report e
 its text (static/js/unsaved.js, and "Lưu rồi ký số và nộp…" saving first).
 
 One browser and one live server for the module, on the demo data; what the tests check is what the user
-sees. The tests run in file order: the last one signs Văn phòng's report, which submits its sheet.
+sees. Any order will do: the tests that close the year open it again, and the one that signs Văn phòng's
+report (which submits its only sheet, the one every other test opens as a draft) makes the demo again after
+it.
 """
 
+import threading
 import time
 
 import pytest
+from django.core.management import call_command
+from django.db import connections
 
 from scoring import demo
 
-from .browser import ADMIN, HEAD, context_page, demo_site
+from .browser import ADMIN, HEAD, context_page, demo_site, fill_the_demo
 
 # the module's data: see tests/browser.py::demo_site
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
@@ -44,6 +49,43 @@ def page_as(site):
     for page, errors in opened:
         page.close()
         assert errors == []
+
+
+def on_a_connection_of_its_own(work) -> None:
+    """Run `work` in a thread, as the live server does: the test's own connection is inside pytest-django's
+    transaction, which would roll it back at the end of the test (and, on SQLite, hold the write lock)."""
+    failed = []
+
+    def run():
+        try:
+            work()
+        except BaseException as exc:
+            failed.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
+@pytest.fixture
+def demo_made_again_after(site):
+    """For a test that changes the demo for good: after it, the demo is flushed and made again, and the
+    signed-in contexts (whose sessions went with it) are closed, so that the next test finds what it would
+    have found first."""
+    yield
+
+    def make_again():
+        call_command("flush", interactive=False, verbosity=0)
+        site.urls.update(fill_the_demo())
+
+    on_a_connection_of_its_own(make_again)
+    for context in site.contexts.values():
+        context.close()
+    site.contexts.clear()
 
 
 def focused_text(page) -> str:
@@ -165,7 +207,9 @@ def test_leaving_the_report_editor_with_unsaved_text_asks_first(site, page_as):
     assert page.input_value("textarea[name=plans]") == "Tiếp tục cải cách hành chính."
 
 
-def test_signing_asks_first_then_shows_progress_and_cannot_be_sent_twice(site, page_as):
+def test_signing_asks_first_then_shows_progress_and_cannot_be_sent_twice(
+    site, demo_made_again_after, page_as
+):
     page = page_as(HEAD)
     page.goto(site.base + site.urls["sheet"] + "bao-cao/ky/")
     page.set_input_files("input[name=certificate]", str(site.folder / "certs" / f"{HEAD}.p12"))

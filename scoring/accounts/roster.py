@@ -1,14 +1,14 @@
 """Excel in: a list of an agency's staff, one person a row under the header `Họ và tên | E-mail | Vai trò`;
-and the people page's confirmed upload, written by the worker (accounts.import_jobs runs it)."""
+and the people page's confirmed upload, written by the worker (jobs.imports runs it)."""
 
 import logging
 from pathlib import Path
 
 from django_tasks import task
 
+from ..jobs.imports import Plan, import_job_run
 from ..models import Agency, ImportJob
 from ..workbooks import HEADER_SCAN_ROWS, WorkbookError, clean_text, normalize, open_workbook
-from .import_jobs import Plan, import_job_run
 from .people import PersonInput, people_add, role_from_text, send_invitations
 
 logger = logging.getLogger(__name__)

@@ -1,16 +1,15 @@
 """Writes of the award dossier: prepared from the closed round's ranking, edited until it is signed and sent,
 then decided on by the province, whose decisions enter each awarded agency's evidence register."""
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from .. import signing
 from ..evidence.services import evidence_save
-from ..files import store
+from ..files import kept
 from ..models import Agency, BlocYear, Document, Dossier, DossierLine, Rubric
-from ..reports import signing
 from ..review.standings import bloc_round
 from .documents import dossier_pdf_with_signature_box
 
@@ -56,6 +55,8 @@ def dossier_start(*, bloc_year: BlocYear, rubric: Rubric, by) -> Dossier:
     reasons = start_refusals(rubric, state)
     if reasons:
         raise DossierRefused(" ".join(reasons))
+    if bloc_year.leader is None:
+        raise DossierRefused(BlocYear.NO_LEADER)
     symbol = bloc_year.leader.symbol
     dossier = Dossier.objects.create(
         bloc_year=bloc_year,
@@ -132,28 +133,21 @@ def dossier_sign_and_send(*, dossier: Dossier, p12: bytes, passphrase: bytes, by
         reasons = sign_refusals(dossier)
         if reasons:
             raise DossierRefused(" ".join(reasons))
-        signer = signing.load_signer(p12, passphrase)
         leader = dossier.bloc_year.leader
-        signer_name = signer.signing_cert.subject.native.get("common_name") or leader.head_name
-        pdf, page, box = dossier_pdf_with_signature_box(dossier)
-        signed = signing.sign_pdf(
-            pdf,
-            signer,
-            box=box,
-            page=page,
-            signer_name=signer_name,
+        if leader is None:
+            raise DossierRefused(BlocYear.NO_LEADER)
+        signed = signing.sign_document(
+            lambda: dossier_pdf_with_signature_box(dossier),
+            p12=p12,
+            passphrase=passphrase,
+            fallback_name=leader.head_name,
             reason=f"Ký Tờ trình số {dossier.reference}",
             location=leader.place,
         )
-        name = dossier.signed_pdf.field.generate_filename(dossier, "to-trinh.pdf")
-        stored = store(dossier.signed_pdf.storage, name, ContentFile(signed))
-        try:
+        with kept(dossier.signed_pdf, "to-trinh.pdf", signed.pdf) as stored:
             dossier.signed_pdf.name = stored
-            dossier.sent_at, dossier.sent_by, dossier.signer_name = timezone.now(), by, signer_name
+            dossier.sent_at, dossier.sent_by, dossier.signer_name = timezone.now(), by, signed.signer_name
             dossier.save(update_fields=["signed_pdf", "sent_at", "sent_by", "signer_name"])
-        except Exception:
-            dossier.signed_pdf.storage.delete(stored)
-            raise
     return dossier
 
 

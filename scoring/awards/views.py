@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import signing
 from ..accounts.access import (
     bound_data,
     get_agency_for_user,
@@ -16,15 +17,13 @@ from ..accounts.access import (
     get_dossier_for_user,
     get_province_admin,
 )
-from ..files import StorageFailed, download
+from ..files import PDF, XLSX, StorageFailed, download
 from ..models import Agency, BlocMember, Dossier, DossierLine
-from ..reports import signing
 from ..review.standings import bloc_round
 from . import services
 from .documents import dossier_document, dossier_pdf, dossier_xlsx
 from .forms import DecisionForm, DossierForm, DossierSignForm, LineForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCKED = "Hồ sơ đã ký số và gửi về tỉnh: không sửa được nữa."
 
 
@@ -145,8 +144,8 @@ def dossier_download(request, pk: int, fmt: str):
     if fmt == "xlsx":
         return download(dossier_xlsx(dossier), f"danh-sach-{name}.xlsx", XLSX)
     if dossier.is_sent:
-        return download(dossier.signed_pdf.open("rb"), f"{name}-da-ky.pdf", "application/pdf")
-    return download(dossier_pdf(dossier), f"{name}-chua-ky.pdf", "application/pdf")
+        return download(dossier.signed_pdf.open("rb"), f"{name}-da-ky.pdf", PDF)
+    return download(dossier_pdf(dossier), f"{name}-chua-ky.pdf", PDF)
 
 
 @sensitive_post_parameters("passphrase")

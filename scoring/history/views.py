@@ -11,12 +11,10 @@ from ..accounts.yearly_access import (
     require_history_years,
 )
 from ..exports.history import agency_history_pdf, agency_history_xlsx, bloc_history_pdf, bloc_history_xlsx
-from ..files import download
+from ..files import PDF, XLSX, download
 from .charts import agency_chart, bloc_chart
 from .compare import AgencyComparison, BlocComparison, agency_comparison, bloc_comparison
 from .rounds import year_rounds
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _agency(request, code: str) -> AgencyComparison:
@@ -54,7 +52,7 @@ def agency_history_export(request, code: str, fmt: str):
     comparison = _agency(request, code)
     name = f"so-sanh-cac-nam-{comparison.agency.code}.{fmt}"
     if fmt == "pdf":
-        return download(agency_history_pdf(comparison), name, "application/pdf")
+        return download(agency_history_pdf(comparison), name, PDF)
     return download(agency_history_xlsx(comparison), name, XLSX)
 
 
@@ -73,5 +71,5 @@ def bloc_history_export(request, code: str, fmt: str):
     comparison = _bloc(request, code)
     name = f"so-sanh-cac-nam-khoi-{comparison.bloc.code}.{fmt}"
     if fmt == "pdf":
-        return download(bloc_history_pdf(comparison), name, "application/pdf")
+        return download(bloc_history_pdf(comparison), name, PDF)
     return download(bloc_history_xlsx(comparison), name, XLSX)

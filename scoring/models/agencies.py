@@ -106,6 +106,11 @@ class BlocYear(models.Model):
         Agency, through="BlocMember", related_name="bloc_years", verbose_name="thành viên"
     )
 
+    NO_LEADER = (
+        "Khối chưa có cơ quan khối trưởng trong năm: Ban Thi đua - Khen thưởng tỉnh chọn khối trưởng ở trang "
+        "thiết lập năm trước khi lập văn bản của khối."
+    )
+
     class Meta:
         verbose_name = "khối thi đua theo năm"
         verbose_name_plural = "khối thi đua theo năm"

@@ -24,7 +24,7 @@ class ImportJobQuerySet(models.QuerySet):
 
 class ImportJob(models.Model):
     """One confirmed upload, written by the worker (`manage.py db_worker`) from the file staged for it
-    (accounts.staging, under `token`), which is removed once the job has run."""
+    (jobs.staging, under `token`), which is removed once the job has run."""
 
     class Kind(models.TextChoices):
         RUBRIC = "rubric", "Bảng tiêu chí"

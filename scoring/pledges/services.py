@@ -1,14 +1,13 @@
 """Registering an agency's pledge, and the bloc's giao ước: its details and its signature."""
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from ..files import store
+from .. import signing
+from ..files import kept
 from ..models import AwardTitle, BlocYear, Covenant, Pledge
 from ..notation import format_date
-from ..reports import signing
 from .document import covenant_pdf_with_signature_box
 
 
@@ -118,7 +117,7 @@ def covenant_ready(covenant: Covenant) -> str:
 def covenant_sign(*, covenant: Covenant, p12: bytes, passphrase: bytes, by) -> Covenant:
     """Sign the bloc's giao ước with the leader's head's certificate; a failure at any step changes nothing.
 
-    The certificate is used for this signing only (as the report's, reports.signing)."""
+    The certificate is used for this signing only (as every signing: scoring.signing)."""
     with transaction.atomic():  # a block, not a decorator: its frame would show the passphrase
         rows = Covenant.objects.select_for_update(of=("self",)).select_related(
             "bloc_year__bloc", "bloc_year__leader"
@@ -130,28 +129,21 @@ def covenant_sign(*, covenant: Covenant, p12: bytes, passphrase: bytes, by) -> C
         if refusal:
             raise CovenantRefused(refusal)
         leader = covenant.bloc_year.leader
-        signer = signing.load_signer(p12, passphrase)
-        signer_name = signer.signing_cert.subject.native.get("common_name") or leader.head_name
-        pdf, page, box = covenant_pdf_with_signature_box(covenant)
-        signed = signing.sign_pdf(
-            pdf,
-            signer,
-            box=box,
-            page=page,
-            signer_name=signer_name,
+        if leader is None:
+            raise CovenantRefused(BlocYear.NO_LEADER)
+        signed = signing.sign_document(
+            lambda: covenant_pdf_with_signature_box(covenant),
+            p12=p12,
+            passphrase=passphrase,
+            fallback_name=leader.head_name,
             reason=f"Ký Giao ước thi đua số {covenant.reference}",
             location=leader.place,
         )
-        name = covenant.signed_pdf.field.generate_filename(covenant, f"giao-uoc-{covenant.pk}.pdf")
-        stored = store(covenant.signed_pdf.storage, name, ContentFile(signed))
-        try:
+        with kept(covenant.signed_pdf, f"giao-uoc-{covenant.pk}.pdf", signed.pdf) as stored:
             changed = Covenant.objects.filter(pk=covenant.pk, signed_pdf="").update(
-                signed_pdf=stored, signed_at=timezone.now(), signed_by=by, signer_name=signer_name
+                signed_pdf=stored, signed_at=timezone.now(), signed_by=by, signer_name=signed.signer_name
             )
             if not changed:
                 raise CovenantRefused("Giao ước thi đua đã được ký.")
-        except Exception:
-            covenant.signed_pdf.storage.delete(stored)
-            raise
         covenant.refresh_from_db()
         return covenant

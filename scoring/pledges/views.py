@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import signing
 from ..accounts.access import allowed, bound_data, get_province_admin
 from ..accounts.yearly_access import get_covenant_bloc_year, get_pledge_for_user
-from ..files import StorageFailed, download
+from ..files import PDF, StorageFailed, download
 from ..models import AwardTitle, Pledge
-from ..reports import signing
 from . import services
 from .document import covenant_pdf
 from .forms import AwardTitleForm, CovenantForm, CovenantSignForm, PledgeForm
@@ -162,12 +162,12 @@ def covenant_download(request, code: str, year: int):
     covenant = services.covenant_for(bloc_year=bloc_year)
     name = f"giao-uoc-{year}-{bloc_year.bloc.code}"
     if covenant.signed_pdf:
-        return download(covenant.signed_pdf.open("rb"), f"{name}-da-ky.pdf", "application/pdf")
+        return download(covenant.signed_pdf.open("rb"), f"{name}-da-ky.pdf", PDF)
     missing = services.covenant_ready(covenant)
     if missing:
         messages.error(request, missing)
         return redirect("covenant_page", code=code, year=year)
-    return download(covenant_pdf(covenant), f"{name}-chua-ky.pdf", "application/pdf")
+    return download(covenant_pdf(covenant), f"{name}-chua-ky.pdf", PDF)
 
 
 @sensitive_post_parameters("passphrase")

@@ -1,11 +1,11 @@
 """The province's table of a year as a background job: the desk asks, the worker builds it, through the
-blocs' own job machinery (review/jobs.py: the file written whole, the lease, the Vietnamese failures)."""
+blocs' own job machinery (jobs/exports.py: the file written whole, the lease, the Vietnamese failures)."""
 
 from django_tasks import task
 
 from ..exports.province import ProvinceTable, province_pdf, province_xlsx
+from ..jobs.exports import enqueue_on_commit, export_job_run
 from ..models import BlocYear, ExportJob, Rubric
-from ..review.jobs import enqueue_on_commit, export_job_run
 from ..review.standings import bloc_round
 
 BUILDERS = {ExportJob.Kind.BLOC_XLSX: province_xlsx, ExportJob.Kind.BLOC_PDF: province_pdf}

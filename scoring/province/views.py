@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ..accounts.access import get_province_admin, get_province_export_job
+from ..jobs.exports import expire_lost_jobs, job_file, job_state
 from ..models import ExportJob
-from ..review.jobs import expire_lost_jobs, job_file, job_state
 from . import jobs, queries
 
 JOBS_SHOWN = 10

@@ -6,8 +6,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from ..models import Report
-from .external import MAX_SIGNED_PDF_BYTES, too_large_message
-from .signing import MAX_PKCS12_BYTES
+from ..signing import MAX_PKCS12_BYTES
+from ..signing.external import MAX_SIGNED_PDF_BYTES, too_large_message
 
 MARKUP_HELP = (
     "Đoạn văn cách nhau một dòng trống; **chữ đậm**, *chữ nghiêng*; dòng bắt đầu bằng “- ” là danh sách."

@@ -1,17 +1,18 @@
 """The agency's year-end report: created with the usual addressees, signed with the head's certificate."""
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.general import SigningError as PdfSigningError
 
+from .. import signing
 from ..exports.pdf import pdf_with_signature_box, report_html, report_pdf_with_signature_box
-from ..files import store
+from ..files import kept
 from ..models import BlocYear, Report, Sheet
 from ..sheets.services import SheetLocked, sheet_submit
-from . import external, signing, verification
+from ..signing import verification
+from . import external
 
 
 def report_for(*, sheet: Sheet) -> Report:
@@ -45,36 +46,27 @@ def report_sign(*, report: Report, p12: bytes, passphrase: bytes, by) -> Report:
         sheet = Sheet.objects.select_for_update().get(pk=report.sheet_id)
         if not sheet.is_editable:
             raise SheetLocked(sheet.get_status_display())
-        signer = signing.load_signer(p12, passphrase)
-        signer_name = signer.signing_cert.subject.native.get("common_name") or sheet.agency.head_name
-        pdf, page, box = report_pdf_with_signature_box(report)
-        signed = signing.sign_pdf(
-            pdf,
-            signer,
-            box=box,
-            page=page,
-            signer_name=signer_name,
+        signed = signing.sign_document(
+            lambda: report_pdf_with_signature_box(report),
+            p12=p12,
+            passphrase=passphrase,
+            fallback_name=sheet.agency.head_name,
             reason=f"Ký Báo cáo số {report.reference}",
             location=sheet.agency.place,
         )
-        _store_and_submit(report, sheet, signed, signer_name=signer_name, by=by)
+        _store_and_submit(report, sheet, signed.pdf, signer_name=signed.signer_name, by=by)
         return report
 
 
 def _store_and_submit(report: Report, sheet: Sheet, signed: bytes, *, signer_name: str, by) -> None:
     """Keep the signed file, record who signed, submit the sheet; a failure leaves no file behind."""
-    name = report.signed_pdf.field.generate_filename(report, f"bao-cao-{report.pk}.pdf")
-    stored = store(report.signed_pdf.storage, name, ContentFile(signed))
-    report.signed_pdf.name = stored
-    try:
+    with kept(report.signed_pdf, f"bao-cao-{report.pk}.pdf", signed) as stored:
+        report.signed_pdf.name = stored
         report.signed_at = timezone.now()
         report.signed_by = by
         report.signer_name = signer_name
         report.save()
         sheet_submit(sheet=sheet, base_version=sheet.version, by=by)
-    except Exception:
-        report.signed_pdf.storage.delete(stored)
-        raise
 
 
 def report_issue_for_signing(*, report: Report) -> bytes:
@@ -159,7 +151,7 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
             signed = handle.read()
         received = _countersignable(signed)
         signer = signing.load_signer(p12, passphrase)
-        signer_name = signer.signing_cert.subject.native.get("common_name") or by.get_full_name()
+        signer_name = signing.name_of(signer, by.get_full_name())
         try:
             countersigned = signing.countersign_pdf(
                 signed,
@@ -175,9 +167,7 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
             ) from exc
         _check_countersigned(countersigned, received=received)
         old = report.signed_pdf.name
-        name = report.signed_pdf.field.generate_filename(report, f"bao-cao-{report.pk}.pdf")
-        stored = store(report.signed_pdf.storage, name, ContentFile(countersigned))
-        try:
+        with kept(report.signed_pdf, f"bao-cao-{report.pk}.pdf", countersigned) as stored:
             # a conditional update: of two people counter-signing at once, one only is kept
             changed = Report.objects.filter(
                 pk=report.pk, countersigned_at__isnull=True, signed_pdf=old
@@ -189,9 +179,6 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
             )
             if not changed:
                 raise AlreadyCountersigned()
-        except Exception:
-            report.signed_pdf.storage.delete(stored)
-            raise
         # the new file holds the old one whole (the head's signature with it): the old copy goes
         transaction.on_commit(lambda: report.signed_pdf.storage.delete(old), robust=True)
         report.refresh_from_db()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 
+from .. import signing
 from ..accounts.access import (
     allowed,
     bloc_years_followed,
@@ -20,13 +21,12 @@ from ..accounts.access import (
 )
 from ..accounts.security import log_event
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
-from ..files import StorageFailed, download
+from ..files import PDF, XLSX, StorageFailed, download
 from ..models import Report, Round, Sheet
 from ..sheets.services import SheetLocked
-from . import external, services, signing, verification
+from ..signing import verification
+from . import external, services
 from .forms import CountersignForm, ReportForm, SignedUploadForm, SignForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 VERDICTS = {
     "trusted": ("success", "Hợp lệ: tài liệu nguyên vẹn từ khi ký, chứng thư số tin cậy."),
@@ -51,7 +51,7 @@ def _name(sheet: Sheet, kind: str, extension: str) -> str:
 def sheet_download(request, pk: int, fmt: str):
     sheet, _ = get_sheet_for_user(request, pk, "sheet.download")
     if fmt == "pdf":
-        return download(sheet_pdf(sheet), _name(sheet, "bang-cham-diem", "pdf"), "application/pdf")
+        return download(sheet_pdf(sheet), _name(sheet, "bang-cham-diem", "pdf"), PDF)
     return download(sheet_xlsx(sheet), _name(sheet, "bang-cham-diem", "xlsx"), XLSX)
 
 
@@ -97,13 +97,11 @@ def report_download(request, pk: int):
     report = get_object_or_404(Report, sheet=sheet)
     if report.signed_pdf:
         return _signed_file(report)
-    return download(report_pdf(report), _name(sheet, "bao-cao-chua-ky", "pdf"), "application/pdf")
+    return download(report_pdf(report), _name(sheet, "bao-cao-chua-ky", "pdf"), PDF)
 
 
 def _signed_file(report: Report) -> HttpResponseBase:
-    return download(
-        report.signed_pdf.open("rb"), _name(report.sheet, "bao-cao-da-ky", "pdf"), "application/pdf"
-    )
+    return download(report.signed_pdf.open("rb"), _name(report.sheet, "bao-cao-da-ky", "pdf"), PDF)
 
 
 @sensitive_post_parameters("passphrase")
@@ -158,7 +156,7 @@ def report_for_signing(request, pk: int):
     if report is None:
         return redirect("report_edit", pk=sheet.pk)
     issued = services.report_issue_for_signing(report=report)
-    return download(issued, _name(sheet, "bao-cao-de-ky", "pdf"), "application/pdf")
+    return download(issued, _name(sheet, "bao-cao-de-ky", "pdf"), PDF)
 
 
 @login_required

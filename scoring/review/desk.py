@@ -9,7 +9,7 @@ from ..evidence.matching import Register
 from ..evidence.versions import evidence_changes, file_url, frozen_versions, last_return
 from ..models import Citation, ScoreChange
 from ..notation import format_date, format_points
-from ..rubrics.rules import NONE
+from ..rubrics.rules import rule_of
 from ..sheets.queries import AGENCY_FIELDS, RatingMaps, SheetView, reviewed_totals
 
 FILTERS = {
@@ -141,25 +141,13 @@ def own_values(form, view: SheetView) -> dict[str, str]:
 
 
 def rating_groups(view: SheetView, ratings: RatingMaps) -> list[dict]:
-    """The components criteria as review.js works them out while the reviewer rates, as the server does
-    (`Components.reviewed_points`, then the rollup's cap): each organisation's box, the points of each of its
-    levels, the agency's own rating of each (which stands for a box left unrated), the agency's own points
-    (which stand while nothing is rated) and the criterion's maximum."""
+    """The criteria whose reviewed points review.js works out from the reviewer's ratings, as the server does
+    (each rule's `review_script`)."""
     groups = []
     for criterion in view.rubric_tree.criteria:
-        if not criterion.component_list:
-            continue
         score = view.scores.get(criterion.key)
         own = ratings.own.get(score.pk, {}) if score else {}
-        groups.append(
-            {
-                "names": [f"rr-{criterion.pk}-{c.pk}" for c in criterion.component_list],
-                "points": {str(t.pk): float(t.points) for c in criterion.component_list for t in c.tier_list},
-                "agency": {
-                    f"rr-{criterion.pk}-{pk}": str(tier) if tier else NONE for pk, tier in own.items()
-                },
-                "own": float(score.points) if score and score.points is not None else 0,
-                "max": float(criterion.max_points),
-            }
-        )
+        group = rule_of(criterion).review_script(criterion, score, own)
+        if group is not None:
+            groups.append(group)
     return groups

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import rollup
-from ..models import AwardRule, BlocMember, BlocYear, Rubric, Score, Sheet
+from ..models import Agency, AwardRule, BlocMember, BlocYear, Rubric, Score, Sheet
 from ..rubrics.tree import RubricTree, rubric_tree
 
 NOT_STARTED = "Chưa bắt đầu"
@@ -21,7 +21,7 @@ NOT_STARTED = "Chưa bắt đầu"
 
 @dataclass
 class Member:
-    agency: object
+    agency: Agency
     sheet: Sheet | None
     own: rollup.Total | None = None  # the agency's own numbers
     final: rollup.Total | None = None  # reviewed where reviewed, else own

@@ -17,6 +17,7 @@ from ..accounts.access import (
     sees_board,
 )
 from ..evidence.matching import agency_register, linked_html
+from ..jobs import exports
 from ..models import ExportJob, RoundEvent, Rubric
 from ..rubrics.rounds import rounds_of
 from ..rubrics.services import RoundClosed
@@ -37,7 +38,7 @@ JOBS_SHOWN = 10  # the board lists the latest export jobs
 @require_GET
 def bloc_board(request, code: str, year: int, round: str = Rubric.Round.YEAR_END):
     bloc_year, rubric, roles = get_bloc_year(request, code, year, round=round)
-    jobs.expire_lost_jobs()
+    exports.expire_lost_jobs()
     state = bloc_round(rubric, bloc_year)
     rows = [
         {"member": m, "reviewable": bool(m.sheet and may_review(roles, m.sheet, bloc_year))}
@@ -257,9 +258,9 @@ def export_job_start(request, code: str, year: int, fmt: str, round: str = Rubri
 @require_GET
 def export_job_status(request, code: str, year: int, pk: int):
     """What the board's script polls until the job is done or failed."""
-    jobs.expire_lost_jobs()
+    exports.expire_lost_jobs()
     job = get_export_job(request, code, year, pk)
-    return JsonResponse(jobs.job_state(job, reverse("export_job_file", args=[code, year, job.pk])))
+    return JsonResponse(exports.job_state(job, reverse("export_job_file", args=[code, year, job.pk])))
 
 
 @login_required
@@ -268,7 +269,7 @@ def export_job_file(request, code: str, year: int, pk: int):
     job = get_export_job(request, code, year, pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404
-    return jobs.job_file(job)
+    return exports.job_file(job)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import AwardRule, Component, Criterion, Rubric, Tier
+from .rules import rule_of
 
 
 class EditRefused(Exception):
@@ -156,28 +157,7 @@ def _write_parts(criterion: Criterion, values: CriterionValues) -> None:
     """The criterion's tiers and organisations, replaced by the form's; each tier checked by Tier.clean."""
     criterion.tiers.all().delete()
     criterion.components.all().delete()
-    position = 0
-    tiers: list[Tier] = []
-    if values.rule == Criterion.Rule.TIERED:
-        for label, points in values.tiers:
-            position += 1
-            tiers.append(Tier(criterion=criterion, position=position, label=label, points=points))
-    elif values.rule == Criterion.Rule.COMPONENTS:
-        for i, item in enumerate(values.components, start=1):
-            component = Component.objects.create(
-                criterion=criterion, position=i, name=item.name, may_be_missing=item.may_be_missing
-            )
-            for label, points in item.tiers:
-                position += 1
-                tiers.append(
-                    Tier(
-                        criterion=criterion,
-                        component=component,
-                        position=position,
-                        label=label,
-                        points=points,
-                    )
-                )
+    tiers = rule_of(values).new_parts(criterion, values)
     errors = []
     for tier in tiers:
         try:

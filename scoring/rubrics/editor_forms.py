@@ -12,14 +12,9 @@ from django import forms
 from ..models import AwardRule, Component, Criterion, Tier
 from ..notation import NumberError, format_points, parse_points
 from .editor import AwardValues, ComponentValues, CriterionValues
+from .rules import RULES, TIER_EXAMPLE, editor_choices, editor_parts
 
 OPTIONAL = "(có thể không có)"
-LEAF_RULES = [
-    (Criterion.Rule.MANUAL, "Nhập điểm"),
-    (Criterion.Rule.TIERED, "Chọn một mức"),
-    (Criterion.Rule.COMPONENTS, "Chấm từng tổ chức (thiếu thì lấy trung bình)"),
-]
-TIER_EXAMPLE = "“Hoàn thành tốt nhiệm vụ = 15”"
 
 
 def format_tiers(tiers) -> str:
@@ -109,7 +104,7 @@ class CriterionForm(forms.Form):
     max_points = PointsInput(label="Điểm chuẩn", error_messages={"required": "Nhập điểm chuẩn."})
     max_bonus = PointsInput(label="Điểm thưởng", required=False)
     rule = forms.ChoiceField(
-        label="Cách tính", choices=LEAF_RULES, widget=forms.Select(attrs={"class": "form-select"})
+        label="Cách tính", choices=editor_choices, widget=forms.Select(attrs={"class": "form-select"})
     )
     tiers = forms.CharField(
         label="Các mức (mỗi dòng một mức: tên mức = điểm)",
@@ -125,6 +120,7 @@ class CriterionForm(forms.Form):
     def __init__(self, *args, is_parent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_parent = is_parent
+        self.parts = editor_parts()  # which rules each box is for (the page shows only the chosen rule's)
         if is_parent:
             for name in ("rule", "tiers", "components"):
                 del self.fields[name]
@@ -151,40 +147,36 @@ class CriterionForm(forms.Form):
     def clean(self):
         """Only the chosen rule's box is read: the other may still hold lines from before the rule changed."""
         data = super().clean()
-        rule = data.get("rule")
-        for name, wanted, parse in (
-            ("tiers", Criterion.Rule.TIERED, parse_tiers),
-            ("components", Criterion.Rule.COMPONENTS, parse_components),
-        ):
+        part = self._part(data)
+        for name, parse in (("tiers", parse_tiers), ("components", parse_components)):
             if name not in self.fields:
                 continue
             try:
-                data[name] = parse(data.get(name, "")) if rule == wanted else []
+                data[name] = parse(data.get(name, "")) if name == part else []
             except forms.ValidationError as exc:
                 self.add_error(name, exc)
-        if rule == Criterion.Rule.TIERED and len(data.get("tiers") or []) < 2 and "tiers" not in self.errors:
-            self.add_error(
-                "tiers", f"Tiêu chí chọn một mức cần ít nhất hai mức, mỗi dòng một mức, ví dụ {TIER_EXAMPLE}."
-            )
-        if (
-            rule == Criterion.Rule.COMPONENTS
-            and not data.get("components")
-            and "components" not in self.errors
-        ):
-            self.add_error("components", "Tiêu chí chấm từng tổ chức cần ít nhất một tổ chức.")
+        if part in self.fields and part not in self.errors:
+            problem = RULES[data["rule"]].missing_parts(data.get(part) or [])
+            if problem:
+                self.add_error(part, problem)
         return data
+
+    def _part(self, data) -> str:
+        """The box the chosen rule's parts are typed in ("" for a parent, a rule without parts, or none)."""
+        rule = RULES.get(data.get("rule", Criterion.Rule.SUM))
+        return rule.editor_part if rule else ""
 
     def values(self) -> CriterionValues:
         data = self.cleaned_data
-        rule = data.get("rule", Criterion.Rule.SUM)
+        part = self._part(data)
         # the box of the other rule may still hold lines (the rule was changed): only the rule's own count
         return CriterionValues(
             text=data["text"].strip(),
             max_points=data["max_points"],
             max_bonus=data.get("max_bonus") or parse_points("0"),
-            rule=rule,
-            tiers=data.get("tiers", []) if rule == Criterion.Rule.TIERED else [],
-            components=data.get("components", []) if rule == Criterion.Rule.COMPONENTS else [],
+            rule=data.get("rule", Criterion.Rule.SUM),
+            tiers=data.get("tiers", []) if part == "tiers" else [],
+            components=data.get("components", []) if part == "components" else [],
         )
 
 

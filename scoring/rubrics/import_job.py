@@ -1,11 +1,11 @@
-"""The rubric import page's confirmed upload, written by the worker (accounts.import_jobs runs it): the rubric
+"""The rubric import page's confirmed upload, written by the worker (jobs.imports runs it): the rubric
 parsed from the staged file, then written in the job's one transaction."""
 
 from pathlib import Path
 
 from django_tasks import task
 
-from ..accounts.import_jobs import Plan, import_job_run
+from ..jobs.imports import Plan, import_job_run
 from ..models import Bloc, ImportJob
 from ..workbooks import WorkbookError
 from .workbook import parse_rubric, write_rubric

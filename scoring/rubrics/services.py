@@ -10,6 +10,7 @@ from django.db import transaction
 from .. import rollup
 from ..models import AwardRule, Bloc, Component, Criterion, Rubric, Tier
 from ..notation import format_points
+from .rules import rule_of
 from .tree import rubric_tree
 
 
@@ -196,11 +197,8 @@ def open_problems(rubric: Rubric, rtree=None, award_rules=None) -> list[str]:
     if not rtree.criteria:
         reasons.append("Bảng tiêu chí chưa có tiêu chí nào.")
     reasons += [f"{m.label}: {mismatch_text(m)}." for m in rollup.mismatches(rtree.tree)]
-    for c in rtree.criteria:
-        if c.rule == Criterion.Rule.TIERED and not c.tier_list:
-            reasons.append(f"{c.label}: tiêu chí chọn một mức chưa có mức nào.")
-        if c.rule == Criterion.Rule.COMPONENTS and not c.component_list:
-            reasons.append(f"{c.label}: tiêu chí chấm từng tổ chức chưa có tổ chức nào.")
+    problems = ((c, rule_of(c).open_problem(c)) for c in rtree.criteria)
+    reasons += [f"{c.label}: {problem}." for c, problem in problems if problem]
     if rubric.deadline is None:
         reasons.append("Chưa đặt hạn nộp bảng chấm điểm.")
     # awards are proposed from the year-end ranking: the six-month round ranks, it proposes nothing

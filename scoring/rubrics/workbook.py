@@ -20,11 +20,10 @@ from ..workbooks import (
     WorkbookError,
     join_continued,
     normalize,
-    optional_components,
     parse_options,
     read_table,
 )
-from .rules import Components, Tiered, rule_of
+from .rules import from_workbook, rule_of
 from .services import rubric_write_criteria
 
 
@@ -219,9 +218,10 @@ def _node(criterion: ParsedCriterion) -> rollup.Node:
 
 
 def _apply_options(criterion: ParsedCriterion) -> None:
-    options = parse_options(criterion.text)
-    if options:
-        criterion.rule, criterion.components, criterion.tiers = rule_from_options(criterion.text, options)
+    """The rule the criterion's text makes it of (options listed: `- Đạt “…” (15 điểm)`), with its parts."""
+    found = from_workbook(criterion.text, parse_options(criterion.text))
+    if found is not None:
+        criterion.rule, criterion.components, criterion.tiers = found
 
 
 def import_rubric(
@@ -254,19 +254,3 @@ def write_rubric(parsed: ParsedRubric, *, bloc: Bloc, year: int, title: str, rep
         )
     rubric_write_criteria(rubric=rubric, criteria=parsed.criteria)
     return rubric
-
-
-def rule_from_options(
-    text: str, options
-) -> tuple[str, list[tuple[str, bool]], list[tuple[str, str, Decimal]]]:
-    """A rubric workbook's criterion whose text lists options (`- Đạt “…” (15 điểm)`): its rule, its
-    components [(name, may be missing)] and its tiers [(component name or "", label, points)].
-
-    Options named for two organisations or more make a components criterion; other options, a tiered one.
-    """
-    names = list(dict.fromkeys(o.component for o in options if o.component))
-    if len(names) >= 2 and all(o.component for o in options):
-        optional = optional_components(text, names)
-        components = [(name, name in optional) for name in names]
-        return Components.code, components, [(o.component, o.label, o.points) for o in options]
-    return Tiered.code, [], [("", o.label, o.points) for o in options]

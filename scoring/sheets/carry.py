@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db import transaction
 
 from ..models import Criterion, Round, RoundKind, Rubric, Score, Sheet
+from ..rubrics.rules import rule_of
 from ..rubrics.tree import RubricTree, rubric_tree
 from .merge import ScoreInput
 from .services import record_transition, sheet_save
@@ -132,56 +133,17 @@ def _value(criterion: Criterion, score: Score, own_bonus_max) -> tuple[ScoreInpu
     )
     if score.bonus is not None and score.bonus <= own_bonus_max:
         value.bonus = score.bonus
-    rule, same_rule = criterion.rule, criterion.rule == score.criterion.rule
-    if not same_rule:  # scored another way: only the bonus, the words and the documents carry
-        pass
-    elif rule == Criterion.Rule.MANUAL and score.points is not None and score.points <= criterion.max_points:
-        value.points = score.points
-    elif rule == Criterion.Rule.TIERED and score.tier_id:
-        value.tier = next((t for t in criterion.tier_list if t.label == score.tier.label), None)
-    elif rule == Criterion.Rule.COMPONENTS:
-        value.ratings = _ratings(criterion, score)
+    if criterion.rule == score.criterion.rule:
+        numbers_fit = rule_of(criterion).carry(criterion, score, value)
+    else:  # scored another way: only the bonus, the words and the documents carry
+        numbers_fit = not _numbers(score)
     fits = [
         score.bonus is None or value.bonus is not None,
-        same_rule or not _numbers(score),
-        not same_rule or rule != Criterion.Rule.MANUAL or score.points is None or value.points is not None,
-        not same_rule or not score.tier_id or value.tier is not None,
-        not same_rule or rule != Criterion.Rule.COMPONENTS or len(value.ratings) == len(score.ratings.all()),
+        numbers_fit,
         # the same number out of another maximum: copied, but the agency should look at it again
         value.points is None or criterion.max_points == score.criterion.max_points,
     ]
     return value, all(fits)
-
-
-def _ratings(criterion: Criterion, score: Score) -> dict:
-    """The organisations' ratings matched by name (and, for organisations of one name, by their order) and
-    tier label; "không có tổ chức này" only where the year-end rubric allows the organisation to be missing."""
-    targets = _by_occurrence(criterion.component_list)
-    source_keys = {c.pk: key for key, c in _by_occurrence([r.component for r in score.ratings.all()]).items()}
-    ratings = {}
-    for rating in score.ratings.all():
-        component = targets.get(source_keys[rating.component_id])
-        if component is None:
-            continue
-        if rating.tier_id is None:
-            if component.may_be_missing:
-                ratings[component.pk] = None
-            continue
-        tier = next((t for t in component.tier_list if t.label == rating.tier.label), None)
-        if tier is not None:
-            ratings[component.pk] = tier
-    return ratings
-
-
-def _by_occurrence(components) -> dict[tuple[str, int], object]:
-    """(name, how many of that name came before, in position order) → organisation."""
-    seen: dict[str, int] = {}
-    keyed = {}
-    for component in sorted(components, key=lambda c: c.position):
-        name = _plain(component.name)
-        keyed[(name, seen.get(name, 0))] = component
-        seen[name] = seen.get(name, 0) + 1
-    return keyed
 
 
 def _anything(value: ScoreInput) -> bool:

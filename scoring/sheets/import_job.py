@@ -1,11 +1,11 @@
-"""The sheet import page's confirmed upload, written by the worker (accounts.import_jobs runs it): the filled
+"""The sheet import page's confirmed upload, written by the worker (jobs.imports runs it): the filled
 sheet read from the staged file as the dry run reads it, then written in the job's one transaction."""
 
 from pathlib import Path
 
 from django_tasks import task
 
-from ..accounts.import_jobs import Plan, import_job_run
+from ..jobs.imports import Plan, import_job_run
 from ..models import Agency, ImportJob
 from ..notation import format_points
 from ..workbooks import WorkbookError

@@ -1,8 +1,7 @@
-"""The agency's sheet: home, starting, scoring, submitting, history; importing a filled sheet."""
+"""The agency's sheet: home, starting, scoring, submitting, history."""
 
 from django.urls import path
 
-from . import import_views as sheet_imports
 from . import views as sheets
 
 urlpatterns = [
@@ -13,12 +12,4 @@ urlpatterns = [
     path("bang-cham-diem/<int:pk>/cham-diem/", sheets.sheet_edit, name="sheet_edit"),
     path("bang-cham-diem/<int:pk>/nop/", sheets.sheet_submit, name="sheet_submit"),
     path("bang-cham-diem/<int:pk>/lich-su/", sheets.sheet_history, name="sheet_history"),
-    # importing workbooks in the page: preview, then confirm (issue 14)
-    path("tinh/thiet-lap/nhap/", sheet_imports.import_home, name="import_home"),
-    path("tinh/thiet-lap/nhap/bang-cham-diem/", sheet_imports.sheet_import, name="sheet_import"),
-    path(
-        "tinh/thiet-lap/nhap/bang-cham-diem/xac-nhan/",
-        sheet_imports.sheet_import_confirm,
-        name="sheet_import_confirm",
-    ),
 ]

@@ -26,6 +26,7 @@ from ..evidence.entries import document_entry
 from ..evidence.matching import Register, agency_register
 from ..evidence.versions import evidence_changes, file_url, last_return
 from ..models import AwardTitle, Document, Sheet
+from ..rubrics.rules import rule_of
 from ..rubrics.services import RoundClosed
 from ..rubrics.tree import rubric_tree
 from . import bases, carry, markup, protocol, services
@@ -276,13 +277,10 @@ def _tree_data(rtree, form) -> dict:
             {
                 "key": c.key,
                 "parent": node.parent,
-                "rule": c.rule,
                 "max": str(c.max_points),
                 "ownBonus": str(rtree.tree.own_bonus_max(node)),
                 "pk": c.pk,
-                "components": [comp.pk for comp in c.component_list],
-                "tiers": {str(t.pk): str(t.points) for t in c.tier_list}
-                | {str(t.pk): str(t.points) for comp in c.component_list for t in comp.tier_list},
+                "points": rule_of(c).script(c),  # how static/js/rules.js works a leaf's points out
             }
         )
     return {"nodes": nodes}

@@ -3,7 +3,7 @@
 // and optionally data-confirm-ok="Khóa sổ" (the button that goes ahead; "Đồng ý" by default) and
 // data-confirm-title="…" ("Xác nhận" by default) opens a native <dialog>: focus goes to "Hủy", Esc or "Hủy"
 // cancels, and focus returns to the button that asked. Without this script the form simply submits.
-(function () {
+(() => {
   "use strict";
   let dialog = null;
 
@@ -50,7 +50,7 @@
     (event) => {
       const form = event.target;
       const button = event.submitter;
-      const source = button && button.dataset.confirm ? button : form.dataset.confirm ? form : null;
+      const source = button?.dataset.confirm ? button : form.dataset.confirm ? form : null;
       if (!source) return;
       if (form.dataset.confirmed === "yes") {
         delete form.dataset.confirmed;

@@ -2,7 +2,7 @@
 // named d-<pk>, which post without this script) with a "Bỏ" button, and one "Thêm tài liệu kiểm chứng…"
 // button that opens the page's single picker over the register (json_script "evidence-data", sent once).
 // Picking only ever adds: a second click on a cited document leaves it cited.
-(function () {
+(() => {
   "use strict";
   const form = document.getElementById("sheet-form");
   const dialog = document.getElementById("evidence-picker");
@@ -18,7 +18,12 @@
 
   // "Quyết định" matches "quyet dinh": people search without diacritics.
   const fold = (text) =>
-    String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
+    String(text || "")
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d")
+      .replace(/Đ/g, "d")
+      .toLowerCase();
   const haystack = (d) => fold([d.label, d.number, d.date, d.subject].join(" "));
 
   function describe(d, into) {
@@ -28,7 +33,9 @@
     into.append(number, " · " + d.date + (d.subject ? " · " + d.subject : ""));
   }
 
-  const boxes = (fieldset) => [...fieldset.querySelectorAll("input[type=checkbox][name='" + fieldset.dataset.name + "']")];
+  const boxes = (fieldset) => [
+    ...fieldset.querySelectorAll("input[type=checkbox][name='" + fieldset.dataset.name + "']"),
+  ];
   const isCited = (fieldset, pk) => boxes(fieldset).some((box) => box.value === String(pk) && box.checked);
 
   function changed(target) {
@@ -73,7 +80,7 @@
       return true;
     }
     const ul = fieldset.querySelector("ul.cited");
-    ul.querySelectorAll(".no-citation").forEach((el) => el.remove());
+    for (const el of ul.querySelectorAll(".no-citation")) el.remove();
     const item = citedItem(fieldset, d);
     ul.append(item);
     if (!quiet) changed(item.querySelector("input"));
@@ -94,7 +101,7 @@
     const next = item.nextElementSibling || item.previousElementSibling;
     item.remove();
     placeholder(fieldset.querySelector("ul.cited"));
-    const focus = (next && next.querySelector("[data-uncite]")) || fieldset.querySelector("[data-pick]");
+    const focus = next?.querySelector("[data-uncite]") || fieldset.querySelector("[data-pick]");
     if (focus) focus.focus();
     changed(fieldset);
   }
@@ -166,7 +173,7 @@
     buttons[next].focus();
   }
 
-  documents.forEach((d) => list.append(option(d)));
+  for (const d of documents) list.append(option(d));
   search.addEventListener("input", searched);
   dialog.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -187,7 +194,9 @@
   });
   function outside(event) {
     const box = dialog.getBoundingClientRect();
-    return event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom;
+    return (
+      event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom
+    );
   }
   dialog.addEventListener("close", () => {
     if (opener) opener.focus();
@@ -202,7 +211,10 @@
     const box = form.elements.namedItem(button.dataset.register);
     const citation = button.value.slice(button.value.indexOf("|") + 1);
     if (!box || registering.has(button)) return;
-    const lines = box.value.split("\n").map((line) => line.trim()).filter(Boolean);
+    const lines = box.value
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
     if (!lines.includes(citation)) lines.push(citation);
     box.value = lines.join("\n");
     registering.set(button, button.closest("li").querySelector(".cited-missing").textContent);
@@ -242,7 +254,7 @@
     const remove = event.target.closest("[data-uncite]");
     if (remove) removeCitation(remove);
   });
-  form.querySelectorAll("[data-pick], [data-uncite]").forEach((el) => (el.hidden = false));
+  for (const el of form.querySelectorAll("[data-pick], [data-uncite]")) el.hidden = false;
 
   // For sheet.js: documents entered in the register by a save (pasted citations), and a criterion's
   // citations set to what the server holds (another editor's change, a conflict resolved).

@@ -1,5 +1,5 @@
 // Pasting a citation ("Kế hoạch số 495/KH-VP ngày 29/3/2022") fills the fields that are still empty.
-(function () {
+(() => {
   "use strict";
   const box = document.getElementById("document-form");
   if (!box) return;
@@ -8,7 +8,9 @@
   async function parse() {
     const text = input.value.trim();
     if (!text) return;
-    const response = await fetch(box.dataset.parseUrl + "?q=" + encodeURIComponent(text), { credentials: "same-origin" });
+    const response = await fetch(box.dataset.parseUrl + "?q=" + encodeURIComponent(text), {
+      credentials: "same-origin",
+    });
     const body = await response.json();
     const help = input.parentElement.querySelector(".form-text");
     if (!body.ok) {

@@ -2,7 +2,7 @@
 // seconds until the worker has finished it, then shows “Tải tệp” or the Vietnamese reason it failed.
 // Without this script the list shows the state as of the page's loading; a reload brings it up to date.
 // The asking is jobs.js's pollJob.
-(function () {
+(() => {
   "use strict";
 
   const EVERY_MS = 2000;

@@ -2,7 +2,7 @@
 // every few seconds; then show what it wrote, or the Vietnamese reason it wrote nothing, in the section's
 // live region. Without this script the section shows the state as of the page's loading; “Xem tiếp” reloads.
 // The asking is jobs.js's pollJob.
-(function () {
+(() => {
   "use strict";
 
   const EVERY_MS = 1500;

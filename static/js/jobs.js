@@ -2,7 +2,7 @@
 // background job's JSON status URL every few seconds until the worker has finished it. Each answer goes to
 // `show`; an answer that is not the status (an error page, a login page) goes to `failed` with its HTTP
 // status, and the asking stops; a network error asks again, less often.
-(function () {
+(() => {
   "use strict";
 
   function pollJob(url, { every, show, failed }) {
@@ -18,7 +18,7 @@
           return;
         }
         state = await response.json();
-      } catch (error) {
+      } catch {
         setTimeout(poll, every * 3); // the network: try again, less often
         return;
       }

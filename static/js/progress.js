@@ -7,13 +7,15 @@
 // by the script, the link shows a spinner and that text meanwhile, a second click does nothing, and when the
 // server fails the page says so in Vietnamese beside the link instead of showing an error page. Without this
 // script the link is an ordinary download.
-(function () {
+(() => {
   "use strict";
 
   function busyLabel(text) {
     return (
       '<span class="spinner-border spinner-border-sm me-1" aria-hidden="true"></span>' +
-      '<span role="status">' + escapeHtml(text) + "</span>"
+      '<span role="status">' +
+      escapeHtml(text) +
+      "</span>"
     );
   }
 
@@ -29,7 +31,7 @@
     if (event.defaultPrevented) return; // cancelled (e.g. not confirmed): nothing is sent
     const form = event.target;
     const button = event.submitter;
-    const text = (button && button.dataset.busy) || form.dataset.busy;
+    const text = button?.dataset.busy || form.dataset.busy;
     if (!text) return;
     if (form.dataset.sending === "yes") {
       event.preventDefault(); // already on its way
@@ -88,7 +90,9 @@
     }
     const id = response.headers.get("X-Request-ID");
     return (
-      "Không tạo được tệp: máy chủ gặp lỗi (mã " + response.status + "). Xin thử lại sau ít phút" +
+      "Không tạo được tệp: máy chủ gặp lỗi (mã " +
+      response.status +
+      "). Xin thử lại sau ít phút" +
       (id ? "; nếu vẫn lỗi, báo quản trị kèm mã yêu cầu " + id + "." : ".")
     );
   }
@@ -96,7 +100,7 @@
   function showError(link, message) {
     const place = link.closest("[data-download-area]") || link.parentElement;
     let box = place.nextElementSibling;
-    if (!box || !box.classList.contains("download-error")) {
+    if (!box?.classList.contains("download-error")) {
       box = document.createElement("div");
       box.className = "alert alert-danger download-error";
       box.setAttribute("role", "alert");
@@ -108,7 +112,7 @@
   function clearError(link) {
     const place = link.closest("[data-download-area]") || link.parentElement;
     const box = place.nextElementSibling;
-    if (box && box.classList.contains("download-error")) box.remove();
+    if (box?.classList.contains("download-error")) box.remove();
   }
 
   function save(blob, name) {
@@ -137,7 +141,7 @@
           credentials: "same-origin",
           headers: { "X-Requested-With": "XMLHttpRequest" },
         });
-      } catch (error) {
+      } catch {
         showError(link, "Không kết nối được máy chủ. Kiểm tra mạng rồi bấm tải lần nữa.");
         return;
       }
@@ -147,7 +151,7 @@
         return;
       }
       save(await response.blob(), filenameOf(response, link.href));
-    } catch (error) {
+    } catch {
       showError(link, "Tải tệp bị gián đoạn. Xin bấm tải lần nữa.");
     } finally {
       link.innerHTML = idle;

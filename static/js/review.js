@@ -1,6 +1,6 @@
 // The review page (the evidence desk): the reviewed total follows what the reviewer types, and the filter
 // hides the criteria that do not match. The server's sums are the ones that count.
-(function () {
+(() => {
   "use strict";
   const form = document.getElementById("review-form");
   const ownData = document.getElementById("review-own");
@@ -57,12 +57,10 @@
         .map((value, i) => (value === "" ? group.agency[group.names[i]] || "" : value))
         .filter((value) => value !== "");
       unrated += typed.length - rated.length;
-      // rollup.component_points: an organisation the agency does not have gets the average of the others
-      const present = rated.filter((v) => v !== "none" && v in group.points).map((v) => group.points[v]);
       if (rated.some((v) => v !== "none" && !(v in group.points))) bad += 1;
-      if (!present.length) continue;
-      const sum = present.reduce((a, b) => a + b, 0);
-      sums.points += capped(sum + (sum / present.length) * (rated.length - present.length), group.max);
+      // the average rule (static/js/rules.js): an organisation without a level of the page counts as missing
+      const ratings = rated.map((v) => (v in group.points ? group.points[v] : null));
+      sums.points += capped(window.vpubRules.average(ratings), group.max);
     }
     out.points.textContent = shown(sums.points);
     out.bonus.textContent = shown(sums.bonus);

@@ -3,7 +3,7 @@
 // parent's row as the server shows it after saving ("Tổng các tiêu chí con 390, tiêu chí cha 400"), and the
 // TỔNG CỘNG row follows. Also shows only the part of a criterion form that its rule uses. Without this script
 // the page works the same, checked when the form is saved.
-(function () {
+(() => {
   "use strict";
   const table = document.getElementById("rubric-tree");
   if (!table) return;
@@ -14,7 +14,9 @@
 
   // Points as whole hundredths, so that sums are exact; null when the text is not a number.
   function parse(text) {
-    text = String(text || "").trim().replace(",", ".");
+    text = String(text || "")
+      .trim()
+      .replace(",", ".");
     if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(text)) return null;
     const [whole, fraction = ""] = text.split(".");
     return Number(whole) * 100 + Number((fraction + "00").slice(0, 2));
@@ -23,7 +25,9 @@
   // 39000 → "390", 250 → "2,5", 123400 → "1.234": the Vietnamese way, as notation.format_points writes.
   function format(cents) {
     const whole = Math.floor(cents / 100);
-    const fraction = String(cents % 100).padStart(2, "0").replace(/0+$/, "");
+    const fraction = String(cents % 100)
+      .padStart(2, "0")
+      .replace(/0+$/, "");
     const grouped = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
     return fraction ? grouped + "," + fraction : grouped;
   }
@@ -53,7 +57,7 @@
     if (adding.target === "0") return "";
     const row = byPk.get(adding.target);
     const after = adding.form.querySelector('input[value="after"]');
-    return after && after.checked ? row.dataset.parent : row.dataset.key;
+    return after?.checked ? row.dataset.parent : row.dataset.key;
   }
 
   function value(row, field) {
@@ -119,7 +123,8 @@
   function showRuleParts(form) {
     const rule = input(form, "rule");
     form.querySelectorAll("[data-rule-part]").forEach((part) => {
-      part.hidden = !rule || rule.value !== part.dataset.rulePart;
+      // the rules whose parts the box is for, as the server lists them (rubrics.rules.editor_parts)
+      part.hidden = !rule || !part.dataset.rulePart.split(" ").includes(rule.value);
     });
   }
 
@@ -127,7 +132,7 @@
     showRuleParts(form);
     form.addEventListener("input", changed);
     form.addEventListener("change", (event) => {
-      if (event.target.name && event.target.name.endsWith("-rule")) showRuleParts(form);
+      if (event.target.name?.endsWith("-rule")) showRuleParts(form);
       changed();
     });
   });

@@ -6,7 +6,7 @@
 // taken, the same box changed by both is a conflict the user settles. Dirty values are also kept in the
 // browser (localStorage, per sheet and user), so a crash, a closed tab or an expired session loses nothing.
 // The server adds up again on every save; its numbers are the ones that count.
-(function () {
+(() => {
   "use strict";
   const form = document.getElementById("sheet-form");
   if (!form) return;
@@ -37,7 +37,11 @@
 
   function read(name) {
     const els = [...elements(name)];
-    if (isList(name)) return els.filter((el) => el.checked).map((el) => el.value).sort();
+    if (isList(name))
+      return els
+        .filter((el) => el.checked)
+        .map((el) => el.value)
+        .sort();
     if (!els.length) return "";
     const el = els[0];
     if (el.type === "radio") return (els.find((e) => e.checked) || { value: "" }).value;
@@ -49,8 +53,9 @@
     const els = [...elements(name)];
     if (isList(name)) {
       const wanted = norm(name, value);
-      if (window.evidencePicker) window.evidencePicker.setCited(name, wanted); // evidence-picker.js
-      else els.forEach((el) => (el.checked = wanted.includes(el.value)));
+      if (window.evidencePicker)
+        window.evidencePicker.setCited(name, wanted); // evidence-picker.js
+      else for (const el of els) el.checked = wanted.includes(el.value);
       return;
     }
     els.forEach((el) => {
@@ -62,8 +67,8 @@
 
   let base = {};
   try {
-    base = JSON.parse((form.elements.base && form.elements.base.value) || "{}");
-  } catch (e) {
+    base = JSON.parse(form.elements.base?.value || "{}");
+  } catch {
     base = {};
   }
   const baseOf = (name) => norm(name, base[name]);
@@ -80,7 +85,10 @@
     if (!text) return { value: null, error: "" };
     if (!NUMBER.test(text)) return { value: null, error: "“" + quote(text) + "” không phải là số." };
     const n = Number(text.replace(",", "."));
-    const digits = text.replace(/^[+-]/, "").split(/[.,]/)[0].replace(/^0+(?=\d)/, "");
+    const digits = text
+      .replace(/^[+-]/, "")
+      .split(/[.,]/)[0]
+      .replace(/^0+(?=\d)/, "");
     if (digits.length > 5)
       return {
         value: null,
@@ -140,7 +148,7 @@
   function refreshErrors() {
     const before = invalid;
     invalid = { ...serverErrors, ...clientErrors() };
-    new Set([...Object.keys(before), ...Object.keys(invalid)]).forEach((name) => showError(name, invalid[name] || ""));
+    for (const name of new Set([...Object.keys(before), ...Object.keys(invalid)])) showError(name, invalid[name] || "");
   }
 
   // ---------------------------------------------------------------- totals as people type
@@ -150,7 +158,7 @@
     if (!children.has(n.parent)) children.set(n.parent, []);
     children.get(n.parent).push(n);
   });
-  const box = (name) => form.elements[name] && form.elements[name].dataset ? form.elements[name] : null;
+  const box = (name) => (form.elements[name]?.dataset ? form.elements[name] : null);
 
   function number(name) {
     const el = box(name);
@@ -159,23 +167,13 @@
     return { value: checked.value || 0, ok: !checked.error };
   }
 
+  // each rule's arithmetic: static/js/rules.js, by the kind the server gives the node (Rule.script)
   function leafPoints(node, state) {
-    if (node.rule === "tiered") return Number(node.tiers[read("t-" + node.pk)] || 0);
-    if (node.rule === "components") {
-      const ratings = [];
-      node.components.forEach((c) => {
-        const choice = read("c-" + node.pk + "-" + c);
-        if (choice === "none") ratings.push(null);
-        else if (choice) ratings.push(Number(node.tiers[choice] || 0));
-      });
-      const present = ratings.filter((r) => r !== null);
-      if (!present.length) return 0;
-      const sum = present.reduce((a, b) => a + b, 0);
-      return sum + (sum / present.length) * (ratings.length - present.length);
-    }
-    const n = number("p-" + node.pk);
-    if (!n.ok) state.valid = false;
-    return n.value;
+    return window.vpubRules.points(node.points, read, (name) => {
+      const n = number(name);
+      if (!n.ok) state.valid = false;
+      return n.value;
+    });
   }
 
   function total(node, state) {
@@ -232,7 +230,7 @@
         bases[name] = baseOf(name);
       });
       localStorage.setItem(storageKey, JSON.stringify({ at: Date.now(), values, bases }));
-    } catch (e) {
+    } catch {
       /* storage full or disabled: the page still saves to the server */
     }
   }
@@ -241,10 +239,10 @@
     let kept = null;
     try {
       kept = JSON.parse(localStorage.getItem(storageKey) || "null");
-    } catch (e) {
+    } catch {
       kept = null;
     }
-    if (!kept || !kept.values) return;
+    if (!kept?.values) return;
     const waiting = Object.keys(kept.values).filter((name) => !same(name, kept.values[name], read(name)));
     if (!waiting.length) return localStorage.removeItem(storageKey);
     const panel = document.getElementById("restore-box");
@@ -289,8 +287,15 @@
     panel.replaceChildren();
     const text = document.createElement("div");
     text.textContent =
-      c.label + ": " + (c.by || "người khác") + (c.at ? " lúc " + c.at : "") + " đã lưu “" + (c.theirs || "(trống)") +
-      "”, còn bạn nhập “" + (c.mine || "(trống)") + "”. Chưa lưu ô này: chọn giá trị giữ lại.";
+      c.label +
+      ": " +
+      (c.by || "người khác") +
+      (c.at ? " lúc " + c.at : "") +
+      " đã lưu “" +
+      (c.theirs || "(trống)") +
+      "”, còn bạn nhập “" +
+      (c.mine || "(trống)") +
+      "”. Chưa lưu ô này: chọn giá trị giữ lại.";
     const mine = document.createElement("button");
     mine.type = "button";
     mine.className = "btn btn-sm btn-outline-dark me-2 mt-1";
@@ -354,7 +359,7 @@
       const value = held.has(name) ? baseOf(name) : read(name);
       sent[name] = value;
       data.delete(name);
-      if (isList(name)) value.forEach((v) => data.append(name, v));
+      if (isList(name)) for (const v of value) data.append(name, v);
       else if (value !== "" || !elements(name)[0] || !["radio", "checkbox"].includes(elements(name)[0].type))
         data.append(name, value);
     });
@@ -379,11 +384,11 @@
       let body = null;
       try {
         body = await response.json();
-      } catch (e) {
+      } catch {
         body = null;
       }
       return { code: response.status, body };
-    } catch (e) {
+    } catch {
       return { code: 0, body: null };
     } finally {
       clearTimeout(limit);
@@ -394,7 +399,7 @@
     const typing = document.activeElement;
     const names = new Set([...Object.keys(invalid), ...Object.keys(conflicts)]);
     // a citation still being typed is sent when the user leaves its box
-    if (typing && typing.name && typing.name.startsWith("n-")) names.add(typing.name);
+    if (typing?.name?.startsWith("n-")) names.add(typing.name);
     return names;
   }
 
@@ -423,7 +428,11 @@
     }
     if (code === 401) {
       failures += 1;
-      say("Phiên đăng nhập đã hết. Những gì bạn nhập vẫn còn trên máy này và sẽ được lưu khi bạn đăng nhập lại.", "login", "Đăng nhập lại");
+      say(
+        "Phiên đăng nhập đã hết. Những gì bạn nhập vẫn còn trên máy này và sẽ được lưu khi bạn đăng nhập lại.",
+        "login",
+        "Đăng nhập lại"
+      );
       retryLater(Math.min(15000, 3000 * failures));
       return { code, body };
     }
@@ -434,18 +443,28 @@
     }
     if (code === 409 && body && body.status === "locked") {
       stopped = true;
-      say(body.message || "Bảng chấm điểm vừa được nộp: không lưu được nữa. Những gì bạn nhập vẫn còn trên máy này.", "locked");
+      say(
+        body.message || "Bảng chấm điểm vừa được nộp: không lưu được nữa. Những gì bạn nhập vẫn còn trên máy này.",
+        "locked"
+      );
       return { code, body };
     }
     if (code === 403) {
       stopped = true;
-      say("Trang này đã cũ nên chưa lưu được. Hãy tải lại trang: những gì bạn nhập vẫn còn trên máy này và sẽ được đề nghị khôi phục.", "error");
+      say(
+        "Trang này đã cũ nên chưa lưu được. Hãy tải lại trang: những gì bạn nhập vẫn còn trên máy này và sẽ được đề nghị khôi phục.",
+        "error"
+      );
       return { code, body };
     }
     failures += 1;
     const wait = Math.min(30000, 2000 * 2 ** (failures - 1));
     const why = code === 0 ? "mất kết nối hoặc máy chủ không trả lời" : "máy chủ báo lỗi " + code;
-    say("Chưa lưu được (" + why + "). Sẽ tự thử lại sau " + Math.round(wait / 1000) + " giây; đừng đóng trang.", "error", "Thử lại ngay");
+    say(
+      "Chưa lưu được (" + why + "). Sẽ tự thử lại sau " + Math.round(wait / 1000) + " giây; đừng đóng trang.",
+      "error",
+      "Thử lại ngay"
+    );
     retryLater(wait);
     return { code, body };
   }
@@ -456,8 +475,7 @@
     Object.entries(sent).forEach(([name, value]) => {
       if (!conflicted.has(name) && !conflicts[name]) base[name] = value;
     });
-    if (body.documents && body.documents.length && window.evidencePicker)
-      window.evidencePicker.addDocuments(body.documents);
+    if (body.documents?.length && window.evidencePicker) window.evidencePicker.addDocuments(body.documents);
     Object.entries(body.fresh || {}).forEach(([name, value]) => {
       if (conflicted.has(name) || conflicts[name]) return;
       if (same(name, read(name), sent[name])) write(name, value);
@@ -470,7 +488,11 @@
     keep();
     const open = Object.keys(conflicts).length;
     const bad = Object.keys(invalid).length;
-    if (open) say("Đã lưu lúc " + body.saved_at + ", trừ " + open + " ô trùng với thay đổi của người khác: chọn giá trị giữ lại.", "conflict");
+    if (open)
+      say(
+        "Đã lưu lúc " + body.saved_at + ", trừ " + open + " ô trùng với thay đổi của người khác: chọn giá trị giữ lại.",
+        "conflict"
+      );
     else if (bad) say("Đã lưu lúc " + body.saved_at + ", trừ " + bad + " ô chưa hợp lệ (tô đỏ).", "invalid");
     else if (dirtyNames().length) say("Đã lưu lúc " + body.saved_at + "; đang chờ lưu phần vừa nhập…", "saving");
     else say("Đã lưu lúc " + body.saved_at, "saved");
@@ -511,7 +533,7 @@
     summary.replaceChildren();
     if (result && result.code === 401) {
       const dialog = document.getElementById("login-dialog");
-      if (dialog && dialog.showModal) dialog.showModal();
+      if (dialog?.showModal) dialog.showModal();
       return;
     }
     if (!bad.length && !open.length) {
@@ -525,21 +547,22 @@
     title.textContent = "Chưa lưu hết: " + (bad.length + open.length) + " ô cần xem lại.";
     const list = document.createElement("ul");
     list.className = "mb-0";
-    [...bad.map((name) => [name, invalid[name]]), ...open.map((name) => [name, "trùng với thay đổi của người khác"])].forEach(
-      ([name, message]) => {
-        const el = elements(name)[0];
-        const link = document.createElement("a");
-        link.href = "#" + el.id;
-        link.textContent = (el.dataset.label || labelOf(el)) + ": " + message;
-        link.addEventListener("click", (event) => {
-          event.preventDefault();
-          el.focus();
-        });
-        const item = document.createElement("li");
-        item.append(link);
-        list.append(item);
-      },
-    );
+    [
+      ...bad.map((name) => [name, invalid[name]]),
+      ...open.map((name) => [name, "trùng với thay đổi của người khác"]),
+    ].forEach(([name, message]) => {
+      const el = elements(name)[0];
+      const link = document.createElement("a");
+      link.href = "#" + el.id;
+      link.textContent = (el.dataset.label || labelOf(el)) + ": " + message;
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        el.focus();
+      });
+      const item = document.createElement("li");
+      item.append(link);
+      list.append(item);
+    });
     summary.append(title, list);
     summary.hidden = false;
     const first = elements(bad[0] || open[0])[0];
@@ -551,13 +574,13 @@
 
   function labelOf(el) {
     const row = el.closest("[data-code]");
-    const label = el.labels && el.labels[0] ? el.labels[0].textContent.trim() : el.name;
+    const label = el.labels?.[0] ? el.labels[0].textContent.trim() : el.name;
     return row ? row.dataset.code + " – " + label : label;
   }
 
   // ---------------------------------------------------------------- wiring
   function changed(event) {
-    if (event && event.target && event.target.name) delete serverErrors[event.target.name];
+    if (event?.target?.name) delete serverErrors[event.target.name];
     refreshErrors();
     recompute();
     keep();
@@ -569,7 +592,7 @@
   });
   form.addEventListener("change", (event) => {
     changed(event);
-    saveSoon(event.target && event.target.name && event.target.name.startsWith("n-") ? 0 : undefined);
+    saveSoon(event.target?.name?.startsWith("n-") ? 0 : undefined);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

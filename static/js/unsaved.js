@@ -1,6 +1,6 @@
 // A form with data-warn-unsaved: leaving the page with changes not yet sent asks first (the browser's own
 // "Leave site?" question). Sending the form, by any of its buttons, is not leaving.
-(function () {
+(() => {
   "use strict";
   document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
     let changed = false;

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from scoring.accounts import import_jobs, staging
-from scoring.accounts.import_jobs import Plan
+from scoring.jobs import imports as import_jobs
+from scoring.jobs import pruning, staging
+from scoring.jobs.imports import Plan
 from scoring.models import Criterion, ImportJob, Membership, Rubric, Score, Sheet
-from scoring.review import pruning
 
 from ..factories import SEED_SHEET, make_user
 from ..review.test_export_jobs import run_worker

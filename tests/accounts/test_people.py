@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from scoring.accounts import staging
+from scoring.jobs import staging
 from scoring.models import ImportJob, Membership
 
 from ..factories import make_user

@@ -500,7 +500,7 @@ def people_state():
     from django.contrib.auth import get_user_model
     from django.core import mail
 
-    from scoring.accounts import staging
+    from scoring.jobs import staging
     from scoring.models import Membership, Rubric
 
     users = get_user_model().objects.order_by("pk")

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from scoring import signing
 from scoring.models import AwardRule, Criterion, Membership, Rubric, Score, Sheet
-from scoring.reports import signing
 
 from ..factories import make_user
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Dossier, DossierLine, Rubric, Sheet
-from scoring.reports import verification
+from scoring.signing import verification
 
 from .conftest import add_individual, number, p12, sign, start
 

@@ -8,11 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from scoring import demo
+from scoring import demo, signing
 from scoring.models import Covenant, Pledge
 from scoring.pledges import services
 from scoring.pledges.document import covenant_pdf
-from scoring.reports import signing, verification
+from scoring.signing import verification
 
 from ..exports.test_sheet_documents import flat, ink, pgm, poppler, write
 from .conftest import login, vp_pledge

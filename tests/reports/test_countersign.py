@@ -10,9 +10,9 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from scoring import demo
+from scoring import demo, signing
 from scoring.models import Report
-from scoring.reports import signing, verification
+from scoring.signing import verification
 
 from .conftest import sign
 

@@ -12,10 +12,10 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
 
-from scoring import demo
+from scoring import demo, signing
 from scoring.models import Report, Sheet
-from scoring.reports import pfx, signing
-from scoring.reports.pfx import PBMAC1, Pbmac1Params
+from scoring.signing import pfx
+from scoring.signing.pfx import PBMAC1, Pbmac1Params
 
 from .conftest import sign
 

@@ -16,9 +16,11 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
+from scoring import signing
 from scoring.exports import report_pdf, sheet_pdf
 from scoring.models import Report, Sheet
-from scoring.reports import external, signing, verification
+from scoring.reports import external
+from scoring.signing import verification
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime.now(datetime.UTC)

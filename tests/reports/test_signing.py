@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from scoring import demo
+from scoring import demo, signing
 from scoring.models import Report, Sheet
-from scoring.reports import signing, verification
+from scoring.signing import verification
 
 from ..factories import PDF
 from .conftest import sign

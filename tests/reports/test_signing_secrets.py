@@ -7,9 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from scoring import signing
 from scoring.models import Sheet
-from scoring.reports import services, signing
+from scoring.reports import services
 from scoring.reports.services import report_for
+from scoring.signing import sign
 
 from ..replay import load_demo
 
@@ -25,7 +27,7 @@ def boom(*args, **kwargs):
     ("module", "name"),
     [
         pytest.param(services, "report_pdf_with_signature_box", id="in-the-service"),
-        pytest.param(signing, "SimpleCertificateStore", id="while-loading-the-certificate"),
+        pytest.param(sign, "SimpleCertificateStore", id="while-loading-the-certificate"),
     ],
 )
 def test_the_debug_error_page_hides_the_passphrase(

@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from scoring.jobs import exports as jobs
 from scoring.models import BlocYear, ExportJob, Sheet
-from scoring.review import jobs
+from scoring.review.jobs import bloc_tables
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ALLOWED = ("reviewer", "admin")  # who follows the bloc: the leader's reviewer, the province's administrator
@@ -151,7 +152,7 @@ def test_a_disk_full_halfway_leaves_no_partial_file(
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OSError):
-        jobs.export_job_run(job_id=job.pk)
+        jobs.export_job_run(job_id=job.pk, build=bloc_tables)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and job.error == jobs.DISK_FULL and not job.file
     assert [p for p in files_in(Path(settings.MEDIA_ROOT))] == []

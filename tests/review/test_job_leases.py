@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from scoring.jobs import exports as jobs
+from scoring.jobs import pruning
 from scoring.models import BlocYear, ExportJob, Sheet
-from scoring.review import jobs, pruning
 
 from .test_export_jobs import files_in, run_worker
 

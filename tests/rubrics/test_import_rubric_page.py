@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scoring.accounts import staging
+from scoring.jobs import staging
 from scoring.models import Bloc, Criterion, ImportJob, Rubric, Sheet
 
 from ..factories import SEED_SHEET

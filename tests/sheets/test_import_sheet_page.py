@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from scoring.accounts import staging
+from scoring.jobs import staging
 from scoring.models import ImportJob, Score, Sheet
 from scoring.sheets.queries import sheet_view
 

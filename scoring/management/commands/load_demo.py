@@ -23,7 +23,6 @@ from ...models import (
     Sheet,
 )
 from ...notation import format_points
-from ...reports.signing import make_demo_p12
 from ...review.services import round_close, sheet_accept
 from ...rubrics.rules import rule_of
 from ...rubrics.services import rubric_copy, rubric_open, shifted
@@ -31,6 +30,7 @@ from ...rubrics.tree import rubric_tree
 from ...sheets.queries import sheet_view
 from ...sheets.services import ScoreInput, scores_import, sheet_for, sheet_submit
 from ...sheets.workbook import read_sheet
+from ...signing import make_demo_p12
 
 
 def demo_certificate(username: str) -> Path:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from ...review.pruning import prune_export_jobs
+from ...jobs.pruning import prune_export_jobs
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Agency, BlocMember, BlocYear, Rubric, Sheet
-from ..models.agencies import elsewhere_message
-from .services import AwardSpec, rubric_copy
+from ...models import Agency, BlocMember, BlocYear, Rubric, Sheet
+from ...models.agencies import elsewhere_message
+from ...rubrics.services import AwardSpec, rubric_copy
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from ..models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric
+from ...models import Agency, Bloc, BlocMember, BlocYear, Membership, Rubric
 
 Role = Membership.Role
 STATUS = {

@@ -4,9 +4,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 
-from ..models import Agency, Bloc, BlocYear, Rubric
-from ..models.agencies import NOT_A_MEMBER
-from .services import AwardSpec, award_specs, copied_title, shifted
+from ...models import Agency, Bloc, BlocYear, Rubric
+from ...models.agencies import NOT_A_MEMBER
+from ...rubrics.services import AwardSpec, award_specs, copied_title, shifted
 
 DATE_HELP = "Ngày/tháng/năm, ví dụ 15/12/2023."
 

@@ -1,6 +1,6 @@
 """Old export jobs go, and their files with them; a file no job names (a worker killed between writing it
 and recording it) goes too, once it is old enough that no worker can still be about to record it. Old
-import jobs (accounts.import_jobs) go too: their staged files went when they ran."""
+import jobs (jobs.imports) go too: their staged files went when they ran."""
 
 import datetime as dt
 import os
@@ -11,9 +11,9 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from ..accounts.import_jobs import expire_lost_imports
 from ..models import ExportJob, ImportJob
-from .jobs import expire_lost_jobs
+from .exports import expire_lost_jobs
+from .imports import expire_lost_imports
 
 EXPORTS = "exports"
 # A file written a moment ago whose job is not marked done yet is no orphan: leave files younger than this.

@@ -3,7 +3,7 @@
 
 The preview is the command's dry run (read_sheet: it parses and writes nothing, and opens no transaction);
 the confirmed import is a background job (import_job.py: read again, written in one transaction). The upload
-is kept in accounts.staging between the two and removed once the preview finds an error, the administrator
+is kept in jobs.staging between the two and removed once the preview finds an error, the administrator
 cancels, or the job has run; the page follows the job (?tac-vu=<pk>) and shows what it wrote or its errors.
 """
 
@@ -13,20 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..accounts import staging
-from ..accounts.access import bound_data, get_province_admin
-from ..accounts.forms import agency_field
-from ..accounts.uploads import (
-    shown_import_job,
-    stage_upload,
-    upload_confirmation,
-    upload_helper,
-    xlsx_upload_field,
-)
-from ..models import Agency, Sheet
-from ..workbooks import WorkbookError
-from .import_job import sheet_import_job
-from .workbook import Problem, SheetImport, read_sheet
+from ...accounts.access import bound_data, get_province_admin
+from ...jobs import staging
+from ...models import Agency, Sheet
+from ...sheets.import_job import sheet_import_job
+from ...sheets.workbook import Problem, SheetImport, read_sheet
+from ...workbooks import WorkbookError
+from ..people.forms import agency_field
+from .uploads import shown_import_job, stage_upload, upload_confirmation, upload_helper, xlsx_upload_field
 
 KIND = "sheet"
 

@@ -4,9 +4,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
-from ..models import Agency, Membership
-from .people import EMAIL_MAX, NAME_MAX, PersonInput, check_person
-from .uploads import upload_helper, xlsx_upload_field
+from ...accounts.people import EMAIL_MAX, NAME_MAX, PersonInput, check_person
+from ...models import Agency, Membership
+from ..imports.uploads import upload_helper, xlsx_upload_field
 
 
 def agency_field(**kwargs) -> forms.ModelChoiceField:

@@ -2,7 +2,7 @@
 say (its errors, or the sections and totals it would write), confirm to write in one transaction.
 
 The preview only parses (parse_rubric writes nothing, and takes a moment even for a large rubric); the upload
-is kept in accounts.staging between the preview and the confirmation, and removed as soon as the preview
+is kept in jobs.staging between the preview and the confirmation, and removed as soon as the preview
 finds errors or the administrator cancels. “Xác nhận” queues the write as a background job
 (import_job.py); the page then follows it (?tac-vu=<pk>) and shows what was written or why nothing was.
 """
@@ -14,20 +14,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .. import rollup
-from ..accounts import staging
-from ..accounts.access import bound_data, get_province_admin
-from ..accounts.uploads import (
-    shown_import_job,
-    stage_upload,
-    upload_confirmation,
-    upload_helper,
-    xlsx_upload_field,
-)
-from ..models import Bloc, Rubric
-from ..workbooks import WorkbookError
-from .import_job import rubric_import_job
-from .workbook import parse_rubric
+from ... import rollup
+from ...accounts.access import bound_data, get_province_admin
+from ...jobs import staging
+from ...models import Bloc, Rubric
+from ...rubrics.import_job import rubric_import_job
+from ...rubrics.workbook import parse_rubric
+from ...workbooks import WorkbookError
+from .uploads import shown_import_job, stage_upload, upload_confirmation, upload_helper, xlsx_upload_field
 
 KIND = "rubric"
 

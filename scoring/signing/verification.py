@@ -17,7 +17,7 @@ from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import read_certification_data, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from .signing import VN_TZ
+from .sign import VN_TZ
 
 
 @dataclass

@@ -3,7 +3,7 @@
 The file goes to a private folder beside MEDIA_ROOT (`<MEDIA_ROOT>/../staging/<user id>/`), never under a URL,
 under a random name; what it is for (kind and parameters) sits beside it in a JSON file. Confirming or
 cancelling removes both (a confirmed file stays until the import job that writes it has run:
-accounts.import_jobs); whatever else is left over for more than STAGING_SECONDS is swept away by the next
+jobs.imports); whatever else is left over for more than STAGING_SECONDS is swept away by the next
 upload. Only the user who uploaded a file reaches it again: the token is looked up in their own folder.
 """
 

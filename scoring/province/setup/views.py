@@ -8,8 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from ..accounts.access import bound_data, get_bloc_year_to_set_up, get_province_admin, get_rubric_to_set_up
-from ..models import BlocYear
+from ...accounts.access import bound_data, get_bloc_year_to_set_up, get_province_admin, get_rubric_to_set_up
+from ...models import BlocYear
+from ...rubrics.rounds import mid_year_open, mid_year_title
+from ...rubrics.services import rubric_copy
 from . import years
 from .forms import (
     AwardRuleFormSet,
@@ -19,9 +21,7 @@ from .forms import (
     RubricCopyToForm,
     award_initial,
 )
-from .rounds import mid_year_open, mid_year_title
-from .services import rubric_copy
-from .setup import setup_overview
+from .overview import setup_overview
 
 
 @login_required

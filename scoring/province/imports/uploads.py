@@ -1,6 +1,6 @@
 """What the province's three workbook upload pages (a rubric, a filled sheet, an agency's staff) share: the
 upload field, the form's helper, keeping the upload for its confirmation, the confirmation (which queues the
-import as a job: accounts.import_jobs) and the job the page then follows. Each page keeps only its own fields,
+import as a job: jobs.imports) and the job the page then follows. Each page keeps only its own fields,
 preview and import."""
 
 from crispy_forms.helper import FormHelper
@@ -12,10 +12,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ..models import ImportJob
-from . import staging
-from .access import get_import_job, get_province_admin
-from .import_jobs import expire_lost_imports, import_job_start
+from ...accounts.access import get_import_job, get_province_admin
+from ...jobs import staging
+from ...jobs.imports import expire_lost_imports, import_job_start
+from ...models import ImportJob
 
 EXPIRED = "Tệp đã hết hạn hoặc đã được nhập: hãy tải tệp lên lại."
 CANCELLED = "Đã hủy: không nhập gì."
@@ -50,7 +50,7 @@ def stage_upload(request, form, *, kind: str, params: dict) -> staging.Staged | 
 
 def upload_confirmation(kind: str, *, page: str, task_):
     """The confirmation view of an upload staged for `kind` on the URL named `page`: “Xác nhận” queues the
-    import job `task_` (accounts.import_jobs) and goes back to `page`, which follows the job (?tac-vu=<pk>).
+    import job `task_` (jobs.imports) and goes back to `page`, which follows the job (?tac-vu=<pk>).
 
     The province's administrator only (404 for everybody else). An expired token goes back to `page` with a
     message; “Hủy” removes the file. An upload confirmed twice leads to its one job.

@@ -1,0 +1,1 @@
+"""The province administrator's people pages: who has which role where, invitations, deactivation."""
