@@ -122,7 +122,7 @@ def sign_refusals(dossier: Dossier) -> list[str]:
     return reasons
 
 
-@sensitive_variables("p12", "passphrase", "signer")
+@sensitive_variables("p12", "passphrase")
 def dossier_sign_and_send(*, dossier: Dossier, p12: bytes, passphrase: bytes, by) -> Dossier:
     """Sign the tờ trình (and the list attached) with the signer's certificate and send it to the province.
 

@@ -111,8 +111,8 @@ class RoundKind:
         )
 
 
-KINDS: dict[str, RoundKind] = {
-    Round.MID_YEAR.value: RoundKind(
+_KINDS = (
+    RoundKind(
         value=Round.MID_YEAR.value,
         order=1,
         name="Vòng sơ kết 6 tháng",
@@ -133,7 +133,7 @@ KINDS: dict[str, RoundKind] = {
         starts_from=None,
         opened_from=Round.YEAR_END.value,
     ),
-    Round.YEAR_END.value: RoundKind(
+    RoundKind(
         value=Round.YEAR_END.value,
         order=2,
         name="Năm thi đua",
@@ -154,4 +154,5 @@ KINDS: dict[str, RoundKind] = {
         starts_from=Round.MID_YEAR.value,
         opened_from=None,  # made by the province, or copied from another year's
     ),
-}
+)
+KINDS: dict[str, RoundKind] = {kind.value: kind for kind in _KINDS}

@@ -113,7 +113,7 @@ def covenant_ready(covenant: Covenant) -> str:
     return ""
 
 
-@sensitive_variables("p12", "passphrase", "signer")
+@sensitive_variables("p12", "passphrase")
 def covenant_sign(*, covenant: Covenant, p12: bytes, passphrase: bytes, by) -> Covenant:
     """Sign the bloc's giao ước with the leader's head's certificate; a failure at any step changes nothing.
 

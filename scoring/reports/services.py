@@ -35,7 +35,7 @@ def report_for(*, sheet: Sheet) -> Report:
     return report
 
 
-@sensitive_variables("p12", "passphrase", "signer")
+@sensitive_variables("p12", "passphrase")
 def report_sign(*, report: Report, p12: bytes, passphrase: bytes, by) -> Report:
     """Sign the report (and the sheet attached to it) with the head's certificate, then submit the sheet.
 
