@@ -2,12 +2,17 @@
 the fixtures that use them are in conftest.py."""
 
 import dataclasses
+import datetime
+import functools
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from scoring import signing
 from scoring.models import Agency, Bloc, BlocYear, Criterion, Document, Membership, Rubric, Sheet
 from scoring.rubrics.services import CriterionSpec, criterion_specs, rubric_write_criteria
 from scoring.rubrics.tree import rubric_tree
@@ -138,3 +143,31 @@ def make_tenfold_rubric(source: Rubric, code: str = "BENCH") -> Rubric:
             copies.append(clone)
     rubric_write_criteria(rubric=rubric, criteria=copies)
     return rubric
+
+
+@functools.cache
+def head_certificate() -> bytes:
+    """A head's PKCS#12 (passphrase HEAD_PASSPHRASE), made once per test run."""
+    now = datetime.datetime.now(datetime.UTC)
+    return signing.make_demo_p12(
+        "Vũ Minh Tâm",
+        HEAD_PASSPHRASE.encode(),
+        not_before=now - datetime.timedelta(days=1),
+        not_after=now + datetime.timedelta(days=365),
+    )
+
+
+HEAD_PASSPHRASE = "mat-khau-thu-truong"
+
+
+def sign_and_submit(client, sheet: Sheet, *, version: int | None = None, **options):
+    """Submit as the head does: sign the report with a certificate (the sheet goes with it), having seen
+    the sheet at `version` (by default, as it is now)."""
+    if version is None:
+        version = Sheet.objects.values_list("version", flat=True).get(pk=sheet.pk)
+    data = {
+        "certificate": SimpleUploadedFile("chung-thu.p12", head_certificate()),
+        "passphrase": HEAD_PASSPHRASE,
+        "version": version,
+    }
+    return client.post(reverse("report_sign", args=[sheet.pk]), data, **options)

@@ -96,6 +96,7 @@ def test_a_full_round_comes_back_exactly(settings, tmp_path, django_user_model):
     )
     report = report_for(sheet=vp)
     report_sign(
+        base_version=Sheet.objects.get(pk=vp.pk).version,
         report=report,
         p12=(settings.DEMO_CERT_DIR / "vp.thutruong.p12").read_bytes(),
         passphrase=demo.CERT_PASSPHRASE.encode(),

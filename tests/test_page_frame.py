@@ -6,6 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.factories import sign_and_submit
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,10 +25,13 @@ def test_every_page_starts_with_a_skip_link_to_its_main_content(client, cast, vp
 def test_errors_are_alerts_and_other_messages_are_status(client, cast, vp_sheet):
     client.force_login(cast["head"])
     url = reverse("sheet_submit", args=[vp_sheet.pk])
-    page = client.post(url, {"version": "cũ"}, follow=True).content.decode()
-    assert '<div class="alert alert-danger" role="alert">Trang nộp bài đã cũ' in page
     page = client.post(url, {"version": vp_sheet.version}, follow=True).content.decode()
-    assert '<div class="alert alert-success" role="status">Đã nộp bảng chấm điểm.' in page
+    assert (
+        '<div class="alert alert-danger" role="alert">Chưa nộp: bảng chấm điểm chỉ nộp được kèm báo cáo'
+        in page
+    )
+    page = sign_and_submit(client, vp_sheet, follow=True).content.decode()
+    assert '<div class="alert alert-success" role="status">Đã ký số báo cáo và nộp bảng chấm điểm' in page
 
 
 def test_the_name_in_the_menu_bar_says_where_it_leads(client, cast):

@@ -7,7 +7,7 @@ from .evidence import Citation, Document, DocumentVersion, evidence_path
 from .exports import ExportJob, export_path
 from .imports import ImportJob
 from .pledges import AwardTitle, Covenant, Pledge, signed_covenant_path
-from .reports import Report, signed_report_path
+from .reports import Report, SupersededReport, signed_report_path
 from .rounds import Round, RoundKind
 from .rubrics import AwardRule, Component, Criterion, RoundEvent, Rubric, Tier
 from .sheets import (
@@ -46,6 +46,7 @@ __all__ = [
     "ImportJob",
     "Membership",
     "Report",
+    "SupersededReport",
     "ReviewedRating",
     "Rubric",
     "Score",

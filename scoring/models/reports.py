@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from .sheets import Sheet
+from .base import AppendOnlyModel
+from .sheets import Sheet, SheetSnapshot
 
 
 def signed_report_path(instance, filename: str) -> str:
@@ -46,6 +47,30 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     countersigner_name = models.CharField("người ký xác nhận (theo chứng thư)", max_length=200, blank=True)
+    # The app's own counter-signature, as it added it: only the signature in this field, by this certificate,
+    # is the reviewing agency's "ký xác nhận"; any other is the agency's own.
+    countersign_field = models.CharField("trường chữ ký xác nhận", max_length=100, blank=True)
+    countersign_fingerprint = models.CharField("SHA-256 chứng thư ký xác nhận", max_length=64, blank=True)
+    # What the signed file certifies: the submission it was signed for, and the totals it prints.
+    snapshot = models.ForeignKey(
+        SheetSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lần nộp",
+    )
+    printed_points = models.DecimalField(
+        "tổng điểm in trên bản ký", max_digits=7, decimal_places=2, null=True
+    )
+    printed_bonus = models.DecimalField(
+        "tổng điểm thưởng in trên bản ký", max_digits=7, decimal_places=2, null=True
+    )
+    # The file is validated once, when it arrives (and again on demand): pages show what was found then.
+    verdict = models.CharField("kết quả kiểm tra chữ ký", max_length=20, blank=True)
+    signatures = models.JSONField("các chữ ký (lúc kiểm tra)", default=list, blank=True)
+    checked_at = models.DateTimeField("kiểm tra chữ ký lúc", null=True, blank=True)
+    checked_sha256 = models.CharField("SHA-256 tệp đã kiểm tra", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "báo cáo tổng kết"
@@ -61,3 +86,49 @@ class Report(models.Model):
 
     def default_subject(self) -> str:
         return self.sheet.rubric.round_kind.report_subject(self.sheet.rubric.year)
+
+
+def superseded_report_path(instance, filename: str) -> str:
+    report = instance.report
+    return (
+        f"reports/{report.sheet.agency.code}/{report.sheet.rubric.year}-{report.sheet_id}-{report.pk}-cu.pdf"
+    )
+
+
+class SupersededReport(AppendOnlyModel):
+    """A signed report that no longer counts: the sheet was returned and signed again. Kept, never
+    counter-signed, with why it was set aside."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="superseded")
+    signed_pdf = models.FileField("báo cáo đã ký", upload_to=superseded_report_path, max_length=200)
+    signed_at = models.DateTimeField("ký lúc", null=True)
+    signer_name = models.CharField("người ký (theo chứng thư)", max_length=200, blank=True)
+    signed_elsewhere = models.BooleanField("ký bằng phần mềm khác", default=False)
+    snapshot = models.ForeignKey(
+        SheetSnapshot, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="lần nộp"
+    )
+    printed_points = models.DecimalField(
+        "tổng điểm in trên bản ký", max_digits=7, decimal_places=2, null=True
+    )
+    printed_bonus = models.DecimalField(
+        "tổng điểm thưởng in trên bản ký", max_digits=7, decimal_places=2, null=True
+    )
+    verdict = models.CharField("kết quả kiểm tra chữ ký", max_length=20, blank=True)
+    signatures = models.JSONField("các chữ ký (lúc kiểm tra)", default=list, blank=True)
+    superseded_at = models.DateTimeField("thay thế lúc", auto_now_add=True)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="người ký lại",
+    )
+    reason = models.TextField("vì sao thay thế")
+
+    class Meta:
+        verbose_name = "báo cáo đã ký bị thay thế"
+        verbose_name_plural = "báo cáo đã ký bị thay thế"
+        ordering = ["report", "-superseded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.report} – bản ký lúc {self.signed_at:%d/%m/%Y %H:%M} (đã thay thế)"

@@ -78,7 +78,34 @@ class ReportForm(forms.ModelForm):
         return number
 
 
-class SignForm(forms.Form):
+def _sheet_version(form: forms.Form, version: int | None) -> None:
+    """The version of the sheet the head reviewed on the page: what is signed is that sheet, or nothing."""
+    form._version = ()
+    if version is None:  # the counter-signature: the sheet is not the signer's to change
+        return
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput,
+        initial=version,
+        min_value=1,
+        error_messages={
+            "required": "Trang ký đã cũ hoặc không đầy đủ; hãy tải lại trang, xem lại rồi ký lần nữa.",
+            "invalid": "Trang ký đã cũ hoặc không đầy đủ; hãy tải lại trang, xem lại rồi ký lần nữa.",
+            "min_value": "Trang ký đã cũ hoặc không đầy đủ; hãy tải lại trang, xem lại rồi ký lần nữa.",
+        },
+    )
+    form._version = ("version",)
+
+
+class _ReviewedVersion:
+    def clean(self):
+        cleaned = super().clean()  # type: ignore[misc]
+        if "version" in self.errors:  # type: ignore[attr-defined]
+            # a hidden field's error would show nowhere: it is the page's, said above the form
+            self.add_error(None, self.errors.pop("version")[0])  # type: ignore[attr-defined]
+        return cleaned
+
+
+class SignForm(_ReviewedVersion, forms.Form):
     """The head's certificate, used for this one signing and never stored."""
 
     certificate = forms.FileField(
@@ -92,8 +119,9 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, reference: str = "", **kwargs):
+    def __init__(self, *args, reference: str = "", version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        _sheet_version(self, version)
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
         sign = StrictButton(
@@ -111,7 +139,7 @@ class SignForm(forms.Form):
             data_confirm_ok="Ký số và nộp",
             data_busy="Đang ký số…",
         )
-        self.helper.layout = Layout("certificate", "passphrase", sign)
+        self.helper.layout = Layout("certificate", "passphrase", *self._version, sign)
 
     def clean_certificate(self):
         upload = self.cleaned_data["certificate"]
@@ -120,7 +148,7 @@ class SignForm(forms.Form):
         return upload
 
 
-class SignedUploadForm(forms.Form):
+class SignedUploadForm(_ReviewedVersion, forms.Form):
     """The report signed in another program, uploaded to be checked and sent."""
 
     signed_pdf = forms.FileField(
@@ -128,8 +156,9 @@ class SignedUploadForm(forms.Form):
         error_messages={"required": "Chọn tệp PDF đã ký.", "empty": "Tệp PDF rỗng."},
     )
 
-    def __init__(self, *args, reference: str = "", **kwargs):
+    def __init__(self, *args, reference: str = "", version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        _sheet_version(self, version)
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
         send = StrictButton(
@@ -145,7 +174,7 @@ class SignedUploadForm(forms.Form):
             data_confirm_ok="Kiểm tra và nộp",
             data_busy="Đang kiểm tra chữ ký…",
         )
-        self.helper.layout = Layout("signed_pdf", send)
+        self.helper.layout = Layout("signed_pdf", *self._version, send)
 
     def clean_signed_pdf(self):
         upload = self.cleaned_data["signed_pdf"]

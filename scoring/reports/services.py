@@ -9,8 +9,9 @@ from pyhanko.sign.general import SigningError as PdfSigningError
 from .. import signing
 from ..exports.pdf import pdf_with_signature_box, report_html, report_pdf_with_signature_box
 from ..files import kept
-from ..models import BlocYear, Report, Sheet
-from ..sheets.services import SheetLocked, sheet_submit
+from ..models import BlocYear, Report, Sheet, SheetSnapshot, SheetTransition, SupersededReport
+from ..sheets.queries import sheet_view
+from ..sheets.services import SheetLocked, raise_stale, sheet_submit
 from ..signing import verification
 from . import external
 
@@ -36,16 +37,20 @@ def report_for(*, sheet: Sheet) -> Report:
 
 
 @sensitive_variables("p12", "passphrase")
-def report_sign(*, report: Report, p12: bytes, passphrase: bytes, by) -> Report:
+def report_sign(*, report: Report, p12: bytes, passphrase: bytes, base_version: int, by) -> Report:
     """Sign the report (and the sheet attached to it) with the head's certificate, then submit the sheet.
 
-    The certificate is used for this signing only; a failure at any step changes nothing.
+    `base_version` is the sheet the head reviewed before signing: if a colleague saved since, SheetConflict
+    names the changes and nothing is signed. The certificate is used for this signing only; a failure at any
+    step changes nothing.
     """
     # atomic as a block, not a decorator: the decorator's frame would show the passphrase on an error page.
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=report.sheet_id)
         if not sheet.is_editable:
             raise SheetLocked(sheet.get_status_display())
+        if sheet.version != base_version:
+            raise_stale(sheet, base_version)
         signed = signing.sign_document(
             lambda: report_pdf_with_signature_box(report),
             p12=p12,
@@ -58,15 +63,91 @@ def report_sign(*, report: Report, p12: bytes, passphrase: bytes, by) -> Report:
         return report
 
 
-def _store_and_submit(report: Report, sheet: Sheet, signed: bytes, *, signer_name: str, by) -> None:
-    """Keep the signed file, record who signed, submit the sheet; a failure leaves no file behind."""
+def _store_and_submit(
+    report: Report, sheet: Sheet, signed: bytes, *, signer_name: str, elsewhere: bool = False, by
+) -> None:
+    """Keep the signed file as the report of this submission, submit the sheet, and set aside the file signed
+    for the one before (the sheet was returned since); a failure leaves no file behind."""
+    printed = sheet_view(sheet).grand_total  # what the file prints: the sheet as it is submitted now
+    earlier = _set_aside(report, by=by)
     with kept(report.signed_pdf, f"bao-cao-{report.pk}.pdf", signed) as stored:
         report.signed_pdf.name = stored
         report.signed_at = timezone.now()
         report.signed_by = by
-        report.signer_name = signer_name
+        report.signer_name, report.signed_elsewhere = signer_name, elsewhere
+        report.printed_points, report.printed_bonus = printed.points, printed.bonus
+        report.countersigned_at, report.countersigned_by, report.countersigner_name = None, None, ""
+        report.countersign_field = report.countersign_fingerprint = ""
+        _record_check(report, signed)
+        sheet = sheet_submit(sheet=sheet, base_version=sheet.version, by=by)
+        report.snapshot = SheetSnapshot.objects.filter(sheet=sheet, version=sheet.version).latest("pk")
         report.save()
-        sheet_submit(sheet=sheet, base_version=sheet.version, by=by)
+        if earlier is not None:
+            earlier.save()
+
+
+def _set_aside(report: Report, *, by) -> SupersededReport | None:
+    """The file signed for the submission before this one, as a superseded report (saved by the caller once
+    the new one is kept), with the return that set it aside; None on the first submission."""
+    if not report.signed_pdf:
+        return None
+    returned = (
+        SheetTransition.objects.filter(sheet_id=report.sheet_id, to_status=Sheet.Status.RETURNED)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    reason = "Đơn vị ký lại báo cáo cho lần nộp mới."
+    if returned is not None:
+        reason = (
+            f"Khối trưởng trả lại bảng chấm điểm lúc {timezone.localtime(returned.at):%d/%m/%Y %H:%M}"
+            + (f" ({returned.reason.strip()})" if returned.reason.strip() else "")
+            + "; đơn vị đã sửa và ký lại báo cáo cho lần nộp mới."
+        )
+    return SupersededReport(
+        report=report,
+        signed_pdf=report.signed_pdf.name,
+        signed_at=report.signed_at,
+        signer_name=report.signer_name,
+        signed_elsewhere=report.signed_elsewhere,
+        snapshot=report.snapshot,
+        printed_points=report.printed_points,
+        printed_bonus=report.printed_bonus,
+        verdict=report.verdict,
+        signatures=report.signatures,
+        superseded_by=by,
+        reason=reason,
+    )
+
+
+CHECK_FIELDS = ["verdict", "signatures", "checked_at", "checked_sha256"]
+
+
+def _record_check(report: Report, data: bytes) -> None:
+    """Validate the file once, as it arrives: what pages show of its signatures is what was found now."""
+    result = verification.validate_pdf(data, trusted_certs=verification.trusted_roots())
+    report.verdict = result.verdict
+    report.signatures = [
+        {
+            "field": info.field_name,
+            "signer": info.signer_common_name or "",
+            "time": info.signing_time.isoformat() if info.signing_time else None,
+            "verdict": verdict,
+            "fingerprint": getattr(info, "fingerprint", "") or "",
+        }
+        for info, verdict in zip(result.signatures, result.verdicts(), strict=True)
+    ]
+    report.checked_at, report.checked_sha256 = timezone.now(), external.digest(data)
+
+
+def report_recheck(*, report: Report) -> Report:
+    """Validate the stored file again (on demand, or from the scheduled command) and keep what is found."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.signed_pdf:
+            with report.signed_pdf.open("rb") as handle:
+                _record_check(report, handle.read())
+            report.save(update_fields=CHECK_FIELDS)
+        return report
 
 
 def report_issue_for_signing(*, report: Report) -> bytes:
@@ -85,7 +166,9 @@ def report_issue_for_signing(*, report: Report) -> bytes:
     return issued
 
 
-def report_accept_signed(*, report: Report, data: bytes, trust_roots: list, by) -> external.Accepted:
+def report_accept_signed(
+    *, report: Report, data: bytes, trust_roots: list, base_version: int, by
+) -> external.Accepted:
     """Take the report signed elsewhere as the signed report, then submit the sheet, as signing here does.
 
     Refused (SignedUploadRefused) unless `external.check_signed_upload` accepts it; nothing is kept then."""
@@ -93,10 +176,11 @@ def report_accept_signed(*, report: Report, data: bytes, trust_roots: list, by) 
         sheet = Sheet.objects.select_for_update().get(pk=report.sheet_id)
         if not sheet.is_editable:
             raise SheetLocked(sheet.get_status_display())
+        if sheet.version != base_version:
+            raise_stale(sheet, base_version)
         report = Report.objects.select_related("sheet__agency").get(pk=report.pk)
         accepted = external.check_signed_upload(data, report=report, trust_roots=trust_roots)
-        report.signed_elsewhere = True
-        _store_and_submit(report, sheet, data, signer_name=accepted.signer_name, by=by)
+        _store_and_submit(report, sheet, data, signer_name=accepted.signer_name, elsewhere=True, by=by)
         return accepted
 
 
@@ -126,8 +210,9 @@ def _countersignable(signed: bytes) -> verification.ValidationResult:
     return received
 
 
-def _check_countersigned(countersigned: bytes, *, received) -> None:
-    """Stored only when every signature, the head's and this one, still verifies in the result."""
+def _check_countersigned(countersigned: bytes, *, received) -> verification.SignatureInfo:
+    """Stored only when every signature, the head's and this one, still verifies in the result; the one
+    added is returned."""
     after = verification.validate_pdf(countersigned)
     if (
         after.verdict not in ("trusted", "intact_untrusted")
@@ -137,6 +222,17 @@ def _check_countersigned(countersigned: bytes, *, received) -> None:
             "Không ký xác nhận được: tệp sau khi ký xác nhận không giữ nguyên được chữ ký của đơn vị (kiểm"
             " tra chữ ký không đạt). Tệp báo cáo giữ nguyên."
         )
+    return after.signatures[-1]
+
+
+def is_current(report: Report) -> bool:
+    """Whether the signed file is the report of the sheet's current submission: the sheet is with the bloc
+    (submitted or accepted) and the file was signed for its latest submission."""
+    sheet = report.sheet
+    if not report.signed_pdf or sheet.status not in (Sheet.Status.SUBMITTED, Sheet.Status.ACCEPTED):
+        return False
+    latest = SheetSnapshot.objects.filter(sheet=sheet).order_by("-pk").values_list("pk", flat=True).first()
+    return report.snapshot_id is not None and report.snapshot_id == latest
 
 
 @sensitive_variables("p12", "passphrase", "signer")
@@ -147,6 +243,11 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
         report = Report.objects.select_for_update().select_related("sheet__agency").get(pk=report.pk)
         if report.countersigned_at is not None or not report.signed_pdf:
             raise AlreadyCountersigned()
+        if not is_current(report):
+            raise CountersignRefused(
+                "Không ký xác nhận: bảng chấm điểm đã bị trả lại cho đơn vị, nên báo cáo đã ký này không còn là"
+                " báo cáo của lần nộp hiện tại. Đơn vị sẽ ký lại báo cáo khi nộp lại."
+            )
         with report.signed_pdf.open("rb") as handle:
             signed = handle.read()
         received = _countersignable(signed)
@@ -165,7 +266,7 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
                 "Không ký xác nhận được: phần mềm ký không thêm được chữ ký vào tệp báo cáo này (tệp không"
                 " cho phép thêm chữ ký hoặc có cấu trúc không hỗ trợ). Tệp báo cáo giữ nguyên."
             ) from exc
-        _check_countersigned(countersigned, received=received)
+        added = _check_countersigned(countersigned, received=received)
         old = report.signed_pdf.name
         with kept(report.signed_pdf, f"bao-cao-{report.pk}.pdf", countersigned) as stored:
             # a conditional update: of two people counter-signing at once, one only is kept
@@ -176,9 +277,14 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
                 countersigned_at=timezone.now(),
                 countersigned_by=by,
                 countersigner_name=signer_name,
+                countersign_field=added.field_name,
+                countersign_fingerprint=getattr(added, "fingerprint", "") or "",
             )
             if not changed:
                 raise AlreadyCountersigned()
+            report.refresh_from_db()
+            _record_check(report, countersigned)
+            report.save(update_fields=CHECK_FIELDS)
         # the new file holds the old one whole (the head's signature with it): the old copy goes
         transaction.on_commit(lambda: report.signed_pdf.storage.delete(old), robust=True)
         report.refresh_from_db()

@@ -26,4 +26,14 @@ urlpatterns = [
     ),
     path("khoi/bao-cao-da-nhan/", reports.received_reports, name="received_reports"),
     path("khoi/bao-cao-da-nhan/<int:report_pk>/", reports.received_report_file, name="received_report_file"),
+    path(
+        "khoi/bao-cao-da-nhan/<int:report_pk>/kiem-tra-lai/",
+        reports.received_report_recheck,
+        name="received_report_recheck",
+    ),
+    path(
+        "khoi/bao-cao-da-nhan/<int:report_pk>/ban-da-thay-the/<int:old_pk>/",
+        reports.received_superseded_file,
+        name="received_superseded_file",
+    ),
 ]

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import signing
 from ..accounts.access import (
@@ -23,22 +23,18 @@ from ..accounts.security import log_event
 from ..exports import report_pdf, sheet_pdf, sheet_xlsx
 from ..files import PDF, XLSX, StorageFailed, download
 from ..models import Report, Round, Sheet
-from ..sheets.services import SheetLocked
+from ..sheets.services import SheetConflict, SheetLocked, describe_changes
+from ..sheets.submission import before_submitting
 from ..signing import verification
-from . import external, services
+from . import external, received, services
 from .forms import CountersignForm, ReportForm, SignedUploadForm, SignForm
 
-VERDICTS = {
-    "trusted": ("success", "Hợp lệ: tài liệu nguyên vẹn từ khi ký, chứng thư số tin cậy."),
-    "intact_untrusted": (
-        "success",
-        "Chữ ký đúng, tài liệu nguyên vẹn từ khi ký (chứng thư số chưa thuộc danh sách tổ chức chứng thực tin cậy).",
-    ),
-    "modified": ("danger", "Không hợp lệ: tài liệu đã bị thêm hoặc sửa sau khi ký."),
-    "broken": ("danger", "Không hợp lệ: nội dung đã bị sửa sau khi ký."),
-    "no_signature": ("warning", "Tài liệu không có chữ ký số."),
-    "unreadable": ("danger", "Không đọc được tệp PDF."),
-}
+
+def conflict_message(exc: SheetConflict) -> str:
+    return (
+        "Chưa ký, chưa nộp: có người vừa sửa bảng chấm điểm sau khi bạn mở trang này. Hãy xem lại các cảnh báo"
+        " rồi ký lại: " + "; ".join(describe_changes(exc.changes))
+    )
 
 
 def _name(sheet: Sheet, kind: str, extension: str) -> str:
@@ -64,7 +60,8 @@ def report_edit(request, pk: int):
         else get_object_or_404(Report, sheet=sheet)
     )
     report.sheet = sheet  # loaded with its rubric, which the form's labels read
-    editable = allowed("sheet.edit", roles, sheet) and not report.signed_pdf
+    # a report signed for a submission the bloc returned is the agency's to fix and sign again
+    editable = allowed("sheet.edit", roles, sheet) and sheet.is_editable
     form = ReportForm(*bound_data(request)[:1], instance=report)
     if request.method == "POST":
         if not editable:
@@ -85,7 +82,8 @@ def report_edit(request, pk: int):
             "report": report,
             "form": form,
             "editable": editable,
-            "can_sign": allowed("sheet.submit", roles, sheet) and not report.signed_pdf,
+            "can_sign": allowed("sheet.submit", roles, sheet) and sheet.is_editable,
+            "superseded": report.superseded.all() if report.pk else [],
         },
     )
 
@@ -95,7 +93,7 @@ def report_edit(request, pk: int):
 def report_download(request, pk: int):
     sheet, _ = get_sheet_for_user(request, pk, "report.view")
     report = get_object_or_404(Report, sheet=sheet)
-    if report.signed_pdf:
+    if report.signed_pdf and not sheet.is_editable:
         return _signed_file(report)
     return download(report_pdf(report), _name(sheet, "bao-cao-chua-ky", "pdf"), PDF)
 
@@ -109,19 +107,23 @@ def _signed_file(report: Report) -> HttpResponseBase:
 @login_required
 def report_sign(request, pk: int):
     sheet, _ = get_sheet_for_user(request, pk, "sheet.submit")
-    report = get_object_or_404(Report, sheet=sheet)
-    if not sheet.is_editable or report.signed_pdf:
+    if not sheet.is_editable:
         messages.info(request, "Báo cáo đã được ký và nộp.")
         return redirect("report_edit", pk=sheet.pk)
-    form = SignForm(*bound_data(request), reference=report.reference)
+    report = services.report_for(sheet=sheet)
+    report.sheet = sheet
+    form = SignForm(*bound_data(request), reference=report.reference, version=sheet.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_sign(
                 report=report,
                 p12=form.cleaned_data["certificate"].read(),
                 passphrase=form.cleaned_data["passphrase"].encode("utf-8"),
+                base_version=form.cleaned_data["version"],
                 by=request.user,
             )
+        except SheetConflict as exc:
+            form.add_error(None, conflict_message(exc))
         except signing.SigningError as exc:
             log_event("report_sign", request, outcome=f"refused_{exc.code}")
             form.add_error(None, str(exc))
@@ -134,16 +136,17 @@ def report_sign(request, pk: int):
             log_event("report_sign", request, outcome="signed")
             messages.success(request, "Đã ký số báo cáo và nộp bảng chấm điểm cho khối trưởng.")
             return redirect("report_edit", pk=sheet.pk)
-    return render(request, "scoring/report_sign.html", {"sheet": sheet, "report": report, "form": form})
+    context = {"sheet": sheet, "report": report, "form": form, **before_submitting(sheet)}
+    return render(request, "scoring/report_sign.html", context)
 
 
 def _report_to_send(request, pk: int):
     """(sheet, report) while the head may still sign and send it; None once it is signed or submitted."""
     sheet, _ = get_sheet_for_user(request, pk, "sheet.submit")
-    report = get_object_or_404(Report, sheet=sheet)
-    if not sheet.is_editable or report.signed_pdf:
+    if not sheet.is_editable:
         messages.info(request, "Báo cáo đã được ký và nộp.")
         return sheet, None
+    report = services.report_for(sheet=sheet)
     report.sheet = sheet  # fetched with its agency and rubric already
     return sheet, report
 
@@ -164,15 +167,18 @@ def report_upload_signed(request, pk: int):
     sheet, report = _report_to_send(request, pk)
     if report is None:
         return redirect("report_edit", pk=sheet.pk)
-    form = SignedUploadForm(*bound_data(request), reference=report.reference)
+    form = SignedUploadForm(*bound_data(request), reference=report.reference, version=sheet.version)
     if request.method == "POST" and form.is_valid():
         try:
             accepted = services.report_accept_signed(
                 report=report,
                 data=form.cleaned_data["signed_pdf"].read(external.MAX_SIGNED_PDF_BYTES + 1),
                 trust_roots=verification.trusted_roots(),
+                base_version=form.cleaned_data["version"],
                 by=request.user,
             )
+        except SheetConflict as exc:
+            form.add_error(None, conflict_message(exc))
         except external.SignedUploadRefused as exc:
             log_event("report_upload", request, outcome=f"refused_{exc.code}")
             form.add_error("signed_pdf", str(exc))
@@ -189,7 +195,13 @@ def report_upload_signed(request, pk: int):
                 " khối trưởng.",
             )
             return redirect("report_edit", pk=sheet.pk)
-    context = {"sheet": sheet, "report": report, "form": form, "max_mb": external.MAX_SIGNED_PDF_BYTES >> 20}
+    context = {
+        "sheet": sheet,
+        "report": report,
+        "form": form,
+        "max_mb": external.MAX_SIGNED_PDF_BYTES >> 20,
+        **before_submitting(sheet),
+    }
     return render(request, "scoring/report_upload.html", context)
 
 
@@ -200,6 +212,11 @@ def report_countersign(request, pk: int):
     report, agency = get_report_to_countersign(request, pk)
     if report.countersigned_at is not None:
         messages.info(request, "Báo cáo này đã được ký xác nhận.")
+        return redirect("received_reports")
+    if not services.is_current(report):
+        messages.error(
+            request, "Bảng chấm điểm đã bị trả lại: báo cáo đã ký này là của lần nộp trước, không ký xác nhận."
+        )
         return redirect("received_reports")
     form = CountersignForm(*bound_data(request), reference=report.reference)
     if request.method == "POST" and form.is_valid():
@@ -258,30 +275,42 @@ def received_reports(request):
     year = request.GET.get("nam", "")
     if year.isascii() and year.isdigit():
         reports = reports.filter(sheet__rubric__year=int(year))
-    reports = reports.select_related("sheet__agency", "sheet__rubric__bloc").order_by(
-        "-sheet__rubric__year", "sheet__agency__name"
-    )
+    reports = received.listed(reports)
     by_round = {(b.bloc_id, b.year): b for b in bloc_years or ()}
-    roots = verification.trusted_roots()
     rows = []
     for report in reports:
-        with report.signed_pdf.open("rb") as handle:
-            result = verification.validate_pdf(handle.read(), trusted_certs=roots)
-        tone, verdict = VERDICTS[result.verdict]
-        signatures = [
-            {"info": info, "tone": VERDICTS[v][0], "verdict": VERDICTS[v][1]}
-            for info, v in zip(result.signatures, result.verdicts(), strict=True)
-        ]
+        row = received.row(report)
         bloc_year = by_round.get((report.sheet.rubric.bloc_id, report.sheet.rubric.year))
-        may_countersign = (
-            bloc_year is not None
+        row["may_countersign"] = (
+            row["current"]
+            and bloc_year is not None
             and report.countersigned_at is None
             and may_review(roles, report.sheet, bloc_year)
         )
-        row = {"report": report, "tone": tone, "verdict": verdict, "signatures": signatures}
-        rows.append({**row, "may_countersign": may_countersign})
+        rows.append(row)
     context = {"rows": rows, "bloc_years": bloc_years, "year": year if year.isdigit() else ""}
     return render(request, "scoring/received_reports.html", context)
+
+
+@login_required
+@require_POST
+def received_report_recheck(request, report_pk: int):
+    """Validate a received file again, on demand (a trust root or a CRL was added since it arrived)."""
+    reports, _, _ = _received(request.user)
+    report = get_object_or_404(reports, pk=report_pk)
+    services.report_recheck(report=report)
+    messages.success(request, f"Đã kiểm tra lại chữ ký số của Báo cáo số {report.reference}.")
+    return redirect("received_reports")
+
+
+@login_required
+@require_GET
+def received_superseded_file(request, report_pk: int, old_pk: int):
+    reports, _, _ = _received(request.user)
+    report = get_object_or_404(reports.select_related("sheet__agency", "sheet__rubric"), pk=report_pk)
+    old = get_object_or_404(report.superseded, pk=old_pk)
+    name = _name(report.sheet, f"bao-cao-da-thay-the-{old.pk}", "pdf")
+    return download(old.signed_pdf.open("rb"), name, PDF)
 
 
 @login_required

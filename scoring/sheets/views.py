@@ -24,7 +24,7 @@ from ..accounts.middleware import wants_json
 from ..accounts.yearly_access import mid_year_source
 from ..evidence.entries import document_entry
 from ..evidence.matching import Register, agency_register
-from ..evidence.versions import evidence_changes, file_url, last_return
+from ..evidence.versions import evidence_changes, last_return
 from ..models import AwardTitle, Document, Sheet
 from ..rubrics.rules import rule_of
 from ..rubrics.services import RoundClosed
@@ -33,7 +33,8 @@ from . import bases, carry, markup, protocol, services
 from .checks import grouped, sheet_warnings
 from .forms import SheetForm
 from .inputs import criterion_cells, form_inputs, written_citations
-from .queries import STALE_COMMENT, agency_card, sheet_progress, sheet_state, sheet_view, stale_comments
+from .queries import STALE_COMMENT, agency_card, sheet_state, sheet_view, stale_comments
+from .submission import cited_file_or
 
 VERSION = re.compile(r"[0-9]{1,9}")
 # the scoring page's second line under each criterion, by field prefix (forms.SheetForm)
@@ -62,24 +63,13 @@ def sheet_start(request, rubric_pk: int):
     return redirect("sheet_edit", pk=carried.sheet.pk)
 
 
-def _cited_file_or(state, sheet, *, own: bool):
-    """Where a citation written in an explanation links on the sheet's page: the file the sheet cites, as it
-    was submitted while the sheet is locked; else, for the agency itself, its register; else nowhere (the
-    bloc's side reads only what the sheet cites)."""
-    cited = {
-        d.document_ref: file_url(sheet, d) for documents in state.cited.values() for d in documents if d.file
-    }
-    register = Register([], agency_code=sheet.agency.code)
-    return lambda d: cited.get(d.pk) or (register.href(d) if own else "")
-
-
 @login_required
 def sheet_detail(request, pk: int):
     sheet, roles = get_sheet_for_user(request, pk)
     view = sheet_view(sheet)
     state = sheet_state(view)
     citing = agency_register(
-        sheet.agency, href=_cited_file_or(state, sheet, own=allowed("report.view", roles))
+        sheet.agency, href=cited_file_or(state, sheet, own=allowed("report.view", roles))
     )
     can_edit = allowed("sheet.edit", roles, sheet)
     # "Cần xem lại trước khi nộp" is for the agency while it can still act on it: not once it is submitted
@@ -288,46 +278,18 @@ def _tree_data(rtree, form) -> dict:
 
 @login_required
 def sheet_submit(request, pk: int):
-    sheet, roles = get_sheet_for_user(request, pk, "sheet.submit")
+    """Submitting is signing: the sheet goes to the bloc only with its report signed for it (report_sign shows
+    every warning first). A submission posted here, unsigned, is not taken."""
+    sheet, _ = get_sheet_for_user(request, pk, "sheet.submit")
     if not sheet.is_editable:
         messages.info(request, "Bảng chấm điểm đã được nộp.")
         return redirect("sheet_detail", pk=sheet.pk)
-    view = sheet_view(sheet)
-    state = sheet_state(view)
-    citing = agency_register(
-        sheet.agency, href=_cited_file_or(state, sheet, own=allowed("report.view", roles))
-    )
-    warnings = sheet_warnings(view, state.cited, citing)
     if request.method == "POST":
-        version = request.POST.get("version", "")
-        if not VERSION.fullmatch(version):  # a tampered or cut-off form: show the page afresh
-            messages.error(request, "Trang nộp bài đã cũ hoặc không đầy đủ; hãy xem lại rồi bấm nộp lần nữa.")
-            return redirect("sheet_submit", pk=sheet.pk)
-        try:
-            services.sheet_submit(sheet=sheet, base_version=int(version), by=request.user)
-        except services.SheetConflict as exc:
-            messages.error(
-                request,
-                "Có người vừa sửa bảng chấm điểm; hãy xem lại trước khi nộp: "
-                + "; ".join(services.describe_changes(exc.changes)),
-            )
-            return redirect("sheet_submit", pk=sheet.pk)
-        except services.SheetLocked:
-            messages.info(request, "Bảng chấm điểm đã được nộp.")
-            return redirect("sheet_detail", pk=sheet.pk)
-        messages.success(request, "Đã nộp bảng chấm điểm. Bảng đã khóa cho đến khi khối trưởng trả lại.")
-        return redirect("sheet_detail", pk=sheet.pk)
-    return render(
-        request,
-        "scoring/sheet_submit.html",
-        {
-            "sheet": sheet,
-            "view": view,
-            "progress": sheet_progress(view, state),
-            "warnings": warnings,
-            "warning_lines": grouped(warnings),
-        },
-    )
+        messages.error(
+            request,
+            "Chưa nộp: bảng chấm điểm chỉ nộp được kèm báo cáo đã ký số. Hãy xem lại rồi ký số và nộp.",
+        )
+    return redirect("report_sign", pk=sheet.pk)
 
 
 @login_required

@@ -1,9 +1,13 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 from django import template
 
 from ..accounts import names
 from ..notation import format_points
 
 register = template.Library()
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @register.filter
@@ -32,3 +36,15 @@ def index(sequence, position):
 def full_name(user):
     """A person's name family name first ("Nguyễn Thị Hoa"); "" for no user, so `|default:"hệ thống"`."""
     return names.full_name(user)
+
+
+@register.filter
+def vn_datetime(value):
+    """An ISO 8601 time as kept in JSON (a signature's signing time), shown "d/m/Y H:i" in Vietnam's time."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return ""
+    return moment.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")

@@ -6,6 +6,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from scoring.accounts.names import full_name
+from tests.factories import sign_and_submit
 
 from ..factories import edit_data, field
 
@@ -61,7 +62,7 @@ def test_pages_show_names_family_name_first(client, named, vp_sheet, bloc_2022):
     assert response.status_code == 302
     client.force_login(named["head"])
     vp_sheet.refresh_from_db()
-    client.post(reverse("sheet_submit", args=[vp_sheet.pk]), {"version": vp_sheet.version})
+    sign_and_submit(client, vp_sheet)
 
     history = client.get(reverse("sheet_history", args=[vp_sheet.pk])).content.decode()
     assert "<td>Nguyễn Thị Hoa</td>" in history  # who changed the score

@@ -21,6 +21,8 @@ from scoring.models import (
     Rubric,
     Score,
     Sheet,
+    SheetSnapshot,
+    SupersededReport,
 )
 
 from ..awards.conftest import closed_round, deputy_reviewer  # noqa: F401 (fixtures)
@@ -251,6 +253,9 @@ BLOC_VIEWS = {
     "export_job_status GET": {"reviewer": 200, "admin": 200},
     "export_job_file GET": {"reviewer": 200, "admin": 200},
     "received_reports GET": {"reviewer": 200, "admin": 200},
+    # a received file checked again on demand, and a file set aside by a later submission
+    "received_report_recheck POST": {"reviewer": 302, "admin": 302},
+    "received_superseded_file GET": {"reviewer": 200, "admin": 200},
     # VP's signed report: its reviewer (the leader's) counter-signs it, nobody else; VP itself gets 403
     "report_countersign GET": {
         "editor": 403,
@@ -291,7 +296,7 @@ def bloc_state(sheet):
         rubric.deadline,
         rubric.round_events.count(),
         ExportJob.objects.count(),
-        list(Report.objects.values_list("signed_pdf", "countersigned_at")),
+        list(Report.objects.values_list("signed_pdf", "countersigned_at", "checked_at")),
     )
 
 
@@ -299,6 +304,8 @@ def bloc_request(client, name: str, sheet, review_form: dict):
     view, method = name.split()
     args = {
         "received_reports": [],
+        "received_report_recheck": [sheet.report.pk],
+        "received_superseded_file": [sheet.report.pk, sheet.report.superseded.get().pk],
         "sheet_review": [sheet.pk],
         "province_desk": [],
         "rubric_editor": [sheet.rubric_id],
@@ -348,8 +355,12 @@ def submitted(vp_sheet, cast):
     Document.objects.filter(pk=document.pk).update(file=document.file.name, file_type="pdf")
     cite(vp_sheet, document)
     report = Report.objects.create(sheet=vp_sheet, number="25")
+    old = SupersededReport(report=report, reason="Khối trưởng trả lại.")
+    old.signed_pdf.save("bao-cao-cu.pdf", ContentFile(PDF))  # saves the row too
     report.signed_pdf.save("bao-cao.pdf", ContentFile(PDF))
     Sheet.objects.filter(pk=vp_sheet.pk).update(status=Sheet.Status.SUBMITTED)
+    report.snapshot = SheetSnapshot.objects.create(sheet=vp_sheet, version=vp_sheet.version, data={})
+    report.save()
     done_export_job()
     done_export_job(province=True)
     reviewer = Client()

@@ -24,5 +24,9 @@ def sign(client, sheet, certificate: bytes, passphrase: str):
     """Post the signing form as the head would: the certificate file and its passphrase."""
     return client.post(
         reverse("report_sign", args=[sheet.pk]),
-        {"certificate": SimpleUploadedFile("chung-thu.p12", certificate), "passphrase": passphrase},
+        {
+            "certificate": SimpleUploadedFile("chung-thu.p12", certificate),
+            "passphrase": passphrase,
+            "version": Sheet.objects.values_list("version", flat=True).get(pk=sheet.pk),
+        },
     )

@@ -76,7 +76,11 @@ def copy_to_sign(client, sheet) -> bytes:
 
 def upload(client, sheet, data: bytes, name="bao-cao-da-ky.pdf"):
     return client.post(
-        reverse("report_upload_signed", args=[sheet.pk]), {"signed_pdf": SimpleUploadedFile(name, data)}
+        reverse("report_upload_signed", args=[sheet.pk]),
+        {
+            "signed_pdf": SimpleUploadedFile(name, data),
+            "version": Sheet.objects.values_list("version", flat=True).get(pk=sheet.pk),
+        },
     )
 
 
@@ -113,7 +117,7 @@ def test_it_accepts_the_copy_it_handed_out_signed_with_a_token_and_submits_the_s
     # The bloc leader receives it with its signature checked.
     login(client, django_user_model, "ttr.chamdiem")
     received = client.get(reverse("received_reports")).content.decode()
-    assert TOKEN_HOLDER in received and "(ký bằng thiết bị ký số)" in received
+    assert TOKEN_HOLDER in received and "(chữ ký của đơn vị, bằng thiết bị ký số)" in received
     assert "Chữ ký đúng, tài liệu nguyên vẹn từ khi ký" in received
     if shutil.which("pdfsig"):  # poppler agrees
         out = subprocess.run(["pdfsig", report.signed_pdf.path], capture_output=True, text=True).stdout
@@ -295,8 +299,9 @@ def test_the_upload_page_tells_the_steps_in_a_fixed_number_of_queries(
     client, round_2022, django_user_model, django_assert_num_queries
 ):
     login(client, django_user_model)
-    # session, user, sheet, roles, report, the session's update (3)
-    with django_assert_num_queries(8):
+    # session, user, sheet, roles, report, the session's update (3); what to look at before signing: the
+    # sheet's criteria, scores, ratings, citations, the register, pledged titles (7)
+    with django_assert_num_queries(15):
         page = client.get(reverse("report_upload_signed", args=[round_2022.pk]))
     text = page.content.decode()
     assert reverse("report_for_signing", args=[round_2022.pk]) in text and "Kiểm tra chữ ký và nộp" in text

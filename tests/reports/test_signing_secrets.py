@@ -51,7 +51,11 @@ def test_the_debug_error_page_hides_the_passphrase(
     client.raise_request_exception = False
     response = client.post(
         reverse("report_sign", args=[sheet.pk]),
-        {"certificate": SimpleUploadedFile("chung-thu.p12", certificate), "passphrase": PASSPHRASE},
+        {
+            "certificate": SimpleUploadedFile("chung-thu.p12", certificate),
+            "passphrase": PASSPHRASE,
+            "version": sheet.version,
+        },
     )
     page = response.content.decode()
     assert response.status_code == 500

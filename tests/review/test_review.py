@@ -30,6 +30,7 @@ from scoring.review.services import sheet_accept
 from scoring.review.standings import bloc_round
 from scoring.rubrics.services import RoundClosed
 from scoring.sheets.services import sheet_for, sheet_save
+from tests.factories import sign_and_submit
 
 from ..factories import edit_data, field, make_agency, recalculated
 from ..replay import load_demo
@@ -118,14 +119,14 @@ def test_a_full_round_return_fix_resubmit_accept_rank_and_export(
     assert ScoreChange.objects.filter(sheet=stc, field="reviewed_points", old="90", new="").exists()
     as_user(client, django_user_model, "stc.thutruong")
     stc.refresh_from_db()
-    client.post(reverse("sheet_submit", args=[stc.pk]), {"version": stc.version})
+    sign_and_submit(client, stc)
     stc.refresh_from_db()
     assert stc.status == Sheet.Status.SUBMITTED
 
     # Văn phòng UBND tỉnh submits too.
     vp = sheet_of("VP")
     as_user(client, django_user_model, "vp.thutruong")
-    client.post(reverse("sheet_submit", args=[vp.pk]), {"version": vp.version})
+    sign_and_submit(client, vp)
 
     # The leader accepts every member; its own sheet is the deputy's to accept.
     as_user(client, django_user_model, "ttr.chamdiem")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import Sheet
+from tests.factories import sign_and_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +28,11 @@ def board(client, cast) -> str:
 def test_a_late_sheet_is_submitted_with_a_notice_and_marked_late_on_the_board(client, cast, vp_sheet):
     set_deadline(vp_sheet, -1)
     client.force_login(cast["head"])
-    page = client.get(reverse("sheet_submit", args=[vp_sheet.pk])).content.decode()
+    page = client.get(reverse("report_sign", args=[vp_sheet.pk])).content.decode()
     deadline = vp_sheet.rubric.deadline.strftime("%d/%m/%Y")
     assert f"Đã quá hạn nộp ({deadline}): bảng vẫn nộp được" in page
 
-    response = client.post(reverse("sheet_submit", args=[vp_sheet.pk]), {"version": vp_sheet.version})
+    response = sign_and_submit(client, vp_sheet)
     assert response.status_code == 302
     vp_sheet.refresh_from_db()
     assert vp_sheet.status == Sheet.Status.SUBMITTED
@@ -41,9 +42,9 @@ def test_a_late_sheet_is_submitted_with_a_notice_and_marked_late_on_the_board(cl
 def test_a_sheet_in_time_gets_no_notice_and_no_mark(client, cast, vp_sheet):
     set_deadline(vp_sheet, 0)  # the deadline day itself is still in time
     client.force_login(cast["head"])
-    page = client.get(reverse("sheet_submit", args=[vp_sheet.pk])).content.decode()
+    page = client.get(reverse("report_sign", args=[vp_sheet.pk])).content.decode()
     assert "quá hạn" not in page
-    client.post(reverse("sheet_submit", args=[vp_sheet.pk]), {"version": vp_sheet.version})
+    sign_and_submit(client, vp_sheet)
     vp_sheet.refresh_from_db()
     assert vp_sheet.status == Sheet.Status.SUBMITTED
     assert "nộp muộn" not in board(client, cast)

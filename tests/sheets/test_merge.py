@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from scoring.models import Citation, Document, Score, ScoreChange, Sheet
 from scoring.rubrics.tree import rubric_tree
+from tests.factories import sign_and_submit
 
 from ..factories import edit_data, field
 
@@ -287,8 +288,9 @@ def test_a_sheet_submitted_meanwhile_is_409_and_nothing_is_written(editor, vp_sh
 def test_submitting_still_needs_the_latest_version(editor, head, vp_sheet):
     p11 = field(vp_sheet, "p", "1:1.1")
     assert editor.post(url(vp_sheet), edit_data(vp_sheet, **{p11: "90"})).status_code == 302
-    response = head.post(reverse("sheet_submit", args=[vp_sheet.pk]), {"version": 1})
-    assert response.status_code == 302
+    response = sign_and_submit(head, vp_sheet, version=1)
+    assert response.status_code == 200
+    assert "có người vừa sửa bảng chấm điểm" in response.content.decode()
     vp_sheet.refresh_from_db()
     assert vp_sheet.status == Sheet.Status.DRAFT
 

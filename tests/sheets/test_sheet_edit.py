@@ -7,6 +7,7 @@ from django.urls import reverse
 from scoring.models import Citation, Criterion, Document, Score, ScoreChange, Sheet, SheetSnapshot
 from scoring.rubrics.tree import rubric_tree
 from scoring.sheets.queries import sheet_view
+from tests.factories import sign_and_submit
 
 from ..factories import PDF, edit_data, field
 
@@ -82,10 +83,9 @@ def test_an_editor_fills_cites_attaches_and_saves_then_the_head_submits(client, 
     assert "910" in client.get(reverse("sheet_detail", args=[vp_sheet.pk])).content.decode()
 
     client.force_login(cast["head"])
-    confirm = client.get(reverse("sheet_submit", args=[vp_sheet.pk]))
-    assert confirm.status_code == 200 and "Xác nhận nộp" in confirm.content.decode()
-    vp_sheet.refresh_from_db()
-    response = client.post(reverse("sheet_submit", args=[vp_sheet.pk]), {"version": vp_sheet.version})
+    confirm = client.get(reverse("sheet_submit", args=[vp_sheet.pk]), follow=True)
+    assert confirm.status_code == 200 and "Ký số và nộp" in confirm.content.decode()
+    response = sign_and_submit(client, vp_sheet)
     assert response.status_code == 302
     vp_sheet.refresh_from_db()
     assert vp_sheet.status == Sheet.Status.SUBMITTED

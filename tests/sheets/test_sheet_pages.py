@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Score, Sheet
+from tests.factories import sign_and_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_what_to_check_before_submitting_shows_only_while_the_agency_can_act_on_
 
     client.force_login(cast["head"])
     vp_sheet.refresh_from_db()
-    client.post(reverse("sheet_submit", args=[vp_sheet.pk]), {"version": vp_sheet.version})
+    sign_and_submit(client, vp_sheet)
     vp_sheet.refresh_from_db()
     assert vp_sheet.status == Sheet.Status.SUBMITTED
     for role in ("editor", "head"):
