@@ -39,7 +39,8 @@ VIEWS = {
     "sheet_edit POST": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
     # "Đưa vào sổ tài liệu" beside a citation written in an explanation: enters it in the register
     "sheet_edit POST+register": {"editor": 302, "head": 302, "own_reviewer": 403, "own_admin": 403},
-    "sheet_submit GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    # submitting is signing: the old address leads the head to it, and an unsigned submission is not taken
+    "sheet_submit GET": {"editor": 403, "head": 302, "own_reviewer": 403, "own_admin": 403},
     "sheet_submit POST": {"editor": 403, "head": 302, "own_reviewer": 403, "own_admin": 403},
     "sheet_history GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "sheet_start POST": {"editor": 302, "head": 302, "own_reviewer": 404, "own_admin": 404},
@@ -63,6 +64,7 @@ VIEWS = {
     },  # the reviewer is told it is read-only
     "report_download GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     "report_sign GET": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},
+    "report_sign POST": {"editor": 403, "head": 200, "own_reviewer": 403, "own_admin": 403},  # not a .p12
     # the agency's own lines in the award dossiers sent to the province (issue 16)
     "agency_awards GET": {"editor": 200, "head": 200, "own_reviewer": 200, "own_admin": 200},
     # signing in another program: the copy to sign, the signed file back (refused here: not a PDF)
@@ -128,6 +130,10 @@ def request(client, name: str, world):
         "evidence_create": lambda: {"kind": "QĐ", "number": "9/QĐ-VP", "issued_on": "01/02/2022"},
         "report_edit": lambda: {"number": "26", "subject": "Sửa báo cáo"},
         "report_upload_signed": lambda: {"signed_pdf": SimpleUploadedFile("bc.pdf", b"not a pdf")},
+        "report_sign": lambda: {
+            "certificate": SimpleUploadedFile("x.p12", b"not a certificate"),
+            "version": Sheet.objects.get(pk=sheet.pk).version,
+        },
         "evidence_edit": lambda: {
             "kind": "KH",
             "number": "495/KH-VP",
