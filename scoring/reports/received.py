@@ -6,7 +6,6 @@ and the files set aside by a later submission."""
 from decimal import Decimal
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.fields.json import KT
 
 from ..models import Report, Sheet, SheetSnapshot
 from ..signing.external import digest
@@ -29,13 +28,9 @@ UNKNOWN = ("warning", "Chưa kiểm tra được chữ ký.")
 def listed(reports: QuerySet[Report]) -> QuerySet[Report]:
     latest = SheetSnapshot.objects.filter(sheet=OuterRef("sheet")).order_by("-pk").values("pk")[:1]
     return (
-        reports.select_related("sheet__agency", "sheet__rubric__bloc")
+        reports.select_related("sheet__agency", "sheet__rubric__bloc", "snapshot")
         .prefetch_related("superseded")
-        .annotate(
-            latest_snapshot=Subquery(latest),
-            snapshot_points=KT("snapshot__data__total_points"),
-            snapshot_bonus=KT("snapshot__data__total_bonus"),
-        )
+        .annotate(latest_snapshot=Subquery(latest))
         .order_by("-sheet__rubric__year", "sheet__agency__name")
     )
 
@@ -77,11 +72,12 @@ def signatures(report) -> list[dict]:
 
 def _prints_submitted(report) -> bool:
     """The totals printed on the signed file are those of the submission it is the report of."""
-    if report.printed_points is None or report.snapshot_points is None:
+    data = report.snapshot.data if report.snapshot else {}
+    if report.printed_points is None or "total_points" not in data:
         return False
     return (report.printed_points, report.printed_bonus) == (
-        Decimal(report.snapshot_points),
-        Decimal(report.snapshot_bonus),
+        Decimal(data["total_points"]),
+        Decimal(data["total_bonus"]),
     )
 
 

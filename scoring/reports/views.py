@@ -215,7 +215,8 @@ def report_countersign(request, pk: int):
         return redirect("received_reports")
     if not services.is_current(report):
         messages.error(
-            request, "Bảng chấm điểm đã bị trả lại: báo cáo đã ký này là của lần nộp trước, không ký xác nhận."
+            request,
+            "Bảng chấm điểm đã bị trả lại: báo cáo đã ký này là của lần nộp trước, không ký xác nhận.",
         )
         return redirect("received_reports")
     form = CountersignForm(*bound_data(request), reference=report.reference)
