@@ -194,6 +194,19 @@ def wait_for_value(page, selector: str, expected: str, seconds: float = 10) -> N
     )
 
 
+def sign_and_submit(page, username: str) -> None:
+    """The head signs the report and submits the sheet from the sheet's page, with the demo certificate
+    load_demo made for `username`; the page shows what is about to be signed first."""
+    page.click("text=Ký số và nộp…")
+    page.wait_for_selector("text=Xem lại trước khi ký và nộp")
+    page.wait_for_load_state("load")  # the signing button's confirmation needs the page's script
+    page.set_input_files("input[name=certificate]", str(Path(settings.DEMO_CERT_DIR) / f"{username}.p12"))
+    page.fill("input[name=passphrase]", demo.CERT_PASSPHRASE)
+    page.click("button[name=sign]")
+    page.click("dialog[open] button:text-is('Ký số và nộp')")
+    page.wait_for_selector("text=Đã ký số báo cáo và nộp bảng chấm điểm cho khối trưởng.")
+
+
 def save_draft(page) -> None:
     """Press "Lưu nháp" and wait until the page says the whole sheet is saved (it stays on the page)."""
     page.click("button[name=save] >> nth=0")

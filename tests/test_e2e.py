@@ -10,7 +10,7 @@ from django.db import connections
 from scoring.models import Citation, Score, Sheet
 from scoring.sheets.queries import sheet_view
 
-from .browser import log_in, save_draft, wait_for_value
+from .browser import log_in, save_draft, sign_and_submit, wait_for_value
 from .factories import PDF
 
 
@@ -72,9 +72,7 @@ def run_the_scenario(page, base, tmp_path):
 
     log_in(page, base, "vp.thutruong", "demo-VP-thu-truong-2022")
     page.click("a.btn-primary:has-text('Chấm điểm')")
-    page.click("text=Nộp…")
-    page.click("text=Xác nhận nộp")
-    page.wait_for_selector("text=Đã nộp bảng chấm điểm.")
+    sign_and_submit(page, "vp.thutruong")
     sheet.refresh_from_db()
     assert sheet.status == Sheet.Status.SUBMITTED and sheet.submitted_by.username == "vp.thutruong"
     assert Score.objects.get(sheet=sheet, criterion__key="1:1.1").points == D("99.5")
@@ -112,9 +110,7 @@ def review_round(page, base):
 
     log_in(page, base, "stc.thutruong", "demo-STC-thu-truong-2022")
     page.click("a.btn-primary:has-text('Chấm điểm')")
-    page.click("text=Nộp…")
-    page.click("text=Xác nhận nộp")
-    page.wait_for_selector("text=Đã nộp bảng chấm điểm.")
+    sign_and_submit(page, "stc.thutruong")
     page.click("text=Đăng xuất")
 
     log_in(page, base, "ttr.chamdiem", "demo-TTR-cham-diem-2022")

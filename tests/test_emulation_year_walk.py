@@ -38,7 +38,18 @@ from scoring.sheets.merge import ScoreInput
 from scoring.sheets.queries import sheet_view
 from scoring.sheets.services import sheet_save, sheet_submit
 
-from .browser import ADMIN, EDITOR, HEAD, PASSWORDS, PHONE, REVIEWER, Counted, context_page, log_in
+from .browser import (
+    ADMIN,
+    EDITOR,
+    HEAD,
+    PASSWORDS,
+    PHONE,
+    REVIEWER,
+    Counted,
+    context_page,
+    log_in,
+    sign_and_submit,
+)
 from .test_accessibility import axe_violations, described
 
 BASIS = "Quyết định số 05/QĐ-TMTH ngày 06/01/2023 của Khối về Quy chế hoạt động năm 2023."
@@ -145,7 +156,8 @@ def test_a_whole_emulation_year_from_the_pledge_to_next_years_register(browser, 
         year_end_round(walk)
         dossier(walk)
         decision_and_next_year(walk)
-        assert walk.actions == 92, {u: p.actions for u, p in walk.pages.items()}
+        # submitting is signing: choose the certificate, type its passphrase, confirm (3 more each round)
+        assert walk.actions == 98, {u: p.actions for u, p in walk.pages.items()}
         assert walk.posts == 20, {u: p.posts for u, p in walk.pages.items()}
     finally:
         walk.close()
@@ -227,10 +239,7 @@ def score_and_submit(walk: Walk, values: dict[str, str]) -> Sheet:
     head = walk(HEAD)
     head.goto(walk.base + "/")
     head.click("a.btn-primary:has-text('Chấm điểm')")
-    head.click("text=Nộp…")
-    head.wait_for_load_state("load")  # its confirmation needs the page's script
-    head.click("text=Xác nhận nộp")
-    head.wait_for_selector("text=Đã nộp bảng chấm điểm.")
+    sign_and_submit(head, HEAD)
     sheet.refresh_from_db()
     assert sheet.status == "submitted" and sheet.submitted_by.username == HEAD
     return sheet

@@ -121,7 +121,11 @@ def test_signing_on_a_full_disk_signs_nothing_and_leaves_no_file(head, settings,
     monkeypatch.setattr(FileSystemStorage, "_save", broken)
     response = client.post(
         reverse("report_sign", args=[sheet.pk]),
-        {"certificate": SimpleUploadedFile("chung-thu.p12", certificate), "passphrase": demo.CERT_PASSPHRASE},
+        {
+            "certificate": SimpleUploadedFile("chung-thu.p12", certificate),
+            "passphrase": demo.CERT_PASSPHRASE,
+            "version": sheet.version,
+        },
     )
     assert response.status_code == 200
     assert FULL in response.content.decode()
