@@ -17,8 +17,14 @@ from scoring.models import Report, Sheet
 from scoring.signing import verification
 
 from .conftest import sign
-from .test_signed_elsewhere import copy_to_sign, login, security_events, sign_elsewhere, stored_reports, upload
-from .test_signed_elsewhere import token  # noqa: F401 (the fixture)
+from .test_signed_elsewhere import (
+    copy_to_sign,
+    login,
+    security_events,
+    sign_elsewhere,
+    stored_reports,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 VALID = "Chữ ký đúng, tài liệu nguyên vẹn từ khi ký"
@@ -64,7 +70,9 @@ def test_a_second_signature_drawing_over_the_page_is_refused(
     assert "đúng một chữ ký số" in upload(client, round_2022, forged).content.decode()
 
 
-def test_a_second_invisible_signature_is_refused(client, round_2022, django_user_model, token, settings, caplog):
+def test_a_second_invisible_signature_is_refused(
+    client, round_2022, django_user_model, token, settings, caplog
+):
     login(client, django_user_model)
     signed = sign_elsewhere(copy_to_sign(client, round_2022), token)
     twice = signing.countersign_pdf(signed, token, signer_name="Ai đó", reason="Thêm", location="VN")
@@ -90,7 +98,9 @@ def test_a_stored_report_with_a_visible_signature_added_is_not_shown_intact(
     sign(client, round_2022, (settings.DEMO_CERT_DIR / "vp.thutruong.p12").read_bytes(), demo.CERT_PASSPHRASE)
     report = Report.objects.get(sheet=round_2022)
     head_signed = report.signed_pdf.read()
-    someone = signing.load_signer((settings.DEMO_CERT_DIR / "ttr.chamdiem.p12").read_bytes(), demo.CERT_PASSPHRASE.encode())
+    someone = signing.load_signer(
+        (settings.DEMO_CERT_DIR / "ttr.chamdiem.p12").read_bytes(), demo.CERT_PASSPHRASE.encode()
+    )
     with open(report.signed_pdf.path, "wb") as handle:
         handle.write(overlay(head_signed, someone))
 
