@@ -8,6 +8,7 @@ from scoring import signing
 from scoring.models import Sheet
 from scoring.reports.services import report_for
 from tests.replay import load_demo
+from tests.signing.ca import pki  # noqa: F401 (the fixture: a CA hierarchy with its CRL and OCSP service)
 
 TOKEN_HOLDER = "Vũ Minh Tâm (USB token)"
 
