@@ -87,3 +87,30 @@ def test_with_trust_roots_and_no_revocation_information_the_upload_is_refused(
     # the same file, once the province has dropped the CRLs in the folder
     settings.SIGNING_CRL_DIR = str(trust.crl_folder(tmp_path / "crl"))
     assert outcome(client, round_2022, signed, settings, caplog)[0] == "accepted"
+
+
+def test_the_received_reports_page_says_why_a_certificate_is_not_valid(
+    client, round_2022, django_user_model, trust, settings, tmp_path
+):
+    """A stored report re-signed with a certificate expired, then revoked: each shown in its own words."""
+    from django.urls import reverse
+
+    from scoring import demo
+    from scoring.exports import report_pdf
+
+    from .conftest import sign
+
+    login(client, django_user_model)
+    sign(client, round_2022, (settings.DEMO_CERT_DIR / "vp.thutruong.p12").read_bytes(), demo.CERT_PASSPHRASE)
+    report = Report.objects.get(sheet=round_2022)
+    settings.SIGNING_CRL_DIR = str(trust.crl_folder(tmp_path / "crl"))
+    login(client, django_user_model, "ttr.chamdiem")
+    for who, words in (
+        ("expired", "Không hợp lệ: chứng thư số của người ký đã hết hạn hoặc chưa có hiệu lực."),
+        ("revoked", "Không hợp lệ: chứng thư số của người ký đã bị tổ chức chứng thực thu hồi."),
+        ("good", "Hợp lệ: tài liệu nguyên vẹn từ khi ký, chứng thư số tin cậy."),
+    ):
+        with open(report.signed_pdf.path, "wb") as handle:
+            handle.write(sign_elsewhere(report_pdf(report), getattr(trust, who).signer(), field_name=None))
+        page = client.get(reverse("received_reports")).content.decode()
+        assert page.count(words) == 2  # the signature, and the whole file
