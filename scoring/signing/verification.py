@@ -38,7 +38,7 @@ class SignatureInfo:
     error: str | None = None
     byte_range: tuple[int, ...] = ()  # /ByteRange: (0, before the signature, after it, length after)
     certificate_sha256: str | None = None  # of the signing certificate's DER, hex
-    expired: bool = False  # the certificate is outside its validity dates now (expired or not yet valid)
+    expired: bool = False  # the certificate is outside its validity dates (expired or not yet valid) `at`
     revoked: bool = False  # a CRL or OCSP answer says the certificate (or a CA above it) is revoked
 
 
@@ -110,19 +110,24 @@ class ValidationResult:
         return verdicts
 
 
-def validate_pdf(pdf_bytes: bytes, trusted_certs=()) -> ValidationResult:
+def validate_pdf(pdf_bytes: bytes, trusted_certs=(), *, at: dt.datetime | None = None) -> ValidationResult:
     """``trusted_certs``: asn1crypto/DER/PEM certs to use as trust roots.
-    Empty -> nothing is trusted (never falls back to the OS store)."""
+    Empty -> nothing is trusted (never falls back to the OS store).
+
+    ``at``: the moment a certificate's dates are judged at (`expired`), now by default; a caller that
+    recorded when the file arrived (a moment the app vouches for, unlike the signer's own clock) passes it,
+    so that a report does not turn "expired" when its signer's certificate ends years later. Trust and
+    revocation are pyHanko's, judged now."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes))
         embedded = list(reader.embedded_regular_signatures)
     except Exception as e:  # garbage that breaks the PDF structure itself
         return ValidationResult(False, [], error=f"{type(e).__name__}: {e}")
-    roots = list(trusted_certs)
-    return ValidationResult(bool(embedded), [_signature_info(sig, roots) for sig in embedded])
+    roots, moment = list(trusted_certs), at or dt.datetime.now(dt.UTC)
+    return ValidationResult(bool(embedded), [_signature_info(sig, roots, moment) for sig in embedded])
 
 
-def _signature_info(sig, roots: list) -> SignatureInfo:
+def _signature_info(sig, roots: list, moment: dt.datetime) -> SignatureInfo:
     try:
         st = validate_pdf_signature(
             sig,
@@ -137,7 +142,6 @@ def _signature_info(sig, roots: list) -> SignatureInfo:
         )  # fmt: skip
     cert = st.signing_cert
     ts = st.signer_reported_dt
-    now = dt.datetime.now(dt.UTC)
     return SignatureInfo(
         field_name=sig.field_name,
         signer_common_name=cert.subject.native.get("common_name"),
@@ -152,7 +156,7 @@ def _signature_info(sig, roots: list) -> SignatureInfo:
         summary=st.summary(),
         byte_range=tuple(sig.byte_range),
         certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
-        expired=not (cert.not_valid_before <= now <= cert.not_valid_after),
+        expired=not (cert.not_valid_before <= moment <= cert.not_valid_after),
         revoked=st.revoked,
     )
 

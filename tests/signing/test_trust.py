@@ -2,6 +2,7 @@
 with trust roots, revocation as a hard failure, read from the CRLs the province drops in a folder or, when
 allowed, fetched from the CRL and OCSP addresses the certificate names (here a loopback server)."""
 
+import datetime
 import io
 
 import pytest
@@ -88,3 +89,12 @@ def test_a_certificate_outside_its_dates_is_flagged_with_or_without_trust_roots(
     assert verdict(pdf, []) == "expired"
     settings.SIGNING_CRL_DIR = str(pki.crl_folder(tmp_path / "crl"))
     assert verdict(pdf, roots) == "expired"
+
+
+def test_dates_are_judged_at_the_moment_the_caller_vouches_for(pki):
+    """A report that arrived while its certificate was valid stays so once it has expired."""
+    pdf = signed_by(pki.expired)
+    assert verdict(pdf, []) == "expired"
+    arrived = pki.expired.cert.not_valid_after_utc - datetime.timedelta(days=1)
+    [info] = verification.validate_pdf(pdf, at=arrived).signatures
+    assert not info.expired and verification.validate_pdf(pdf, at=arrived).verdict == "intact_untrusted"
