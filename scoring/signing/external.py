@@ -7,10 +7,12 @@ so a file is accepted only when
   signature, even one pyHanko allows, could show anything over the page (its appearance is not checked);
 - its certificate is within its validity dates, whatever the trust roots;
 - that signature fills the empty field the copy handed out carries, not one it added elsewhere;
-- what the first signature signed differs from the copy handed out only by the signature itself (pyHanko's
-  difference analysis from the copy's last revision to the signature's: pyHanko checks only the revisions
-  after a signature, so a page rewritten in the very revision that adds the signature would pass unseen);
-- with trust roots configured (settings.SIGNING_TRUST_ROOTS), every signature chains to one of them.
+- what the signature signed differs from the copy handed out only by the signature itself (pyHanko's
+  difference analysis, under policy.DIFF_POLICY, from the copy's last revision to the signature's: pyHanko
+  checks only the revisions after a signature, so a page rewritten in the very revision that adds the
+  signature would pass unseen);
+- with trust roots configured (settings.SIGNING_TRUST_ROOTS), the signature chains to one of them and its
+  certificate is shown not revoked (policy.validation_context).
 """
 
 from __future__ import annotations
