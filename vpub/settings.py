@@ -280,6 +280,13 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # PEM or DER files of the certification authorities whose signatures count as trusted (comma separated).
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
+# A folder of the CRLs the trusted authorities publish (DER or PEM files), dropped there by the province: with
+# trust roots set, a certificate is trusted only once a CRL (or an OCSP answer) says it is not revoked.
+SIGNING_CRL_DIR = os.environ.get("SIGNING_CRL_DIR", "").strip()
+if SIGNING_CRL_DIR and not Path(SIGNING_CRL_DIR).is_dir():
+    raise ImproperlyConfigured(f"SIGNING_CRL_DIR={SIGNING_CRL_DIR} is not a folder.")
+# Whether validation may fetch CRLs and OCSP answers from the addresses a certificate names (outbound HTTP).
+SIGNING_ALLOW_FETCHING = env_bool("SIGNING_ALLOW_FETCHING", False)
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

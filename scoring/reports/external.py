@@ -2,11 +2,12 @@
 
 The app hands out one copy to sign (`issued`: the report's PDF with an empty signature field) and records
 its SHA-256 and size. The file that comes back is accepted only when it passes signing.external (a PDF
-whose every signature verifies, nothing added after the last one, chaining to the trust roots if set) and
+with one signature, which verifies, nothing added after it, chaining to the trust roots if set) and
 - its first bytes are exactly the copy handed out, and neither the report nor the sheet it carries (scores,
   explanations, cited documents, pledged titles: the document's HTML) has changed since;
-- its first signature covers those bytes (the /ByteRange starts at 0 and runs past them), and what it
-  signed differs from the copy handed out only by the signature itself (signing.external).
+- its signature fills the empty field of the copy handed out (signing.external) and covers those bytes
+  (the /ByteRange starts at 0 and runs past them), and what it signed differs from the copy handed out
+  only by the signature itself (signing.external).
 A program that rewrites the whole file instead of appending to it is refused: what it signed can no longer
 be shown to be our report.
 """
@@ -30,13 +31,16 @@ class Accepted:
 def check_signed_upload(data: bytes, *, report: Report, trust_roots: list) -> Accepted:
     """The checks above, in the order a person would fix them; SignedUploadRefused at the first that fails."""
     result = external.verified(data, trust_roots=trust_roots)
-    _check_it_is_the_issued_copy(data, report=report, first=result.signatures[0])
+    _check_it_is_the_issued_copy(data, report=report, result=result)
     external.check_trusted(result, trust_roots=trust_roots)
     first = result.signatures[0]
     return Accepted(result=result, signer_name=first.signer_common_name or report.sheet.agency.head_name)
 
 
-def _check_it_is_the_issued_copy(data: bytes, *, report: Report, first: verification.SignatureInfo) -> None:
+def _check_it_is_the_issued_copy(
+    data: bytes, *, report: Report, result: verification.ValidationResult
+) -> None:
+    first = result.signatures[0]
     size = report.issued_size
     if not report.issued_sha256 or size is None:
         raise SignedUploadRefused(
@@ -62,6 +66,7 @@ def _check_it_is_the_issued_copy(data: bytes, *, report: Report, first: verifica
             " chương trình ký đã ghi lại cả tệp). Hãy ký đúng tệp đã tải về, không sửa, không lưu thành"
             " tệp mới, rồi tải lên.",
         )
+    external.check_signed_into(result, field=external.issued_field(data[:size]))
     start, before_signature = (first.byte_range or (None, 0))[:2]
     if start != 0 or before_signature < size:
         raise SignedUploadRefused(

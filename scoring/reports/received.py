@@ -15,8 +15,11 @@ VERDICTS = {
     "trusted": ("success", "Hợp lệ: tài liệu nguyên vẹn từ khi ký, chứng thư số tin cậy."),
     "intact_untrusted": (
         "success",
-        "Chữ ký đúng, tài liệu nguyên vẹn từ khi ký (chứng thư số chưa thuộc danh sách tổ chức chứng thực tin cậy).",
+        "Chữ ký đúng, tài liệu nguyên vẹn từ khi ký (chứng thư số chưa thuộc danh sách tổ chức chứng thực tin cậy,"
+        " hoặc chưa kiểm tra được chứng thư đã bị thu hồi hay chưa).",
     ),
+    "expired": ("danger", "Không hợp lệ: chứng thư số của người ký đã hết hạn hoặc chưa có hiệu lực."),
+    "revoked": ("danger", "Không hợp lệ: chứng thư số của người ký đã bị tổ chức chứng thực thu hồi."),
     "modified": ("danger", "Không hợp lệ: tài liệu đã bị thêm hoặc sửa sau khi ký."),
     "broken": ("danger", "Không hợp lệ: nội dung đã bị sửa sau khi ký."),
     "no_signature": ("warning", "Tài liệu không có chữ ký số."),

@@ -124,7 +124,10 @@ CHECK_FIELDS = ["verdict", "signatures", "checked_at", "checked_sha256"]
 
 def _record_check(report: Report, data: bytes) -> None:
     """Validate the file once, as it arrives: what pages show of its signatures is what was found now."""
-    result = verification.validate_pdf(data, trusted_certs=verification.trusted_roots())
+    # judged at the time the app received the file (its own clock, as a timestamp would): a certificate that
+    # runs out after the head signed does not undo the signature on a later check
+    arrived = report.signed_at or timezone.now()
+    result = verification.validate_pdf(data, trusted_certs=verification.trusted_roots(), at=arrived)
     report.verdict = result.verdict
     report.signatures = [
         {
@@ -132,7 +135,7 @@ def _record_check(report: Report, data: bytes) -> None:
             "signer": info.signer_common_name or "",
             "time": info.signing_time.isoformat() if info.signing_time else None,
             "verdict": verdict,
-            "fingerprint": getattr(info, "fingerprint", "") or "",
+            "fingerprint": info.certificate_sha256 or "",
         }
         for info, verdict in zip(result.signatures, result.verdicts(), strict=True)
     ]
@@ -278,7 +281,7 @@ def report_countersign(*, report: Report, p12: bytes, passphrase: bytes, by, on_
                 countersigned_by=by,
                 countersigner_name=signer_name,
                 countersign_field=added.field_name,
-                countersign_fingerprint=getattr(added, "fingerprint", "") or "",
+                countersign_fingerprint=added.certificate_sha256 or "",
             )
             if not changed:
                 raise AlreadyCountersigned()

@@ -1,8 +1,10 @@
 """Signing and checking PDFs, for every wing that signs a document (the report, the covenant, the dossier).
 
-`sign` signs with a PKCS#12 certificate (the head's, used for that one signing), `pfx` bounds what a
-certificate file may cost to open, `verification` reads back what a signed PDF proves, `external` checks a
-file signed in another program, and `documents.sign_document` is how a wing signs one of its documents.
+`sign` signs with a PKCS#12 certificate (the head's, used for that one signing), `pfx` and `pfx_open` bound
+what a certificate file may cost to open (read from its structure, then a time budget), `verification`
+reads back what a signed PDF proves (under `policy`: the changes allowed after a signature, the key usage,
+trust, validity and revocation), `external` checks a file signed in another program, and
+`documents.sign_document` is how a wing signs one of its documents.
 What a caller needs is named here: `from .. import signing`.
 """
 

@@ -3,12 +3,16 @@ not depend on which document it is. The report's own (reports/external.py) come 
 
 A signing program appends the signature as an incremental update, leaving every byte before it as it was,
 so a file is accepted only when
-- it is a PDF whose every signature verifies (pyHanko), nothing added after the last one, changes between
-  signatures only those pyHanko allows (another signature, form filling);
-- what the first signature signed differs from the copy handed out only by the signature itself (pyHanko's
-  difference analysis from the copy's last revision to the signature's: pyHanko checks only the revisions
-  after a signature, so a page rewritten in the very revision that adds the signature would pass unseen);
-- with trust roots configured (settings.SIGNING_TRUST_ROOTS), every signature chains to one of them.
+- it is a PDF with exactly one signature, which verifies (pyHanko), with nothing added after it: a second
+  signature, even one pyHanko allows, could show anything over the page (its appearance is not checked);
+- its certificate is within its validity dates, whatever the trust roots;
+- that signature fills the empty field the copy handed out carries, not one it added elsewhere;
+- what the signature signed differs from the copy handed out only by the signature itself (pyHanko's
+  difference analysis, under policy.DIFF_POLICY, from the copy's last revision to the signature's: pyHanko
+  checks only the revisions after a signature, so a page rewritten in the very revision that adds the
+  signature would pass unseen);
+- with trust roots configured (settings.SIGNING_TRUST_ROOTS), the signature chains to one of them and its
+  certificate is shown not revoked (policy.validation_context).
 """
 
 from __future__ import annotations
@@ -17,28 +21,12 @@ import hashlib
 import io
 
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import (
-    DEFAULT_DIFF_POLICY,
-    DiffResult,
-    FormUpdatingRule,
-    ModificationLevel,
-    StandardDiffPolicy,
-)
-from pyhanko.sign.diff_analysis.constants import ACROFORM_EXEMPT_STRICT_COMPARISON
+from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+from pyhanko.sign.fields import enumerate_sig_fields
 
-from . import verification
+from . import policy, verification
 
 MAX_SIGNED_PDF_BYTES = 20 * 1024 * 1024
-
-# pyHanko's own rules, except that the first signature may raise /SigFlags (signatures exist, append only):
-# pyHanko judges only what comes after a signature, when the flags are already up, never the signing itself.
-SIGNING_DIFF_POLICY = StandardDiffPolicy(
-    global_rules=DEFAULT_DIFF_POLICY.global_rules,
-    form_rule=FormUpdatingRule(
-        field_rules=DEFAULT_DIFF_POLICY.form_rule.field_rules,
-        ignored_acroform_keys=ACROFORM_EXEMPT_STRICT_COMPARISON | {"/SigFlags"},
-    ),
-)
 
 
 class SignedUploadRefused(Exception):
@@ -70,6 +58,12 @@ def verified(data: bytes, *, trust_roots: list) -> verification.ValidationResult
         raise SignedUploadRefused(
             "no_signature", "Tệp PDF chưa có chữ ký số: hãy ký bản để ký bằng thiết bị ký số rồi tải lên."
         )
+    if len(result.signatures) > 1:
+        raise SignedUploadRefused(
+            "more_signatures",
+            f"Tệp có {len(result.signatures)} chữ ký số: chỉ nhận bản để ký mang đúng một chữ ký số, của thủ"
+            " trưởng, vào ô chữ ký của báo cáo. Hãy ký lại bản để ký vừa tải về, một lần, rồi tải lên.",
+        )
     if verdict == "broken":
         raise SignedUploadRefused(
             "broken",
@@ -79,7 +73,42 @@ def verified(data: bytes, *, trust_roots: list) -> verification.ValidationResult
         raise SignedUploadRefused(
             "modified", "Tệp đã bị thêm hoặc sửa sau khi ký: chỉ nhận tệp giữ nguyên như lúc ký xong."
         )
+    _check_certificate(result.signatures[0])
     return result
+
+
+def _check_certificate(signature: verification.SignatureInfo) -> None:
+    if signature.expired:
+        raise SignedUploadRefused(
+            "certificate_expired",
+            "Chứng thư số dùng để ký đã hết hạn hoặc chưa có hiệu lực: hãy ký bằng chứng thư số còn hiệu lực.",
+        )
+    if signature.revoked:
+        raise SignedUploadRefused(
+            "certificate_revoked",
+            "Chứng thư số dùng để ký đã bị tổ chức chứng thực thu hồi: hãy ký bằng chứng thư số còn hiệu lực.",
+        )
+
+
+def issued_field(issued: bytes) -> str | None:
+    """The name of the empty signature field the copy handed out carries (`with_signature_field`'s)."""
+    try:
+        reader = PdfFileReader(io.BytesIO(issued))
+        empty = [name for name, value, _ in enumerate_sig_fields(reader) if value is None]
+    except Exception:  # not a copy we made
+        return None
+    return empty[0] if len(empty) == 1 else None
+
+
+def check_signed_into(result: verification.ValidationResult, *, field: str | None) -> None:
+    """The one signature fills `field` (the copy's) and covers the whole file."""
+    [signature] = result.signatures
+    if field is None or signature.field_name != field or signature.coverage != "ENTIRE_FILE":
+        raise SignedUploadRefused(
+            "wrong_field",
+            "Chữ ký số không nằm trong ô chữ ký của báo cáo (chương trình ký đã thêm một ô ký khác). Hãy chọn"
+            " ký vào ô chữ ký có sẵn trong bản để ký, rồi tải lên.",
+        )
 
 
 def check_trusted(result: verification.ValidationResult, *, trust_roots: list) -> None:
@@ -99,7 +128,7 @@ def check_only_the_signature_was_added(
     try:
         issued_revisions = PdfFileReader(io.BytesIO(data[:issued_size])).xrefs.total_revisions
         reader = PdfFileReader(io.BytesIO(signed_revision))
-        diff = SIGNING_DIFF_POLICY.review_file(reader, issued_revisions - 1)
+        diff = policy.DIFF_POLICY.review_file(reader, issued_revisions - 1)
     except Exception:  # a structure pyHanko cannot compare is not shown to be our report
         diff = None
     if not isinstance(diff, DiffResult) or diff.modification_level > ModificationLevel.FORM_FILLING:

@@ -4,7 +4,8 @@ Each password step of a PKCS#12 runs a key derivation whose iteration count the 
 MAC over the contents, and the encryption of each bag (the private key; usually the certificates too).
 OpenSSL runs them all, however large, so `kdf_iterations` reads every count first, without the passphrase.
 
-What it cannot see: a bag encrypted *inside* an encrypted bag, whose count only the decrypted content says.
+What it cannot see: a bag encrypted *inside* an encrypted bag, whose count only the decrypted content says;
+`pfx_open` stops that by time.
 """
 
 from asn1crypto import algos, core, pkcs12

@@ -36,6 +36,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .pfx import kdf_iterations
+from .pfx_open import Opened, OpenFailed, open_pkcs12
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_FONT = "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf"
@@ -180,19 +181,15 @@ def _looks_like_pkcs12(data: bytes) -> bool:
         return False
 
 
-@sensitive_variables("p12", "passphrase", "key", "signing_key")
+@sensitive_variables("p12", "passphrase", "opened", "signing_key")
 def load_signer(p12: bytes, passphrase: bytes, *, now: dt.datetime | None = None) -> signers.SimpleSigner:
     if not isinstance(p12, (bytes, bytearray)) or not _looks_like_pkcs12(bytes(p12)):
         raise NotPkcs12Error("Tệp không phải là chứng thư số PKCS#12 (.p12/.pfx).")
     _check_cost(bytes(p12))
-    try:
-        key, cert, extra = pkcs12.load_key_and_certificates(bytes(p12), passphrase)
-    except ValueError as e:  # 'Invalid password or PKCS12 data'
-        raise WrongPassphraseError("Sai mật khẩu của tệp chứng thư số.") from e
-    except Exception as e:  # e.g. UnsupportedAlgorithm for exotic legacy ciphers
-        raise NotPkcs12Error(f"Không đọc được tệp PKCS#12: {e}") from e
-    if key is None or cert is None:
+    opened = _open(bytes(p12), passphrase)
+    if opened.key is None or opened.certificate is None:
         raise NoPrivateKeyError("Tệp PKCS#12 không chứa khóa bí mật và chứng thư.")
+    cert = x509.load_der_x509_certificate(opened.certificate)
 
     now = now or dt.datetime.now(dt.UTC)
     if now < cert.not_valid_before_utc:
@@ -205,16 +202,27 @@ def load_signer(p12: bytes, passphrase: bytes, *, now: dt.datetime | None = None
             f"Chứng thư số đã hết hạn ({cert.not_valid_after_utc.astimezone(VN_TZ):%d/%m/%Y %H:%M})."
         )
 
-    der = serialization.Encoding.DER
-    signing_cert = asn1_x509.Certificate.load(cert.public_bytes(der))
-    signing_key = asn1_keys.PrivateKeyInfo.load(
-        key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
+    signing_cert = asn1_x509.Certificate.load(opened.certificate)
+    signing_key = asn1_keys.PrivateKeyInfo.load(opened.key)
     store = SimpleCertificateStore()
-    store.register_multiple(
-        [signing_cert] + [asn1_x509.Certificate.load(c.public_bytes(der)) for c in extra or ()]
-    )
+    store.register_multiple([signing_cert] + [asn1_x509.Certificate.load(c) for c in opened.others])
     return signers.SimpleSigner(signing_cert=signing_cert, signing_key=signing_key, cert_registry=store)
+
+
+@sensitive_variables("p12", "passphrase")
+def _open(p12: bytes, passphrase: bytes) -> Opened:
+    """The file opened under pfx_open's time budget: what the structure hides stops there."""
+    try:
+        return open_pkcs12(p12, passphrase)
+    except OpenFailed as e:
+        if e.reason == "wrong_passphrase":
+            raise WrongPassphraseError("Sai mật khẩu của tệp chứng thư số.") from e
+        if e.reason == "too_slow":
+            raise TooManyIterationsError(
+                "Mở tệp chứng thư số mất quá nhiều thời gian (tệp đòi quá nhiều vòng mã hóa, có thể giấu bên"
+                " trong tệp). Hãy xuất lại tệp .p12 bằng công cụ thông thường (Windows, OpenSSL) rồi ký lại."
+            ) from e
+        raise NotPkcs12Error(f"Không đọc được tệp PKCS#12: {e}") from e
 
 
 # --------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Checking the signatures of a signed PDF where it arrives: intact, changed since signing, trusted or not.
 
 A signature is trusted only when it chains to a certificate passed in as a trust root (the province's, from
-``trusted_roots()``); the operating system's store is never used.
+``trusted_roots()``); the operating system's store is never used. What is accepted (the changes allowed after
+a signature, the key usage, validity and revocation) is `policy`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -15,8 +17,8 @@ from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import read_certification_data, validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
+from . import policy
 from .sign import VN_TZ
 
 
@@ -35,6 +37,9 @@ class SignatureInfo:
     summary: str  # e.g. 'INTACT:UNTRUSTED,UNTOUCHED'
     error: str | None = None
     byte_range: tuple[int, ...] = ()  # /ByteRange: (0, before the signature, after it, length after)
+    certificate_sha256: str | None = None  # of the signing certificate's DER, hex
+    expired: bool = False  # the certificate is outside its validity dates (expired or not yet valid) `at`
+    revoked: bool = False  # a CRL or OCSP answer says the certificate (or a CA above it) is revoked
 
 
 @dataclass
@@ -60,13 +65,14 @@ class ValidationResult:
 
     @property
     def trusted(self) -> bool:
-        return self.intact and all(s.trusted for s in self.signatures)
+        return self.intact and all(s.trusted and not s.expired for s in self.signatures)
 
     @property
     def verdict(self) -> str:
         """'unreadable' | 'no_signature' | 'broken' (bytes under a signature
         changed / bad CMS) | 'modified' (anything added after the last
         signature, or disallowed changes between signatures)
+        | 'expired' (a certificate outside its validity dates) | 'revoked'
         | 'intact_untrusted' | 'trusted'."""
         if self.error:
             return "unreadable"
@@ -76,6 +82,9 @@ class ValidationResult:
             return "broken"
         if not self.intact:
             return "modified"
+        for word in ("expired", "revoked"):
+            if any(getattr(s, word) for s in self.signatures):
+                return word
         return "trusted" if self.trusted else "intact_untrusted"
 
     def verdicts(self) -> list[str]:
@@ -94,63 +103,62 @@ class ValidationResult:
                 verdicts.append("broken")
             elif unsigned_tail or (not last and not sig.docmdp_ok):
                 verdicts.append("modified")
+            elif sig.expired or sig.revoked:
+                verdicts.append("expired" if sig.expired else "revoked")
             else:
                 verdicts.append("trusted" if sig.trusted else "intact_untrusted")
         return verdicts
 
 
-def validate_pdf(pdf_bytes: bytes, trusted_certs=()) -> ValidationResult:
+def validate_pdf(pdf_bytes: bytes, trusted_certs=(), *, at: dt.datetime | None = None) -> ValidationResult:
     """``trusted_certs``: asn1crypto/DER/PEM certs to use as trust roots.
-    Empty -> nothing is trusted (never falls back to the OS store)."""
+    Empty -> nothing is trusted (never falls back to the OS store).
+
+    ``at``: the moment a certificate's dates are judged at (`expired`), now by default; a caller that
+    recorded when the file arrived (a moment the app vouches for, unlike the signer's own clock) passes it,
+    so that a report does not turn "expired" when its signer's certificate ends years later. Trust and
+    revocation are pyHanko's, judged now."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes))
         embedded = list(reader.embedded_regular_signatures)
     except Exception as e:  # garbage that breaks the PDF structure itself
         return ValidationResult(False, [], error=f"{type(e).__name__}: {e}")
-    infos = []
-    for sig in embedded:
-        vc = ValidationContext(trust_roots=list(trusted_certs), allow_fetching=False)
-        try:
-            st = validate_pdf_signature(sig, vc)
-        except Exception as e:
-            infos.append(
-                SignatureInfo(
-                    sig.field_name,
-                    None,
-                    None,
-                    False,
-                    False,
-                    False,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "INVALID",
-                    error=f"{type(e).__name__}: {e}",
-                )
-            )
-            continue
-        cn = st.signing_cert.subject.native.get("common_name")
-        ts = st.signer_reported_dt
-        infos.append(
-            SignatureInfo(
-                field_name=sig.field_name,
-                signer_common_name=cn,
-                signing_time=ts.astimezone(VN_TZ) if ts else None,
-                intact=st.intact,
-                valid=st.valid,
-                trusted=st.trusted,
-                coverage=st.coverage.name if st.coverage is not None else None,
-                modification_level=(
-                    st.modification_level.name if st.modification_level is not None else None
-                ),
-                docmdp_ok=st.docmdp_ok,
-                trust_problem=(st.trust_problem_indic.name if st.trust_problem_indic is not None else None),
-                summary=st.summary(),
-                byte_range=tuple(sig.byte_range),
-            )
+    roots, moment = list(trusted_certs), at or dt.datetime.now(dt.UTC)
+    return ValidationResult(bool(embedded), [_signature_info(sig, roots, moment) for sig in embedded])
+
+
+def _signature_info(sig, roots: list, moment: dt.datetime) -> SignatureInfo:
+    try:
+        st = validate_pdf_signature(
+            sig,
+            policy.validation_context(roots),
+            diff_policy=policy.DIFF_POLICY,
+            key_usage_settings=policy.KEY_USAGE,
         )
-    return ValidationResult(bool(infos), infos)
+    except Exception as e:
+        return SignatureInfo(
+            sig.field_name, None, None, False, False, False, None, None, None, None, "INVALID",
+            error=f"{type(e).__name__}: {e}",
+        )  # fmt: skip
+    cert = st.signing_cert
+    ts = st.signer_reported_dt
+    return SignatureInfo(
+        field_name=sig.field_name,
+        signer_common_name=cert.subject.native.get("common_name"),
+        signing_time=ts.astimezone(VN_TZ) if ts else None,
+        intact=st.intact,
+        valid=st.valid,
+        trusted=st.trusted,
+        coverage=st.coverage.name if st.coverage is not None else None,
+        modification_level=(st.modification_level.name if st.modification_level is not None else None),
+        docmdp_ok=st.docmdp_ok,
+        trust_problem=(st.trust_problem_indic.name if st.trust_problem_indic is not None else None),
+        summary=st.summary(),
+        byte_range=tuple(sig.byte_range),
+        certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
+        expired=not (cert.not_valid_before <= moment <= cert.not_valid_after),
+        revoked=st.revoked,
+    )
 
 
 def forbids_changes(pdf_bytes: bytes) -> bool:

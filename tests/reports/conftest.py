@@ -4,9 +4,26 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from scoring import signing
 from scoring.models import Sheet
 from scoring.reports.services import report_for
 from tests.replay import load_demo
+from tests.signing.ca import pki  # noqa: F401 (the fixture: a CA hierarchy with its CRL and OCSP service)
+
+TOKEN_HOLDER = "Vũ Minh Tâm (USB token)"
+
+
+@pytest.fixture(scope="module")
+def token():
+    """The key on the head's USB token: not the demo certificate, never seen by the app."""
+    now = datetime.datetime.now(datetime.UTC)
+    p12 = signing.make_demo_p12(
+        TOKEN_HOLDER,
+        b"token-pin",
+        not_before=now - datetime.timedelta(days=1),
+        not_after=now + datetime.timedelta(days=30),
+    )
+    return signing.load_signer(p12, b"token-pin")
 
 
 @pytest.fixture

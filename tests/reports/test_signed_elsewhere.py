@@ -22,21 +22,10 @@ from scoring.models import Report, Sheet
 from scoring.reports import external
 from scoring.signing import verification
 
+from .conftest import TOKEN_HOLDER
+
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime.now(datetime.UTC)
-TOKEN_HOLDER = "Vũ Minh Tâm (USB token)"
-
-
-@pytest.fixture(scope="module")
-def token():
-    """The key on the head's USB token: not the demo certificate, never seen by the app."""
-    p12 = signing.make_demo_p12(
-        TOKEN_HOLDER,
-        b"token-pin",
-        not_before=NOW - datetime.timedelta(days=1),
-        not_after=NOW + datetime.timedelta(days=30),
-    )
-    return signing.load_signer(p12, b"token-pin")
 
 
 def sign_elsewhere(pdf: bytes, signer, field_name: str | None = "Signature1") -> bytes:

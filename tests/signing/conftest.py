@@ -1,0 +1,1 @@
+from .ca import pki  # noqa: F401 (the fixture)
