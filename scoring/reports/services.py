@@ -123,10 +123,11 @@ CHECK_FIELDS = ["verdict", "signatures", "checked_at", "checked_sha256"]
 
 
 def _record_check(report: Report, data: bytes) -> None:
-    """Validate the file once, as it arrives: what pages show of its signatures is what was found now."""
-    # judged at the time the app received the file (its own clock, as a timestamp would): a certificate that
-    # runs out after the head signed does not undo the signature on a later check
-    arrived = report.signed_at or timezone.now()
+    """Validate the file once, as it arrives: what pages show of its signatures is what was found now.
+
+    Certificates are judged at the time the app received the file's last signature (its own clock, as a
+    timestamp would): one that runs out afterwards does not undo the signature when it is checked again."""
+    arrived = report.countersigned_at or report.signed_at or timezone.now()
     result = verification.validate_pdf(data, trusted_certs=verification.trusted_roots(), at=arrived)
     report.verdict = result.verdict
     report.signatures = [
