@@ -197,7 +197,7 @@ def wait_for_value(page, selector: str, expected: str, seconds: float = 10) -> N
 def sign_and_submit(page, username: str) -> None:
     """The head signs the report and submits the sheet from the sheet's page, with the demo certificate
     load_demo made for `username`; the page shows what is about to be signed first."""
-    page.click("text=Ký số và nộp…")
+    page.click("main a:has-text('Ký số và nộp') >> nth=0")
     page.wait_for_selector("text=Xem lại trước khi ký và nộp")
     page.wait_for_load_state("load")  # the signing button's confirmation needs the page's script
     page.set_input_files("input[name=certificate]", str(Path(settings.DEMO_CERT_DIR) / f"{username}.p12"))
