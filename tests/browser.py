@@ -273,6 +273,8 @@ def fill_the_demo() -> dict[str, str]:
     report_for(sheet=vp)  # the report page makes it; the signing page needs it
     report = Report.objects.create(sheet=stc, number="12")
     report.signed_pdf.save("bao-cao.pdf", ContentFile(PDF))  # unsigned: the list says so
+    report.snapshot = stc.snapshots.order_by("-pk").first()  # the submission it stands for
+    report.save()
     return {
         "sheet": f"/bang-cham-diem/{vp.pk}/",
         "review": f"/bang-cham-diem/{stc.pk}/tham-dinh/",
